@@ -1,0 +1,345 @@
+"""The ingestion pipeline wired to the database: refresh a source (fetch, parse, store new
+entries), then process each article (fetch page, extract, clean, sanitize, dedupe).
+
+Every step is idempotent and safe to run twice at once: unique constraints decide races,
+articles are claimed with a lease before their page is fetched, and a killed worker's
+lease simply expires so the sweep hands the article to someone else.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from newsloom.articles.clean import clean_html, clean_text
+from newsloom.articles.derive import derive
+from newsloom.articles.extract import Extracted, extract_article
+from newsloom.articles.sanitize import html_to_text, sanitize_html
+from newsloom.articles.urls import canonicalize_url, same_site
+from newsloom.feeds.model import FeedEntry, FeedParseError, ParsedFeed
+from newsloom.feeds.parse import parse_feed
+from newsloom.fetch.client import Fetcher, FetchError, FetchResult
+from newsloom.fetch.politeness import HostLimiter
+from newsloom.fetch.ssrf import AllowList
+from newsloom.news.models import Article, Source
+from newsloom.news.schedule import adapt_interval, next_delay
+
+log = logging.getLogger("newsloom.ingest")
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+SOURCE_LEASE = timedelta(minutes=10)
+
+_fetcher_lock = threading.Lock()
+_fetcher: Fetcher | None = None
+
+
+def conf(name: str) -> float:
+    """A fetch/scheduling knob from settings.NEWSLOOM."""
+    return settings.NEWSLOOM[name]
+
+
+def get_fetcher() -> Fetcher:
+    """The process-wide fetcher, built from settings and NEWSLOOM_FETCH_ALLOW on first use."""
+    global _fetcher
+    with _fetcher_lock:
+        if _fetcher is None:
+            _fetcher = Fetcher(
+                allow=AllowList.from_env(),
+                max_bytes=int(conf("MAX_BYTES")),
+                connect_timeout=conf("CONNECT_TIMEOUT"),
+                read_timeout=conf("READ_TIMEOUT"),
+                limiter=HostLimiter(int(conf("PER_HOST")), conf("HOST_SPACING")),
+            )
+        return _fetcher
+
+
+def article_lease() -> timedelta:
+    return timedelta(seconds=settings.NEWSLOOM["ARTICLE_LEASE"])
+
+
+@dataclass
+class RefreshOutcome:
+    """What one refresh of one source did."""
+
+    source_id: int
+    status: str  # "ok", "not_modified" or "error"
+    new_article_ids: list[int] = field(default_factory=list)
+    updated_article_ids: list[int] = field(default_factory=list)
+    error: str = ""
+
+
+# ----------------------------------------------------------------------------- sources
+
+def claim_due_sources(now: datetime | None = None) -> list[int]:
+    """Claim every due, active source for one refresh. The compare-and-set on next_fetch_at
+    means two schedulers (or a scheduler and a CLI refresh) never both claim one source."""
+    now = now or timezone.now()
+    claimed = []
+    due = Source.objects.filter(paused=False, next_fetch_at__lte=now).values_list(
+        "id", "next_fetch_at")
+    for source_id, scheduled in due:
+        won = Source.objects.filter(pk=source_id, next_fetch_at=scheduled).update(
+            next_fetch_at=now + SOURCE_LEASE)
+        if won:
+            claimed.append(source_id)
+    return claimed
+
+
+def _record_error(source: Source, message: str, retry_after: float | None = None) -> None:
+    now = timezone.now()
+    source.consecutive_errors += 1
+    source.last_error = message[:2000]
+    source.last_error_at = now
+    source.last_fetched_at = now
+    delay = next_delay(source.refresh_interval, source.consecutive_errors, retry_after,
+                       int(conf("BACKOFF_CAP")))
+    source.next_fetch_at = now + timedelta(seconds=delay)
+    source.save(update_fields=["consecutive_errors", "last_error", "last_error_at",
+                               "last_fetched_at", "next_fetch_at"])
+    log.warning("source %s: %s", source.feed_url, message)
+
+
+def _record_success(source: Source, result: FetchResult, new_items: int) -> None:
+    now = timezone.now()
+    source.consecutive_errors = 0
+    source.last_error = ""
+    source.last_fetched_at = now
+    source.last_success_at = now
+    source.etag = result.etag[:500] if result.etag else source.etag
+    source.last_modified = result.last_modified[:100] if result.last_modified else (
+        source.last_modified)
+    source.refresh_interval = adapt_interval(
+        source.refresh_interval, new_items, int(conf("REFRESH_FLOOR")),
+        int(conf("REFRESH_CEILING")))
+    source.next_fetch_at = now + timedelta(seconds=source.refresh_interval)
+    source.save()
+
+
+def _update_source_meta(source: Source, feed: ParsedFeed) -> None:
+    if not source.name and feed.title:
+        source.name = feed.title[:200]
+    if not source.site_url and feed.site_url.startswith(("http://", "https://")):
+        source.site_url = feed.site_url[:2000]
+    if not source.icon_url and feed.icon.startswith(("http://", "https://")):
+        source.icon_url = feed.icon[:2000]
+    if not source.language and feed.language:
+        source.language = feed.language.split("-")[0].lower()[:16]
+
+
+def refresh_source(source_id: int, fetcher: Fetcher | None = None) -> RefreshOutcome:
+    """Fetch and parse one source's feed and store its new entries as pending articles.
+    A failing feed records a readable error and keeps every article it already had."""
+    fetcher = fetcher or get_fetcher()
+    source = Source.objects.get(pk=source_id)
+    try:
+        result = fetcher.fetch(source.feed_url, source.etag, source.last_modified, FEED_ACCEPT)
+    except FetchError as exc:
+        _record_error(source, str(exc))
+        return RefreshOutcome(source_id, "error", error=str(exc))
+    if result.not_modified:
+        _record_success(source, result, 0)
+        return RefreshOutcome(source_id, "not_modified")
+    if not result.ok:
+        message = f"HTTP {result.status} from {result.final_url}"
+        if result.retry_after is not None:
+            message += f" (retry after {int(result.retry_after)} s)"
+        _record_error(source, message, result.retry_after)
+        return RefreshOutcome(source_id, "error", error=message)
+    try:
+        feed = parse_feed(result.body, result.final_url, result.content_type)
+    except FeedParseError as exc:
+        _record_error(source, str(exc))
+        return RefreshOutcome(source_id, "error", error=str(exc))
+    outcome = RefreshOutcome(source_id, "ok")
+    for entry in feed.entries:
+        stored = store_entry(source, entry)
+        if stored is None:
+            continue
+        article_id, created = stored
+        (outcome.new_article_ids if created else outcome.updated_article_ids).append(article_id)
+    _update_source_meta(source, feed)
+    _record_success(source, result, len(outcome.new_article_ids))
+    return outcome
+
+
+# ----------------------------------------------------------------------------- entries
+
+def _feed_fields(entry: FeedEntry, base_url: str) -> dict[str, object]:
+    """Article fields taken from the feed alone: shown until (or unless) the page is read."""
+    raw_html = entry.content or entry.summary
+    html = sanitize_html(clean_html(raw_html, entry.title), base_url)
+    summary = html_to_text(sanitize_html(entry.summary, base_url))
+    return {
+        "title": entry.title.strip()[:1000],
+        "author": entry.author.strip()[:500],
+        "description": summary[:5000],
+        "html": html,
+        "text": clean_text(html_to_text(html), entry.title),
+        "image_url": entry.image[:2000],
+    }
+
+
+def store_entry(source: Source, entry: FeedEntry) -> tuple[int, bool] | None:
+    """Store one feed entry. Returns (article id, created) or None when the entry has no
+    link or is already stored under another feed. Updated entries are updated in place and
+    sent back for processing."""
+    if not entry.url.startswith(("http://", "https://")):
+        return None
+    url = canonicalize_url(entry.url)
+    guid = entry.guid[:1000]
+    existing = Article.objects.filter(source=source, guid=guid).first()
+    if existing is not None:
+        previous = existing.updated_at
+        if not entry.updated or (previous is not None and entry.updated <= previous):
+            return None
+        for name, value in _feed_fields(entry, entry.url).items():
+            setattr(existing, name, value)
+        existing.updated_at = entry.updated
+        existing.status = Article.Status.PENDING
+        existing.save()
+        return existing.pk, False
+    if Article.objects.filter(Q(url=url) | Q(entry_url=url)).exists():
+        return None
+    published = entry.published or entry.updated
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                source=source,
+                guid=guid,
+                url=url,
+                entry_url=entry.url[:2000],
+                published_at=published or timezone.now(),
+                date_known=published is not None,
+                updated_at=entry.updated,
+                language=source.language,
+                **_feed_fields(entry, entry.url),
+            )
+    except IntegrityError:
+        return None  # another worker stored it first
+    return article.pk, True
+
+
+# ----------------------------------------------------------------------------- articles
+
+def claim_article(article_id: int) -> bool:
+    """Take the processing lease on a pending article; False when done or leased elsewhere."""
+    now = timezone.now()
+    return bool(
+        Article.objects.filter(pk=article_id, status=Article.Status.PENDING)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(lease_until=now + article_lease())
+    )
+
+
+def _fetch_page(article: Article, fetcher: Fetcher) -> tuple[Extracted | None, str, str]:
+    """Fetch and extract the article page: (extracted or None, final URL, error text)."""
+    target = article.entry_url or article.url
+    try:
+        result = fetcher.fetch(target, accept=PAGE_ACCEPT)
+    except FetchError as exc:
+        return None, target, str(exc)
+    if not result.ok:
+        return None, result.final_url, f"HTTP {result.status} from {result.final_url}"
+    kind = result.content_type.lower()
+    if kind and "html" not in kind and "xml" not in kind:
+        return None, result.final_url, f"not an HTML page ({kind})"
+    extracted = extract_article(result.body, result.final_url)
+    if extracted is None:
+        return None, result.final_url, "no article text found on the page"
+    return extracted, result.final_url, ""
+
+
+def _apply_page(article: Article, page: Extracted) -> None:
+    article.title = article.title or page.title[:1000]
+    article.author = article.author or page.author[:500]
+    article.html = page.html
+    article.text = page.text
+    article.image_url = article.image_url or page.image[:2000]
+    article.site_name = page.site_name[:200]
+    article.description = article.description or page.description[:5000]
+    article.origin = Article.Origin.PAGE
+    if page.date and not article.date_known:
+        article.published_at = page.date  # the feed had no date of its own
+        article.date_known = True
+    article.language = page.language[:16] or article.language
+
+
+def _finalize(article: Article) -> None:
+    """Derived fields, and the link to an earlier copy of the same text."""
+    derived = derive(article.text, article.title, article.language, article.source.language)
+    article.text = derived.text
+    article.word_count = derived.word_count
+    article.reading_minutes = derived.reading_minutes
+    article.language = derived.language
+    article.fingerprint = derived.fingerprint
+    if article.fingerprint and article.duplicate_of_id is None:
+        article.duplicate_of = (
+            Article.objects.filter(fingerprint=article.fingerprint, duplicate_of__isnull=True)
+            .exclude(pk=article.pk).order_by("pk").first()
+        )
+
+
+def _settle_url(article: Article, final_url: str, page: Extracted | None) -> None:
+    """Move the article to its canonical URL after redirects (and the page's own
+    rel=canonical within the same site), or link it to the article that already has it."""
+    candidate = canonicalize_url(final_url)
+    if page and page.canonical_url and same_site(page.canonical_url, final_url):
+        candidate = canonicalize_url(page.canonical_url)
+    if candidate == article.url:
+        return
+    holder = Article.objects.filter(url=candidate).exclude(pk=article.pk).first()
+    if holder is None:
+        article.url = candidate[:2000]
+    elif article.duplicate_of_id is None:
+        article.duplicate_of = holder
+
+
+def process_article(article_id: int, fetcher: Fetcher | None = None) -> bool:
+    """Fetch, extract and store one pending article. Returns False when there was nothing
+    to do (already processed, or another worker holds it)."""
+    if not claim_article(article_id):
+        return False
+    fetcher = fetcher or get_fetcher()
+    article = Article.objects.select_related("source").get(pk=article_id)
+    Article.objects.filter(pk=article_id).update(attempts=article.attempts + 1)
+    page, final_url, error = _fetch_page(article, fetcher)
+    if page is not None:
+        _apply_page(article, page)
+        article.fetch_error = ""
+    else:
+        article.origin = Article.Origin.FEED
+        article.fetch_error = error[:2000]
+    _settle_url(article, final_url, page)
+    _finalize(article)
+    article.status = Article.Status.READY
+    article.processed_at = timezone.now()
+    article.lease_until = None
+    try:
+        with transaction.atomic():
+            article.save()
+    except IntegrityError:
+        # the canonical URL was taken between our check and our save: link instead
+        article.url = Article.objects.get(pk=article_id).url
+        article.duplicate_of = Article.objects.filter(url=canonicalize_url(final_url)).first()
+        article.save()
+    return True
+
+
+def pending_article_ids(include_leased: bool = False) -> list[int]:
+    """Pending articles whose lease is free (or all of them)."""
+    query = Article.objects.filter(status=Article.Status.PENDING)
+    if not include_leased:
+        now = timezone.now()
+        query = query.filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+    return list(query.order_by("pk").values_list("pk", flat=True))

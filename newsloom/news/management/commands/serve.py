@@ -1,0 +1,67 @@
+"""`newsloom serve [--port]`: the web server and a background worker in one process tree,
+on the embedded default (SQLite database, SQLite queue): nothing else to start."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from newsloom.news.management.base import ensure_schema
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """The Huey consumer as a child process (separate process: no GIL contention with
+    the web server, and it can be killed and restarted on its own)."""
+    return subprocess.Popen([sys.executable, "-m", "newsloom.cli", "worker"], env=os.environ.copy())
+
+
+def serve_http(host: str, port: int, threads: int = 8) -> None:
+    """Serve the WSGI app with waitress until interrupted."""
+    from waitress import serve
+
+    from newsloom.wsgi import application
+
+    serve(application, host=host, port=port, threads=threads, ident="newsloom",
+          clear_untrusted_proxy_headers=True)
+
+
+class Command(BaseCommand):
+    help = "Run the portal: web server plus a background worker."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--no-worker", action="store_true",
+                            help="web only (workers run elsewhere)")
+
+    def handle(self, *args: object, **options: object) -> None:
+        ensure_schema()
+        run_portal(str(options["host"]), int(options["port"]),  # type: ignore[arg-type]
+                   with_worker=not options["no_worker"], stdout=self.stdout)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM stops the portal the way Ctrl-C does, so the worker is stopped too."""
+    raise KeyboardInterrupt
+
+
+def run_portal(host: str, port: int, with_worker: bool, stdout: object) -> None:
+    """Serve until Ctrl-C or SIGTERM, then stop the worker too."""
+    worker = start_worker() if with_worker else None
+    signal.signal(signal.SIGTERM, _interrupt)
+    stdout.write(f"newsloom is serving on http://{host}:{port}/ (Ctrl-C to stop)")  # type: ignore[attr-defined]
+    try:
+        serve_http(host, port)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()

@@ -1,0 +1,95 @@
+"""Sources and articles. Unique constraints on the canonical URL and on (source, guid) are
+what make every ingestion step idempotent: a retried task or a racing worker hits the
+constraint instead of creating a second row."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class Source(models.Model):
+    """A publisher feed and its fetch state."""
+
+    name = models.CharField(max_length=200)
+    feed_url = models.URLField(max_length=2000, unique=True)
+    site_url = models.URLField(max_length=2000, blank=True)
+    icon_url = models.URLField(max_length=2000, blank=True)
+    region = models.CharField(max_length=16, blank=True, db_index=True,
+                              help_text="e.g. hk, cn, tw, world")
+    language = models.CharField(max_length=16, blank=True, db_index=True)
+    topics = models.JSONField(default=list, blank=True)
+    category = models.CharField(max_length=200, blank=True, help_text="OPML folder")
+    paused = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # fetch state
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    next_fetch_at = models.DateTimeField(default=timezone.now, db_index=True)
+    refresh_interval = models.PositiveIntegerField(default=30 * 60, help_text="seconds")
+    consecutive_errors = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name or self.feed_url
+
+
+class Article(models.Model):
+    """One article. `duplicate_of` links syndicated copies to the first one seen, so they
+    are kept (for provenance) but not shown twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "waiting for page fetch"
+        READY = "ready", "processed"
+
+    class Origin(models.TextChoices):
+        PAGE = "page", "extracted from the article page"
+        FEED = "feed", "taken from the feed (page unavailable)"
+        IMPORT = "import", "bulk import"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="articles")
+    guid = models.CharField(max_length=1000)
+    url = models.URLField(max_length=2000, unique=True)
+    entry_url = models.URLField(max_length=2000, blank=True, help_text="link as the feed gave it")
+    title = models.CharField(max_length=1000, blank=True)
+    author = models.CharField(max_length=500, blank=True)
+    published_at = models.DateTimeField(default=timezone.now, db_index=True)
+    date_known = models.BooleanField(default=False, help_text="the feed or page gave a date")
+    updated_at = models.DateTimeField(null=True, blank=True)
+    image_url = models.URLField(max_length=2000, blank=True)
+    site_name = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=16, blank=True, db_index=True)
+    description = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    word_count = models.PositiveIntegerField(default=0)
+    reading_minutes = models.PositiveIntegerField(default=0)
+    fingerprint = models.CharField(max_length=40, blank=True, db_index=True)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="duplicates")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING,
+                              db_index=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.FEED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True,
+                                       help_text="a worker holds this article until then")
+    fetch_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "guid"], name="article_source_guid_unique"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return self.title or self.url

@@ -1,0 +1,9 @@
+"""URL routes: admin and the reader web."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("newsloom.web.urls")),
+]

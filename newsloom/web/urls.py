@@ -1,0 +1,13 @@
+"""Reader web routes. Article pages live at /a/<id>/ (a slug may follow)."""
+
+from django.urls import path
+
+from newsloom.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("a/<int:article_id>/", views.article, name="article"),
+    path("a/<int:article_id>/<str:slug>/", views.article, name="article-slug"),
+    path("sources/", views.sources, name="sources"),
+    path("healthz", views.healthz, name="healthz"),
+]
