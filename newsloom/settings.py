@@ -81,6 +81,8 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "newsloom.sqlite3",
             "OPTIONS": _SQLITE_OPTIONS,
+            # a file, not memory: tests share the database with threads and subprocesses
+            "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

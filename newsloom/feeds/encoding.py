@@ -61,6 +61,17 @@ def _decode_strict(data: bytes, encoding: str) -> str | None:
         return None
 
 
+def _detect(data: bytes) -> str | None:
+    """Statistical detection. Among equally plausible single-byte guesses prefer cp1252:
+    short Western texts fit many code pages and cp1252 is by far the most common."""
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
+        return None
+    least = min(m.chaos for m in matches)
+    plausible = [m.encoding for m in matches if m.chaos == least]
+    return "cp1252" if "cp1252" in plausible else matches[0].encoding
+
+
 def decode_document(data: bytes, content_type: str = "") -> tuple[str, str]:
     """Decode a feed or page, returning (text, encoding used)."""
     for bom, encoding in _BOMS:
@@ -81,8 +92,7 @@ def decode_document(data: bytes, content_type: str = "") -> tuple[str, str]:
         text = _decode_strict(data, encoding)
         if text is not None:
             return text, encoding
-    best = charset_normalizer.from_bytes(data).best()
-    encoding = _normalize(best.encoding) if best is not None else None
+    encoding = _normalize(_detect(data))
     encoding = encoding or candidates[0]
     return data.decode(encoding, errors="replace"), encoding
 

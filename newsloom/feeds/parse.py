@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+import dateparser
 import feedparser
 
 from newsloom.feeds.encoding import to_utf8_xml
@@ -63,6 +64,18 @@ def _guid(entry: Any, url: str) -> str:
     return "sha1:" + hashlib.sha1(basis.encode("utf-8")).hexdigest()
 
 
+def _date(entry: Any, key: str) -> datetime | None:
+    """feedparser's parsed date, or a multilingual parse of the raw string (Italian,
+    Chinese, ... month names that feedparser does not know)."""
+    parsed = _struct_to_datetime(entry.get(f"{key}_parsed"))
+    raw = entry.get(key)
+    if parsed is not None or not raw:
+        return parsed
+    value = dateparser.parse(raw, settings={"RETURN_AS_TIMEZONE_AWARE": True,
+                                            "TO_TIMEZONE": "UTC"})
+    return value.astimezone(UTC) if value else None
+
+
 def _to_entry(entry: Any) -> FeedEntry | None:
     url = entry.get("link", "") or ""
     title = entry.get("title", "") or ""
@@ -76,8 +89,8 @@ def _to_entry(entry: Any) -> FeedEntry | None:
         summary=summary,
         content=_entry_content(entry),
         author=entry.get("author", "") or "",
-        published=_struct_to_datetime(entry.get("published_parsed")),
-        updated=_struct_to_datetime(entry.get("updated_parsed")),
+        published=_date(entry, "published"),
+        updated=_date(entry, "updated"),
         image=_entry_image(entry),
         categories=[t.get("term", "") for t in entry.get("tags", []) or [] if t.get("term")],
     )
