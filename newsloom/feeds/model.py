@@ -35,4 +35,5 @@ class ParsedFeed:
     site_url: str = ""
     language: str = ""
     icon: str = ""
+    problem: str = ""  # malformed XML that the loose parser recovered from
     entries: list[FeedEntry] = field(default_factory=list)

@@ -7,6 +7,7 @@ import calendar
 import hashlib
 import re
 import time
+import xml.sax
 from datetime import UTC, datetime
 from typing import Any
 
@@ -112,11 +113,11 @@ def parse_feed(data: bytes, url: str = "", content_type: str = "") -> ParsedFeed
     if stripped[:1] in (b"{", b"[") or "json" in content_type.lower():
         return parse_json_feed(stripped, url)
     _refuse_entities(stripped)
-    xml = to_utf8_xml(stripped, content_type)
+    document = to_utf8_xml(stripped, content_type)
     headers = {"content-type": "application/xml; charset=utf-8"}
     if url:
         headers["content-location"] = url
-    parsed = feedparser.parse(xml, response_headers=headers, sanitize_html=False)
+    parsed = feedparser.parse(document, response_headers=headers, sanitize_html=False)
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception")
         if stripped[:200].lower().find(b"<html") >= 0:
@@ -130,6 +131,9 @@ def parse_feed(data: bytes, url: str = "", content_type: str = "") -> ParsedFeed
         language=meta.get("language", "") or "",
         icon=(meta.get("icon") or (meta.get("image") or {}).get("href", "") or ""),
     )
+    error = parsed.get("bozo_exception")
+    if isinstance(error, xml.sax.SAXParseException):
+        feed.problem = f"malformed feed, recovered {len(parsed.entries)} entries: {error}"
     for raw in parsed.entries:
         entry = _to_entry(raw)
         if entry is not None:

@@ -169,7 +169,11 @@ def refresh_source(source_id: int, fetcher: Fetcher | None = None) -> RefreshOut
         article_id, created = stored
         (outcome.new_article_ids if created else outcome.updated_article_ids).append(article_id)
     _update_source_meta(source, feed)
-    _record_success(source, result, len(outcome.new_article_ids))
+    if feed.problem:  # keep what could be recovered, but tell the user the feed is broken
+        _record_error(source, feed.problem)
+        outcome.status, outcome.error = "error", feed.problem
+    else:
+        _record_success(source, result, len(outcome.new_article_ids))
     return outcome
 
 
