@@ -64,3 +64,19 @@ def _scale_services_problem() -> str:
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
     return ""
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """Environment for a `newsloom` subprocess that shares this test's database and queue."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    env = dict(os.environ)
+    if settings["ENGINE"].endswith("sqlite3"):
+        env["DATABASE_URL"] = f"sqlite:///{settings['NAME']}"
+    else:
+        env["DATABASE_URL"] = (f"postgres://{settings['USER']}@{settings['HOST']}:"
+                               f"{settings['PORT']}/{settings['NAME']}")
+    env["NEWSLOOM_FETCH_ALLOW"] = "127.0.0.1/32"
+    env.update(extra)
+    return env

@@ -4,6 +4,7 @@ responses without touching the internet."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,10 +59,8 @@ class FixtureServer:
                 if handler is None:
                     respond(404, b"not found", "text/plain")(self)
                     return
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     handler(self)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Req)
         self.httpd.daemon_threads = True
