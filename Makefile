@@ -20,6 +20,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check newsloom tests benchmarks
 	$(BIN)/pytest -q
+	NEWSLOOM_TEST_SCALE=1 $(BIN)/pytest -q -m ingest
+
+lint: $(STAMP)
+	$(BIN)/ruff check newsloom tests benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py

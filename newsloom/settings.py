@@ -112,6 +112,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+DATA_DIR.joinpath("static").mkdir(exist_ok=True)  # whitenoise warns when it is missing
 WHITENOISE_USE_FINDERS = True
 
 LOGGING = {

@@ -1,0 +1,51 @@
+"""Admin for sources (health at a glance) and articles."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils import timezone
+
+from newsloom.news.models import Article, Source
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "region", "language", "paused", "health", "last_success_at",
+                    "next_fetch_at", "refresh_interval")
+    list_filter = ("paused", "region", "language", "category")
+    search_fields = ("name", "feed_url", "site_url")
+    readonly_fields = ("etag", "last_modified", "last_fetched_at", "last_success_at",
+                       "consecutive_errors", "last_error", "last_error_at", "created_at")
+    actions = ("pause", "resume", "refresh_now")
+
+    @admin.display(description="health")
+    def health(self, source: Source) -> str:
+        if source.paused:
+            return "paused"
+        if source.consecutive_errors:
+            return f"{source.consecutive_errors} error(s): {source.last_error[:80]}"
+        return "ok" if source.last_success_at else "not fetched yet"
+
+    @admin.action(description="Pause selected sources")
+    def pause(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        queryset.update(paused=True)
+
+    @admin.action(description="Resume selected sources")
+    def resume(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        queryset.update(paused=False)
+
+    @admin.action(description="Refresh at the next scheduler tick")
+    def refresh_now(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        queryset.update(next_fetch_at=timezone.now())
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "source", "language", "published_at", "status", "origin",
+                    "word_count", "duplicate_of")
+    list_filter = ("status", "origin", "language", "source")
+    search_fields = ("title", "url")
+    raw_id_fields = ("duplicate_of",)
+    readonly_fields = ("fingerprint", "created_at", "processed_at", "attempts", "fetch_error",
+                       "lease_until")
+    date_hierarchy = "published_at"
