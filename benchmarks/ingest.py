@@ -24,7 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-CORPORA = Path(os.environ.get("NEWSLOOM_CORPORA", ROOT.parent / "shared" / "corpora"))
+from tests.corpora import CORPORA  # noqa: E402  (one rule for tests and benchmarks)
+
 ANCHORS = {"zyte": 0.958, "trafilatura-eval": 0.924}
 
 

@@ -12,10 +12,8 @@ import pytest
 from newsloom.fetch.client import Fetcher
 from newsloom.fetch.politeness import HostLimiter
 from newsloom.fetch.ssrf import AllowList
+from tests.corpora import CORPORA
 from tests.fixture_server import FixtureServer
-
-CORPORA = Path(os.environ.get("NEWSLOOM_CORPORA", Path(__file__).resolve().parents[2]
-                              / "shared" / "corpora"))
 
 
 def corpus(*parts: str) -> Path:
