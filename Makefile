@@ -27,3 +27,5 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/clustering.py
+	$(BIN)/python benchmarks/intelligence.py

@@ -76,19 +76,25 @@ def answer_question(question: str, text: str, limit: int = 2) -> Answer:
     return Answer(True, [pool[i] for i in chosen], chosen, combined[best])
 
 
-def supported(claim: str, text: str, threshold: float = 0.6) -> bool:
-    """Whether every sentence of a generated claim is backed by the article: most of its
-    content words appear in one article sentence, and any number it states appears in the
-    article. Used to check LLM output before it is shown."""
+def support_score(claim: str, text: str) -> float:
+    """How well the article backs a generated claim, 0..1: for each claim sentence, the
+    largest share of its content words found in one article sentence (0 when it states a
+    number the article does not contain); the claim scores its weakest sentence."""
     article_sentences = [set(words(s)) for s in sentences(text)]
     article_numbers = numbers(text)
+    scores = []
     for sentence in sentences(claim):
-        tokens = set(words(sentence))
         if numbers(sentence) - article_numbers:
-            return False
-        if not tokens:
+            scores.append(0.0)
             continue
-        best = max((len(tokens & s) / len(tokens) for s in article_sentences), default=0.0)
-        if best < threshold:
-            return False
-    return True
+        tokens = set(words(sentence))
+        if tokens:
+            scores.append(max((len(tokens & s) / len(tokens) for s in article_sentences),
+                              default=0.0))
+    return min(scores, default=1.0)
+
+
+def supported(claim: str, text: str, threshold: float = 0.6) -> bool:
+    """Whether a generated claim may be shown as coming from the article (used to check an
+    optional LLM's output before display)."""
+    return support_score(claim, text) >= threshold

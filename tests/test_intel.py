@@ -1,0 +1,200 @@
+"""Story intelligence: features, clustering rules, summaries, answers, and the database
+wiring (stories, related articles, article page blocks) on the demo corpus."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from newsloom.intel.cluster import Clusterer
+from newsloom.intel.features import ArticleInput, build_features
+from newsloom.intel.language import detect_language
+from newsloom.intel.qa import answer_question, supported
+from newsloom.intel.summarize import summarize
+from newsloom.intel.text import sentences
+
+T0 = datetime(2026, 11, 24, 8, tzinfo=UTC)
+JAPAN = ("Earthquake hits Japan", "A magnitude 7.1 earthquake struck off the coast of Miyagi "
+         "prefecture in northern Japan on Tuesday, shaking buildings in Tokyo and triggering a "
+         "tsunami warning.")
+CHILE = ("Earthquake hits Chile", "A magnitude 7.0 earthquake struck near the coastal city of "
+         "Valparaiso in central Chile on Tuesday, damaging homes and cutting power to thousands.")
+JAPAN_2 = ("Tsunami warning after strong Japan quake", "Japan's meteorological agency issued a "
+           "tsunami warning for Miyagi after a magnitude 7.1 earthquake on Tuesday; trains in "
+           "Tokyo were halted.")
+JAPAN_ZH = ("日本宫城县外海发生7.1级地震", "日本宫城县外海周二发生7.1级强烈地震，东京有明显震感，"
+            "日本气象厅一度发出海啸警报。")
+
+
+def _cluster(items: list[tuple[str, str, str, str]]) -> dict[str, int]:
+    inputs = [ArticleInput(key, title, text, T0 + timedelta(minutes=i), lang)
+              for i, (key, title, text, lang) in enumerate(items)]
+    clusterer = Clusterer()
+    return {f.key: clusterer.add(f) for f in build_features(inputs)}
+
+
+def test_earthquakes_in_different_countries_stay_apart_same_event_joins() -> None:
+    stories = _cluster([("jp", *JAPAN, "en"), ("cl", *CHILE, "en"), ("jp2", *JAPAN_2, "en")])
+    assert stories["jp"] != stories["cl"]
+    assert stories["jp"] == stories["jp2"]
+
+
+def test_chinese_and_english_reports_of_one_event_join() -> None:
+    stories = _cluster([("jp", *JAPAN, "en"), ("cl", *CHILE, "en"), ("zh", *JAPAN_ZH, "zh")])
+    assert stories["zh"] == stories["jp"] != stories["cl"]
+
+
+def test_clustering_is_deterministic() -> None:
+    items = [("jp", *JAPAN, "en"), ("cl", *CHILE, "en"), ("jp2", *JAPAN_2, "en"),
+             ("zh", *JAPAN_ZH, "zh")]
+    assert _cluster(items) == _cluster(items)
+
+
+def test_language_detection_restricted_to_configured_languages() -> None:
+    assert detect_language("Hong Kong urged to act fast for Zhejiang tech firms") == "en"
+    assert detect_language("香港特區政府今日宣布新措施") == "zh"
+
+
+def test_summary_bullets_are_article_sentences_in_order() -> None:
+    text = ("Hong Kong must act fast to help Zhejiang tech firms, experts said on Monday. "
+            "The city leader visited Hangzhou and met technology giants during a four-day trip. "
+            "Officials agreed a new cooperation mechanism covering finance and technology. "
+            "The weather was mild during the visit. "
+            "In 2023 the digital economy of Zhejiang reached 986.7 billion yuan, data showed.")
+    result = summarize(text, "Hong Kong urged to act fast for Zhejiang tech firms")
+    pool = sentences(text)
+    assert len(result.bullets) == 3
+    assert all(b in pool for b in result.bullets)
+    assert [pool.index(b) for b in result.bullets] == sorted(pool.index(b) for b in result.bullets)
+    assert result.bullets[0] == pool[0]
+
+
+def test_answers_quote_the_article_or_admit_it_does_not_say() -> None:
+    text = ("West Berkshire Council is setting up an emotional health academy. "
+            "It wants to reduce the wait mental health patients face from 12 months to less "
+            "than a week. Director of Children's Services Rachael Wardell said it works better "
+            "if you get in there sooner.")
+    found = answer_question("How long do patients wait now?", text)
+    assert found.found and "12 months" in found.sentences[0]
+    missing = answer_question("What is the capital of France?", text)
+    assert not missing.found and missing.sentences == []
+    chinese = answer_question("谁发出海啸警报？", JAPAN_ZH[1])
+    assert chinese.found and "海啸警报" in chinese.sentences[0]
+
+
+def test_generated_claims_are_checked_against_the_article() -> None:
+    text = "The council will spend 120,000 pounds a year on the academy from April."
+    assert supported("The council will spend 120,000 pounds a year.", text)
+    assert not supported("The council will spend 500,000 pounds a year.", text)
+    assert not supported("The mayor resigned after a scandal.", text)
+
+
+def test_cluster_and_summarize_commands(tmp_path: Path) -> None:
+    rows = [{"id": k, "title": t, "text": x, "published": (T0 + timedelta(minutes=i)).isoformat(),
+             "language": lang}
+            for i, (k, t, x, lang) in enumerate([("jp", *JAPAN, "en"), ("cl", *CHILE, "en"),
+                                                 ("jp2", *JAPAN_2, "en")])]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in rows))
+    for command in ("cluster", "summarize"):
+        out = tmp_path / f"{command}.jsonl"
+        done = subprocess.run([sys.executable, "-m", "newsloom.cli", command, "--input",
+                               str(source), "--output", str(out)],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    stories = {r["id"]: r["story"] for r in map(json.loads, (tmp_path / "cluster.jsonl")
+                                                 .read_text().splitlines())}
+    assert stories["jp"] == stories["jp2"] != stories["cl"]
+    summaries = [json.loads(line) for line in (tmp_path / "summarize.jsonl").read_text()
+                 .splitlines()]
+    assert [s["id"] for s in summaries] == ["jp", "cl", "jp2"]
+    assert all(s["summary"] for s in summaries)
+    bad = subprocess.run([sys.executable, "-m", "newsloom.cli", "cluster", "--input",
+                          str(tmp_path / "missing.jsonl"), "--output", str(out)],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode != 0 and "no such file" in bad.stderr
+
+
+@pytest.mark.ingest
+@pytest.mark.django_db(transaction=True)
+def test_demo_corpus_gets_stories_related_articles_and_ai_box() -> None:
+    from newsloom.demo.server import DemoServer
+    from newsloom.fetch.client import Fetcher
+    from newsloom.fetch.politeness import HostLimiter
+    from newsloom.fetch.ssrf import AllowList
+    from newsloom.news import ingest
+    from newsloom.news.models import Article, RelatedArticle, Source, Story
+    from newsloom.news.runner import process_all_pending, refresh_sources
+    from newsloom.news.sources import import_opml
+
+    ingest._fetcher = Fetcher(allow=AllowList.parse("127.0.0.1/32"), limiter=HostLimiter(8, 0))
+    server = DemoServer(port=0).start()
+    try:
+        import_opml(server.opml())
+        refresh_sources(list(Source.objects.values_list("pk", flat=True)))
+        process_all_pending()
+    finally:
+        server.stop()
+        ingest._fetcher = None
+    shown = Article.objects.filter(duplicate_of__isnull=True)
+    assert shown.filter(enriched_at__isnull=True).count() == 0
+    assert all(a.story_id for a in shown)
+    witkoff = Story.objects.get(articles__title__startswith="US envoy Witkoff")
+    assert set(witkoff.articles.values_list("language", flat=True)) == {"en", "zh"}
+    assert witkoff.source_count == 2
+    main = Article.objects.get(title__startswith="Hong Kong urged")
+    assert len(main.summary) == 3 and main.key_points
+    related = RelatedArticle.objects.filter(article=main)
+    assert related.exists() and not related.filter(related=main).exists()
+    client = Client(HTTP_HOST="localhost")
+    page = client.get(f"/a/{main.pk}/").content.decode()
+    for block in ('id="ai-features"', 'id="related"'):
+        assert block in page
+    assert main.summary[0][:40] in page
+    answer = client.post(f"/a/{main.pk}/ask", {"q": "How big was Zhejiang's digital economy "
+                                                     "in 2023?"}).content.decode()
+    assert "<mark>In 2023, the added value" in answer
+    story_page = client.get(f"/s/{witkoff.pk}/").content.decode()
+    assert "Who reported what" in story_page and "示范日报" in story_page
+
+
+@pytest.mark.ingest
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_enrichment_opens_one_story_per_event() -> None:
+    from newsloom.news.bulk import import_jsonl
+    from newsloom.news.enrich import enrich_articles
+    from newsloom.news.models import Article, Story
+
+    lines = [json.dumps({"url": f"https://n{i}.example/quake", "title": title,
+                         "text": f"{text} Reporter {i} filed this from the scene.",
+                         "published": (T0 + timedelta(minutes=i)).isoformat(),
+                         "source": f"Paper {i}", "language": "en"})
+             for i, (title, text) in enumerate([JAPAN, JAPAN_2, JAPAN, JAPAN_2])]
+    import_jsonl(lines, enrich=False)
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    errors: list[BaseException] = []
+
+    def work(chunk: list[int]) -> None:
+        from django.db import connections
+        try:
+            enrich_articles(chunk)
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=([i],)) for i in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert Story.objects.count() == 1
+    assert Story.objects.get().article_count == 4
