@@ -17,6 +17,7 @@ Handler = Callable[[BaseHTTPRequestHandler], None]
 class Recorded:
     path: str
     headers: dict[str, str]
+    body: bytes = b""
 
 
 def respond(status: int, body: bytes = b"", content_type: str = "text/html; charset=utf-8",
@@ -52,8 +53,10 @@ class FixtureServer:
                 return
 
             def do_GET(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
                 server.requests.append(Recorded(self.path, {k.lower(): v for k, v in
-                                                            self.headers.items()}))
+                                                            self.headers.items()}, body))
                 handler = server.routes.get(self.path) or server.routes.get(
                     self.path.split("?", 1)[0])
                 if handler is None:
@@ -61,6 +64,8 @@ class FixtureServer:
                     return
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     handler(self)
+
+            do_POST = do_GET
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Req)
         self.httpd.daemon_threads = True

@@ -198,3 +198,31 @@ def test_concurrent_enrichment_opens_one_story_per_event() -> None:
     assert not errors
     assert Story.objects.count() == 1
     assert Story.objects.get().article_count == 4
+
+
+def test_llm_answers_are_shown_only_when_the_article_backs_them(server) -> None:  # type: ignore[no-untyped-def]
+    from newsloom.intel.llm import LLMConfig, ask
+    from tests.fixture_server import respond
+
+    text = ("The council will spend 120,000 pounds a year on the academy from April. "
+            "Local schools will match the council's contribution.")
+
+    def reply(content: str):  # type: ignore[no-untyped-def]
+        return respond(200, json.dumps({"choices": [{"message": {"content": content}}]})
+                       .encode(), "application/json")
+
+    config = LLMConfig(url=server.url("/v1"), model="test")
+    server.routes["/v1/chat/completions"] = reply("The council will spend 120,000 pounds a year.")
+    good = ask("How much will the council spend?", text, config)
+    assert good.generated.startswith("The council will spend 120,000")
+    sent = json.loads(server.requests[-1].body)
+    assert sent["model"] == "test" and "120,000 pounds" in sent["messages"][1]["content"]
+    server.routes["/v1/chat/completions"] = reply("The council will spend 900,000 pounds.")
+    bad = ask("How much will the council spend?", text, config)
+    assert bad.generated == "" and bad.rejected and bad.extractive.found
+    server.routes["/v1/chat/completions"] = reply("NOT_IN_ARTICLE")
+    assert not ask("Who is the mayor?", text, config).extractive.found
+    server.routes["/v1/chat/completions"] = respond(500, b"boom")
+    failed = ask("How much will the council spend?", text, config)
+    assert failed.error and failed.extractive.found
+    assert ask("How much?", text, None).generated == ""

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from newsloom.articles.clean import clean_html, clean_text
 from newsloom.articles.derive import derive
 from newsloom.articles.extract import Extracted, extract_article
+from newsloom.articles.fingerprint import content_fingerprint
 from newsloom.articles.sanitize import html_to_text, sanitize_html
 from newsloom.articles.urls import canonicalize_url, same_site
 from newsloom.feeds.model import FeedEntry, FeedParseError, ParsedFeed
@@ -294,6 +295,16 @@ def _finalize(article: Article) -> None:
         )
 
 
+def _lock_content(text: str) -> None:
+    """Serialise workers storing the same text. SQLite's IMMEDIATE transactions already
+    serialise all writers; PostgreSQL gets an advisory lock keyed by the fingerprint."""
+    if connection.vendor != "postgresql":
+        return
+    fingerprint = content_fingerprint(clean_text(text)) or "0"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(fingerprint[:15], 16)])
+
+
 def _settle_url(article: Article, final_url: str, page: Extracted | None) -> None:
     """Move the article to its canonical URL after redirects (and the page's own
     rel=canonical within the same site), or link it to the article that already has it."""
@@ -325,12 +336,14 @@ def process_article(article_id: int, fetcher: Fetcher | None = None) -> bool:
         article.origin = Article.Origin.FEED
         article.fetch_error = error[:2000]
     _settle_url(article, final_url, page)
-    _finalize(article)
     article.status = Article.Status.READY
     article.processed_at = timezone.now()
     article.lease_until = None
     try:
         with transaction.atomic():
+            # the duplicate check and the save must not interleave with another worker's
+            _lock_content(article.text)
+            _finalize(article)
             article.save()
     except IntegrityError:
         # the canonical URL was taken between our check and our save: link instead

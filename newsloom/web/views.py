@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from newsloom.intel.qa import answer_question
+from newsloom.intel.llm import LLMConfig
+from newsloom.intel.llm import ask as ask_llm
 from newsloom.intel.story_digest import story_digest
 from newsloom.news.models import Article, Source, Story
 
@@ -59,8 +60,9 @@ def ask(request: HttpRequest, article_id: int) -> HttpResponse:
     """Answer a question from the article's own sentences (or say it does not say)."""
     item = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
     question = request.POST.get("q", "").strip()[:300]
-    answer = answer_question(question, item.text) if question else None
-    context = {"article": item, "question": question, "answer": answer}
+    checked = ask_llm(question, item.text, LLMConfig.from_env()) if question else None
+    answer = checked.extractive if checked else None
+    context = {"article": item, "question": question, "answer": answer, "checked": checked}
     if request.headers.get("HX-Request"):
         return render(request, "web/_answer.html", context)
     context.update(copies=list(item.duplicates.select_related("source")),
