@@ -56,6 +56,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -104,8 +105,36 @@ else:
         "consumer": {"workers": 4, "worker_type": "thread"},
     }
 
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["REDIS_URL"],
+                          "KEY_PREFIX": os.environ.get("NEWSLOOM_QUEUE_NAME", "newsloom")}}
+else:  # shared by every process on this machine (web, worker), unlike a memory cache
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(DATA_DIR / "cache")}}
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+EMAIL_BACKEND = os.environ.get("NEWSLOOM_EMAIL_BACKEND",
+                               "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("NEWSLOOM_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("NEWSLOOM_EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("NEWSLOOM_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("NEWSLOOM_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("NEWSLOOM_EMAIL_TLS", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("NEWSLOOM_EMAIL_FROM", "newsloom@localhost")
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Ad slots between paragraphs: off unless an HTML snippet is configured
+NEWSLOOM_AD_SNIPPET = os.environ.get("NEWSLOOM_AD_SNIPPET", "")
+NEWSLOOM_AD_EVERY = int(os.environ.get("NEWSLOOM_AD_EVERY", 4))
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hant", "繁體中文"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("NEWSLOOM_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -1,10 +1,15 @@
-"""Reader pages over stored articles: home (latest), article, sources."""
+"""Reader pages: home and editions, article, story, source/topic/region listings, search."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from datetime import datetime
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -12,31 +17,60 @@ from newsloom.intel.llm import LLMConfig
 from newsloom.intel.llm import ask as ask_llm
 from newsloom.intel.story_digest import story_digest
 from newsloom.news.models import Article, Source, Story
+from newsloom.web.ad_slots import with_ad_slots
+from newsloom.web.comments import can_moderate, visible_comments
+from newsloom.web.library import mark_read
+from newsloom.web.models import Follow, SavedArticle
+from newsloom.web.search import Filters, search
 
 PAGE_SIZE = 30
+REGIONS = {"hk": "Hong Kong", "cn": "China", "tw": "Taiwan", "world": "World"}
 
 
-def visible_articles():  # type: ignore[no-untyped-def]
+def visible_articles() -> QuerySet[Article]:
     """Processed articles that are not copies of another one."""
     return Article.objects.filter(status=Article.Status.READY, duplicate_of__isnull=True)
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    articles = visible_articles().select_related("source", "story").order_by("-published_at")
-    region = request.GET.get("region", "")
-    language = request.GET.get("lang", "")
-    if region:
-        articles = articles.filter(source__region=region)
-    if language:
-        articles = articles.filter(language=language)
-    stories = (Story.objects.filter(article_count__gte=2, lead_article__isnull=False)
-               .select_related("lead_article__source").order_by("-score")[:8])
-    if region or language:
-        stories = []
+def _listing(request: HttpRequest, articles: QuerySet[Article], heading: str,
+             feed: str, follow: tuple[str, str] | None = None,
+             stories: list[Story] | None = None) -> HttpResponse:
+    page = Paginator(articles.select_related("source").order_by("-published_at"),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
+    following = bool(follow and request.user.is_authenticated and Follow.objects.filter(
+        user=request.user, kind=follow[0], value=follow[1]).exists())
     return render(request, "web/home.html", {
-        "articles": articles[:PAGE_SIZE], "region": region, "language": language,
-        "stories": stories,
+        "page": page, "heading": heading, "feed": feed, "stories": stories or [],
+        "follow": follow, "following": following,
     })
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    stories = list(Story.objects.filter(article_count__gte=2, lead_article__isnull=False)
+                   .select_related("lead_article__source").order_by("-score")[:8])
+    return _listing(request, visible_articles(), "Latest", "/feeds/rss/", stories=stories)
+
+
+def edition(request: HttpRequest, region: str) -> HttpResponse:
+    name = REGIONS.get(region, region.upper())
+    return _listing(request, visible_articles().filter(source__region=region), name,
+                    f"/feeds/rss/region/{region}/", follow=("region", region))
+
+
+def language(request: HttpRequest, code: str) -> HttpResponse:
+    return _listing(request, visible_articles().filter(language=code), code,
+                    f"/feeds/rss/language/{code}/")
+
+
+def topic(request: HttpRequest, name: str) -> HttpResponse:
+    return _listing(request, visible_articles().filter(topics__icontains=f'"{name}"'),
+                    name.capitalize(), f"/feeds/rss/topic/{name}/", follow=("topic", name))
+
+
+def source_page(request: HttpRequest, source_id: int) -> HttpResponse:
+    item = get_object_or_404(Source, pk=source_id)
+    return _listing(request, visible_articles().filter(source=item), item.name,
+                    f"/feeds/rss/source/{item.pk}/", follow=("source", str(item.pk)))
 
 
 def article(request: HttpRequest, article_id: int, slug: str = "") -> HttpResponse:
@@ -46,13 +80,25 @@ def article(request: HttpRequest, article_id: int, slug: str = "") -> HttpRespon
     expected = slugify(item.title, allow_unicode=True)[:80]
     if slug and slug != expected:
         return redirect("article-slug", article_id=item.pk, slug=expected)
-    copies = list(item.duplicates.select_related("source"))
+    mark_read(request, item)
+    return render(request, "web/article.html", _article_context(request, item))
+
+
+def _article_context(request: HttpRequest, item: Article, **extra: object) -> dict[str, object]:
     related = [link.related for link in item.related_links.select_related(
         "related__source").order_by("-score")[:6]]
-    return render(request, "web/article.html", {
-        "article": item, "copies": copies, "related": related,
+    saved = request.user.is_authenticated and SavedArticle.objects.filter(
+        user=request.user, article=item).exists()
+    context: dict[str, object] = {
+        "article": item, "copies": list(item.duplicates.select_related("source")),
+        "related": related, "comments": visible_comments(item, request.user),
+        "moderator": can_moderate(request.user), "saved": saved,
+        "body": with_ad_slots(item.html, settings.NEWSLOOM_AD_SNIPPET,
+                              settings.NEWSLOOM_AD_EVERY),
         "question": "", "answer": None,
-    })
+    }
+    context.update(extra)
+    return context
 
 
 @require_POST
@@ -62,13 +108,11 @@ def ask(request: HttpRequest, article_id: int) -> HttpResponse:
     question = request.POST.get("q", "").strip()[:300]
     checked = ask_llm(question, item.text, LLMConfig.from_env()) if question else None
     answer = checked.extractive if checked else None
-    context = {"article": item, "question": question, "answer": answer, "checked": checked}
     if request.headers.get("HX-Request"):
-        return render(request, "web/_answer.html", context)
-    context.update(copies=list(item.duplicates.select_related("source")),
-                   related=[link.related for link in item.related_links.select_related(
-                       "related__source").order_by("-score")[:6]])
-    return render(request, "web/article.html", context)
+        return render(request, "web/_answer.html",
+                      {"question": question, "answer": answer, "checked": checked})
+    return render(request, "web/article.html", _article_context(
+        request, item, question=question, answer=answer, checked=checked))
 
 
 def story(request: HttpRequest, story_id: int) -> HttpResponse:
@@ -80,6 +124,28 @@ def story(request: HttpRequest, story_id: int) -> HttpResponse:
     return render(request, "web/story.html", {
         "story": item, "articles": members, "publishers": publishers,
         "digest": story_digest(members),
+    })
+
+
+def _date(value: str | None) -> datetime | None:
+    parsed = parse_date(value or "")
+    return datetime(parsed.year, parsed.month, parsed.day) if parsed else None
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    query = (request.GET.get("q") or "").strip()[:200]
+    source = request.GET.get("source") or ""
+    filters = Filters(source=int(source) if source.isdigit() else None,
+                      region=request.GET.get("region", ""),
+                      language=request.GET.get("lang", ""),
+                      since=_date(request.GET.get("since")), until=_date(request.GET.get("until")))
+    page_number = request.GET.get("page", "1")
+    page = int(page_number) if page_number.isdigit() else 1
+    hits, total = search(query, filters, page) if query else ([], 0)
+    return render(request, "web/search.html", {
+        "query": query, "hits": hits, "total": total, "page": page,
+        "has_next": page * 20 < total, "filters": filters,
+        "sources": Source.objects.order_by("name"), "regions": REGIONS,
     })
 
 

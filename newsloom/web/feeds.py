@@ -1,0 +1,78 @@
+"""Feeds out: RSS 2.0 and Atom for the home page, editions, topics, sources and searches."""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+
+from newsloom.news.models import Article, Source
+from newsloom.web.search import search
+
+ITEMS = 50
+
+
+def _latest():  # type: ignore[no-untyped-def]
+    return (Article.objects.filter(status=Article.Status.READY, duplicate_of__isnull=True)
+            .select_related("source").order_by("-published_at"))
+
+
+class LatestFeed(Feed):
+    """kind: home | region | language | topic | source | search."""
+
+    def get_object(self, request: HttpRequest, kind: str = "home", value: str = ""):  # type: ignore[no-untyped-def, override]
+        if kind == "source":
+            get_object_or_404(Source, pk=value)
+        if kind == "search":
+            value = request.GET.get("q", "")
+        return (kind, value)
+
+    def title(self, obj: tuple[str, str]) -> str:
+        kind, value = obj
+        return "newsloom" if kind == "home" else f"newsloom — {kind}: {value}"
+
+    def link(self, obj: tuple[str, str]) -> str:
+        kind, value = obj
+        links = {"home": "/", "region": f"/edition/{value}/", "language": f"/lang/{value}/",
+                 "topic": f"/topic/{value}/", "source": f"/source/{value}/",
+                 "search": f"/search?q={value}"}
+        return links[kind]
+
+    def description(self, obj: tuple[str, str]) -> str:
+        return "Latest articles from newsloom"
+
+    def items(self, obj: tuple[str, str]):  # type: ignore[no-untyped-def]
+        kind, value = obj
+        query = _latest()
+        if kind == "region":
+            query = query.filter(source__region=value)
+        elif kind == "language":
+            query = query.filter(language=value)
+        elif kind == "topic":
+            query = query.filter(topics__icontains=f'"{value}"')
+        elif kind == "source":
+            query = query.filter(source_id=value)
+        elif kind == "search":
+            return [hit.article for hit in search(value)[0]][:ITEMS]
+        return query[:ITEMS]
+
+    def item_title(self, item: Article) -> str:
+        return item.title
+
+    def item_description(self, item: Article) -> str:
+        return " ".join(item.summary) if item.summary else item.description
+
+    def item_link(self, item: Article) -> str:
+        return f"/a/{item.pk}/"
+
+    def item_pubdate(self, item: Article):  # type: ignore[no-untyped-def]
+        return item.published_at
+
+    def item_author_name(self, item: Article) -> str:
+        return item.author or item.source.name
+
+
+class LatestAtomFeed(LatestFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestFeed.description

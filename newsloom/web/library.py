@@ -1,0 +1,74 @@
+"""Signed-in readers' own things: saved articles, follows, the "For you" page, history."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from newsloom.news.models import Article
+from newsloom.web.models import Follow, ReadMark, SavedArticle
+
+PAGE_SIZE = 30
+
+
+@login_required
+@require_POST
+def toggle_save(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = get_object_or_404(Article, pk=article_id)
+    saved, created = SavedArticle.objects.get_or_create(user=request.user, article=article)
+    if not created:
+        saved.delete()
+    return redirect(request.POST.get("next") or f"/a/{article.pk}/")
+
+
+@login_required
+def saved(request: HttpRequest) -> HttpResponse:
+    items = (SavedArticle.objects.filter(user=request.user)
+             .select_related("article__source"))
+    return render(request, "web/saved.html", {"items": items})
+
+
+@login_required
+@require_POST
+def toggle_follow(request: HttpRequest) -> HttpResponse:
+    kind = request.POST.get("kind", "")
+    value = (request.POST.get("value") or "").strip()[:200]
+    if kind in Follow.Kind.values and value:
+        follow, created = Follow.objects.get_or_create(user=request.user, kind=kind, value=value)
+        if not created:
+            follow.delete()
+    return redirect(request.POST.get("next") or "for-you")
+
+
+@login_required
+def for_you(request: HttpRequest) -> HttpResponse:
+    follows = list(Follow.objects.filter(user=request.user))
+    condition = Q(pk__in=[])
+    for follow in follows:
+        if follow.kind == Follow.Kind.SOURCE and follow.value.isdigit():
+            condition |= Q(source_id=int(follow.value))
+        elif follow.kind == Follow.Kind.REGION:
+            condition |= Q(source__region=follow.value)
+        elif follow.kind == Follow.Kind.TOPIC:
+            condition |= Q(topics__icontains=f'"{follow.value}"')
+    read = ReadMark.objects.filter(user=request.user).values("article_id")
+    articles = (Article.objects.filter(condition, status=Article.Status.READY,
+                                       duplicate_of__isnull=True)
+                .exclude(pk__in=read).select_related("source")
+                .order_by("-published_at")[:PAGE_SIZE]) if follows else []
+    return render(request, "web/for_you.html", {"articles": articles, "follows": follows})
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    marks = (ReadMark.objects.filter(user=request.user).select_related("article__source")
+             .order_by("-read_at")[:100])
+    return render(request, "web/history.html", {"marks": marks})
+
+
+def mark_read(request: HttpRequest, article: Article) -> None:
+    if request.user.is_authenticated:
+        ReadMark.objects.update_or_create(user=request.user, article=article)

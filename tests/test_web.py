@@ -1,0 +1,197 @@
+"""Reader web through Django's test client on the real database: accounts and throttling,
+comments (markdown-lite, XSS, CSRF, rate limit, double submission, moderation), search in
+English and Chinese, feeds out, PWA manifest, saved articles, follows and history."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.test import Client
+
+from newsloom.news.bulk import import_jsonl
+from newsloom.news.models import Article
+from newsloom.web.models import Comment, CommentReport, ReadMark, SavedArticle
+
+pytestmark = pytest.mark.django_db(transaction=True)
+BODY = " ".join(f"word{i}" for i in range(120))
+
+
+@pytest.fixture(autouse=True)
+def clean_cache() -> None:
+    cache.clear()
+
+
+@pytest.fixture
+def articles() -> list[Article]:
+    rows = [
+        {"url": "https://a.example/zj", "title": "Hong Kong urged to act fast for Zhejiang firms",
+         "text": "Hong Kong must act fast for Zhejiang technology companies. " + BODY,
+         "source": "SCMP", "language": "en", "published": "2026-11-24T08:00:00Z"},
+        {"url": "https://b.example/zh", "title": "港区国安法通过后 香港多个组织解散",
+         "text": "香港国安法周二通过，多个政治组织宣布解散。" * 10, "source": "示范日报",
+         "language": "zh", "published": "2026-11-24T09:00:00Z"},
+    ]
+    import_jsonl([json.dumps(r) for r in rows])
+    return list(Article.objects.order_by("pk"))
+
+
+def client(user: User | None = None, csrf: bool = False) -> Client:
+    c = Client(HTTP_HOST="localhost", enforce_csrf_checks=csrf)
+    if user:
+        c.force_login(user)
+    return c
+
+
+def test_signup_signin_signout_and_login_throttling() -> None:
+    c = client()
+    response = c.post("/accounts/signup/", {"username": "reader", "password1": "S3cure-pass-99",
+                                             "password2": "S3cure-pass-99"})
+    assert response.status_code == 302 and User.objects.filter(username="reader").exists()
+    c.post("/accounts/logout/")
+    for _ in range(5):
+        bad = c.post("/accounts/login/", {"username": "reader", "password": "wrong"})
+        assert bad.status_code == 200
+    locked = c.post("/accounts/login/", {"username": "reader", "password": "S3cure-pass-99"})
+    assert locked.status_code == 429 and "Too many failed sign-in attempts" in locked.text
+    cache.clear()
+    ok = c.post("/accounts/login/", {"username": "reader", "password": "S3cure-pass-99"})
+    assert ok.status_code == 302
+
+
+def test_comment_post_reply_edit_delete_report_and_hide(articles: list[Article]) -> None:
+    article = articles[0]
+    alice = User.objects.create_user("alice", password="x")
+    bob = User.objects.create_user("bob", password="x")
+    mod = User.objects.create_user("mod", password="x", is_staff=True)
+    page = client().get(f"/a/{article.pk}/").content.decode()
+    assert "No comments yet..." in page and 'id="comments"' in page
+    a = client(alice)
+    a.post(f"/a/{article.pk}/comments", {"body": "Great **reporting**, see https://x.example/a"})
+    top = Comment.objects.get()
+    assert "<strong>reporting</strong>" in top.body_html
+    assert 'href="https://x.example/a"' in top.body_html and "noopener" in top.body_html
+    b = client(bob)
+    b.post(f"/a/{article.pk}/comments", {"body": "I agree", "parent": top.pk})
+    reply = Comment.objects.get(body="I agree")
+    b.post(f"/a/{article.pk}/comments", {"body": "Nested", "parent": reply.pk})
+    assert Comment.objects.get(body="Nested").parent_id == top.pk  # one level only
+    a.post(f"/c/{top.pk}/edit", {"body": "Edited text"})
+    top.refresh_from_db()
+    assert top.body == "Edited text" and top.edited_at
+    assert b.post(f"/c/{top.pk}/edit", {"body": "hijack"}).status_code == 404
+    b.post(f"/c/{top.pk}/report", {"reason": "spam"})
+    b.post(f"/c/{top.pk}/report", {"reason": "spam"})
+    assert CommentReport.objects.count() == 1
+    assert b.post(f"/c/{top.pk}/hide").status_code == 403
+    client(mod).post(f"/c/{top.pk}/hide", {"hidden": "1"})
+    assert "Edited text" not in client().get(f"/a/{article.pk}/").content.decode()
+    assert "Edited text" in client(mod).get(f"/a/{article.pk}/").content.decode()
+    b.post(f"/c/{reply.pk}/delete")
+    assert Comment.objects.get(pk=reply.pk).deleted
+
+
+def test_comments_need_sign_in_and_csrf(articles: list[Article]) -> None:
+    article = articles[0]
+    anonymous = client().post(f"/a/{article.pk}/comments", {"body": "hi"})
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous.url
+    user = User.objects.create_user("carol", password="x")
+    forged = client(user, csrf=True).post(f"/a/{article.pk}/comments", {"body": "forged"})
+    assert forged.status_code == 403 and not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("payload", [
+    "<script>alert(1)</script>", '<img src=x onerror="alert(1)">',
+    "[x](javascript:alert(1))", "javascript:alert(1)", '"><svg onload=alert(1)>',
+    "**<iframe src=https://evil.example>**",
+])
+def test_stored_xss_in_comments_is_inert(articles: list[Article], payload: str) -> None:
+    user = User.objects.create_user("mallory", password="x")
+    client(user).post(f"/a/{articles[0].pk}/comments", {"body": payload})
+    page = client().get(f"/a/{articles[0].pk}/").content.decode()
+    comment_html = page.split('id="comments"')[1].split('id="related"')[0]
+    for bad in ("<script", 'href="javascript', "<iframe", "<svg", "<img"):
+        assert bad not in comment_html
+    assert not re.search(r"<[^>]*\son\w+\s*=", comment_html)  # no event handler in any tag
+    assert Comment.objects.count() == 1  # the text itself is kept, escaped
+
+
+def test_comment_rate_limit_and_double_submission(articles: list[Article]) -> None:
+    user = User.objects.create_user("dave", password="x")
+    c = client(user)
+    url = f"/a/{articles[0].pk}/comments"
+    c.post(url, {"body": "same words"})
+    c.post(url, {"body": "same words"})  # double click
+    assert Comment.objects.filter(body="same words").count() == 1
+    statuses = [c.post(url, {"body": f"comment {i}"}).status_code for i in range(6)]
+    assert statuses[:4] == [302] * 4 and statuses[-1] == 429
+    assert Comment.objects.count() == 5
+
+
+def test_search_english_and_chinese_with_highlights(articles: list[Article]) -> None:
+    c = client()
+    english = c.get("/search", {"q": "Zhejiang"}).content.decode()
+    assert "Hong Kong urged" in english and "<mark>Zhejiang</mark>" in english
+    chinese = c.get("/search", {"q": "国安法"}).content.decode()
+    assert "港区国安法通过后" in chinese and "<mark>国安法</mark>" in chinese
+    two_chars = c.get("/search", {"q": "香港"}).content.decode()
+    assert "港区国安法通过后" in two_chars
+    filtered = c.get("/search", {"q": "Zhejiang", "lang": "zh"}).content.decode()
+    assert "Hong Kong urged" not in filtered
+    hostile = c.get("/search", {"q": '<script>alert(1)</script>'}).content.decode()
+    assert "<script>alert(1)</script>" not in hostile
+
+
+def test_feeds_out_are_valid_rss_and_atom(articles: list[Article]) -> None:
+    c = client()
+    rss = ET.fromstring(c.get("/feeds/rss/").content)
+    assert len(rss.findall("./channel/item")) == 2
+    atom = ET.fromstring(c.get("/feeds/atom/language/zh/").content)
+    entries = atom.findall("{http://www.w3.org/2005/Atom}entry")
+    assert [e.find("{http://www.w3.org/2005/Atom}title").text for e in entries] == [
+        "港区国安法通过后 香港多个组织解散"]
+    search_feed = ET.fromstring(c.get("/feeds/rss/search/", {"q": "Zhejiang"}).content)
+    assert len(search_feed.findall("./channel/item")) == 1
+
+
+def test_pwa_manifest_and_service_worker() -> None:
+    c = client()
+    manifest = c.get("/manifest.webmanifest")
+    data = json.loads(manifest.content)
+    assert manifest["Content-Type"] == "application/manifest+json"
+    assert data["display"] == "standalone" and data["start_url"].startswith("/")
+    assert {"192x192", "512x512"} <= {i["sizes"] for i in data["icons"]}
+    assert '<link rel="manifest"' in c.get("/").content.decode()
+    worker = c.get("/sw.js")
+    assert worker["Content-Type"].startswith("application/javascript")
+    assert "/offline/" in worker.content.decode()
+
+
+def test_save_follow_for_you_and_history(articles: list[Article]) -> None:
+    user = User.objects.create_user("erin", password="x")
+    c = client(user)
+    c.post(f"/a/{articles[0].pk}/save")
+    assert SavedArticle.objects.filter(user=user).count() == 1
+    assert "Hong Kong urged" in c.get("/saved/").content.decode()
+    source = articles[1].source_id
+    c.post("/follow", {"kind": "source", "value": str(source)})
+    for_you = c.get("/for-you/").content.decode()
+    assert "港区国安法通过后" in for_you and "Hong Kong urged" not in for_you
+    c.get(f"/a/{articles[1].pk}/")
+    assert ReadMark.objects.filter(user=user, article=articles[1]).exists()
+    assert "港区国安法通过后" not in c.get("/for-you/").content.decode()  # read: marked
+    assert "港区国安法通过后" in c.get("/history/").content.decode()
+
+
+def test_ad_slots_go_between_paragraphs_only(settings) -> None:  # type: ignore[no-untyped-def]
+    from newsloom.web.ad_slots import with_ad_slots
+
+    body = "".join(f"<p>Sentence {i}. Another sentence.</p>" for i in range(5))
+    assert with_ad_slots(body, "", 2) == body
+    slotted = with_ad_slots(body, "<b>AD</b>", 2)
+    assert slotted.count("AD") == 2
+    assert all(part.endswith("</p>") for part in slotted.split('<aside')[:-1])
