@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench install
+.PHONY: demo test lint bench install browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,13 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/newsloom demo
 
-test: $(STAMP)
+# Browser tests drive Debian's Chromium; install it (and CJK fonts) when apt can.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+		apt-get install -y -q chromium fonts-noto-cjk >/dev/null; } || \
+		echo "chromium not installed: browser tests will be skipped"
+
+test: $(STAMP) browser
 	$(BIN)/ruff check newsloom tests benchmarks
 	$(BIN)/pytest -q
 	NEWSLOOM_TEST_SCALE=1 $(BIN)/pytest -q -m ingest

@@ -1,0 +1,201 @@
+"""The portal in a real browser (Playwright driving Debian's Chromium) against a real
+`newsloom demo` server: reading, related articles, sign-up and comments, search in English
+and Chinese, language switch, PWA installability, offline reading of a saved article.
+Screenshots (desktop and phone) go to test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("NEWSLOOM_CHROMIUM", "/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def portal() -> Iterator[str]:
+    port, fixtures = _free_port(), _free_port()
+    env = dict(os.environ, NEWSLOOM_DATA_DIR=tempfile.mkdtemp(prefix="newsloom-browser-"))
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        env.pop(name, None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsloom.cli", "demo", "--port", str(port),
+         "--fixtures-port", str(fixtures)], env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if b'"articles": 11' in response.read():
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("the demo portal did not come up")
+    yield base
+    os.killpg(process.pid, 15)
+    process.wait(20)
+
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="module")
+def browser(playwright) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    yield instance
+    instance.close()
+
+
+def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width,height,label", [(1280, 900, "desktop"), (360, 740, "phone")])
+def test_read_home_article_and_related(portal: str, browser, width: int, height: int,  # type: ignore[no-untyped-def]
+                                       label: str) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(portal + "/")
+    assert page.locator("h1", has_text="Top stories").is_visible()
+    _shot(page, f"home-{label}")
+    page.get_by_role("link", name=re.compile("Hong Kong urged to act fast")).first.click()
+    page.wait_for_url(re.compile(r"/a/\d+/"))
+    assert "Hong Kong urged" in page.locator("article h1").inner_text()
+    assert "South China Morning Post" in page.locator("article .meta").inner_text()
+    body = page.locator("article .body").inner_text()
+    assert "Advertisement" not in body and "Download" not in body
+    related = page.locator("#related .card")
+    assert related.count() >= 2
+    first = related.first.inner_text()
+    assert re.search(r"(minutes?|hours?) ago", first)
+    assert page.locator("#ai-features li").count() >= 3
+    assert page.locator("#comments", has_text="No comments yet").is_visible()
+    _shot(page, f"article-{label}")
+    context.close()
+
+
+def test_ask_this_article(portal: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(portal + "/search?q=Zhejiang")
+    page.get_by_role("link", name=re.compile("Hong Kong urged")).first.click()
+    page.fill("#q", "How big was the digital economy in 2023?")
+    page.get_by_role("button", name="Ask").click()
+    page.wait_for_selector("#answer mark")
+    assert "986.7 billion yuan" in page.locator("#answer").inner_text()
+    page.close()
+
+
+def test_sign_up_comment_and_see_it(portal: str, browser) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(portal + "/accounts/signup/")
+    page.fill("#id_username", "browser_reader")
+    page.fill("#id_password1", "Very-secret-42x")
+    page.fill("#id_password2", "Very-secret-42x")
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url(portal + "/")
+    assert page.get_by_role("button", name="Sign out").is_visible()
+    page.get_by_role("link", name=re.compile("US envoy Witkoff")).first.click()
+    page.fill("#comment-body", "Useful **context** on the summit <script>alert(1)</script>")
+    page.get_by_role("button", name="Post comment").click()
+    comment = page.locator("#comments .comment").first
+    comment.wait_for()
+    assert "Useful context on the summit" in comment.inner_text()
+    assert comment.locator("strong", has_text="context").count() == 1
+    assert comment.locator("script").count() == 0
+    _shot(page, "comment-desktop")
+    context.close()
+
+
+def test_search_in_english_and_chinese(portal: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(portal + "/")
+    page.fill("#site-q", "Putin")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q=Putin"))
+    assert "Witkoff" in page.locator(".cards").inner_text()
+    assert page.locator(".snippet mark", has_text="Putin").count() >= 1
+    page.goto(portal + "/search?q=浙江")
+    results = page.locator(".cards .card")
+    assert results.count() >= 2
+    assert page.locator(".snippet mark", has_text="浙江").count() >= 1
+    _shot(page, "search-chinese")
+    page.close()
+
+
+def test_switch_language(portal: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(portal + "/")
+    page.select_option("#lang-switch", "zh-hant")
+    page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("lang") == "zh-hant"
+    assert page.locator("h1", has_text="頭條").is_visible()
+    assert re.search(r"(分鐘|小時)前", page.locator(".cards").first.inner_text())
+    _shot(page, "home-zh-hant")
+    page.select_option("#lang-switch", "en")
+    page.wait_for_load_state("load")
+    page.close()
+
+
+def test_pwa_is_installable_and_saved_article_reads_offline(portal: str, playwright,  # type: ignore[no-untyped-def]
+                                                            tmp_path: Path) -> None:
+    # a persistent profile: Chromium never offers installation in incognito contexts
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, args=ARGS)
+    page = context.new_page()
+    page.goto(portal + "/accounts/signup/")
+    page.fill("#id_username", "offline_reader")
+    page.fill("#id_password1", "Very-secret-42y")
+    page.fill("#id_password2", "Very-secret-42y")
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url(portal + "/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    cdp = context.new_cdp_session(page)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert errors == [], errors
+    page.get_by_role("link", name=re.compile("ethnic affairs")).first.click()
+    page.get_by_role("button", name="Save for later").click()
+    page.wait_for_selector("button:has-text('Saved')")
+    article_url = page.url
+    page.reload()  # served through the service worker, which keeps a copy
+    page.goto(portal + "/saved/")
+    assert "ethnic affairs" in page.locator(".cards").inner_text()
+    context.set_offline(True)
+    page.goto(article_url)
+    assert "ethnic affairs" in page.locator("article h1").inner_text()
+    assert "Qizhala" in page.locator("article .body").inner_text()
+    page.goto(portal + "/never-visited/")
+    assert "You are offline" in page.locator("main").inner_text()
+    context.set_offline(False)
+    context.close()
