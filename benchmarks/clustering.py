@@ -26,6 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.results import save  # noqa: E402
 from newsloom.articles.sanitize import html_to_text  # noqa: E402
 from newsloom.intel.cluster import ArticleFeatures, Clusterer, Params  # noqa: E402
 from newsloom.intel.features import ArticleInput, build_features  # noqa: E402
@@ -230,9 +231,7 @@ def main() -> None:
         print(f"{r['set']:<24} {r['system']:<32} {r['b3_p']:>5.3f} {r['b3_r']:>5.3f} "
               f"{r['b3_f1']:>6.3f} {r['pair_p']:>6.3f} {r['pair_r']:>6.3f} {r['pair_f1']:>7.3f} "
               f"{r['clusters']:>8}  {r['note']}")
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "clustering.json").write_text(json.dumps(results, indent=1))
+    save("clustering", results)
 
 
 if __name__ == "__main__":

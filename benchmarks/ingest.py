@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.results import save  # noqa: E402
 from tests.corpora import CORPORA  # noqa: E402  (one rule for tests and benchmarks)
 
 ANCHORS = {"zyte": 0.958, "trafilatura-eval": 0.924}
@@ -196,9 +197,7 @@ def main() -> None:
             print(f"{row['dataset']:<17} {row['system']:<20} {row['precision']:>6.3f} "
                   f"{row['recall']:>6.3f} {row['f1']:>6.3f} {row['anchor_f1']:>7.3f} "
                   f"{row['ms_per_page']:>8.1f}")
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "ingest.json").write_text(json.dumps(results, indent=1))
+    save("ingest", results)
 
 
 if __name__ == "__main__":

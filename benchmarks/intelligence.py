@@ -30,6 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.results import save  # noqa: E402
 from newsloom.intel.features import ArticleInput, build_features  # noqa: E402
 from newsloom.intel.language import detect_language  # noqa: E402
 from newsloom.intel.qa import answer_question, support_score  # noqa: E402
@@ -156,9 +157,7 @@ def main() -> None:
     results["enrichment"] = speed
     print(f"\nEnrichment: {speed['articles']:.0f} articles in {speed['seconds']:.1f} s = "
           f"{speed['per_second']:.1f} articles/s; peak RSS {speed['max_rss_mb']:.0f} MB")
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "intelligence.json").write_text(json.dumps(results, indent=1))
+    save("intelligence", results)
 
 
 if __name__ == "__main__":

@@ -76,6 +76,15 @@ def browser(playwright) -> Iterator[object]:  # type: ignore[no-untyped-def]
     instance.close()
 
 
+def _sign_up(page, portal: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(portal + "/accounts/signup/")
+    page.fill("#id_username", name)
+    page.fill("#id_password1", "Very-secret-42x")
+    page.fill("#id_password2", "Very-secret-42x")
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url(portal + "/")
+
+
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -119,12 +128,7 @@ def test_ask_this_article(portal: str, browser) -> None:  # type: ignore[no-unty
 def test_sign_up_comment_and_see_it(portal: str, browser) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context()
     page = context.new_page()
-    page.goto(portal + "/accounts/signup/")
-    page.fill("#id_username", "browser_reader")
-    page.fill("#id_password1", "Very-secret-42x")
-    page.fill("#id_password2", "Very-secret-42x")
-    page.get_by_role("button", name="Sign up").click()
-    page.wait_for_url(portal + "/")
+    _sign_up(page, portal, "browser_reader")
     assert page.get_by_role("button", name="Sign out").is_visible()
     page.get_by_role("link", name=re.compile("US envoy Witkoff")).first.click()
     page.fill("#comment-body", "Useful **context** on the summit <script>alert(1)</script>")
@@ -174,12 +178,7 @@ def test_pwa_is_installable_and_saved_article_reads_offline(portal: str, playwri
     context = playwright.chromium.launch_persistent_context(
         str(tmp_path / "profile"), executable_path=CHROMIUM, args=ARGS)
     page = context.new_page()
-    page.goto(portal + "/accounts/signup/")
-    page.fill("#id_username", "offline_reader")
-    page.fill("#id_password1", "Very-secret-42y")
-    page.fill("#id_password2", "Very-secret-42y")
-    page.get_by_role("button", name="Sign up").click()
-    page.wait_for_url(portal + "/")
+    _sign_up(page, portal, "offline_reader")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     cdp = context.new_cdp_session(page)
     errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]

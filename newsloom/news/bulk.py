@@ -5,10 +5,8 @@ sanitizing and dedupe rules as live ingestion. Re-running an import adds nothing
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +15,7 @@ from django.utils.text import slugify
 from newsloom.articles.derive import derive
 from newsloom.articles.sanitize import html_to_text, sanitize_html
 from newsloom.articles.urls import canonicalize_url
+from newsloom.jsonl import json_objects, parse_timestamp
 from newsloom.news.enrich import enrich_articles
 from newsloom.news.models import Article, Source
 
@@ -33,19 +32,6 @@ class ImportReport:
     skipped_existing: int = 0
     duplicates_linked: int = 0
     errors: list[str] = field(default_factory=list)
-
-
-def _parse_date(value: object) -> datetime | None:
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, tz=UTC)
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip().replace("Z", "+00:00")
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _source_for(name: str, language: str, cache: dict[str, Source]) -> Source:
@@ -75,7 +61,7 @@ def _build(record: dict[str, object], line_no: int, sources: dict[str, Source]) 
         raise ImportLineError(f"line {line_no}: one of 'text' or 'html' is required")
     language = str(record.get("language") or "")
     source = _source_for(str(record.get("source") or "Imported"), language, sources)
-    published = _parse_date(record.get("published"))
+    published = parse_timestamp(record.get("published"))
     derived = derive(str(text), title, language, source.language)
     if not html:
         html = "".join(f"<p>{_escape(p)}</p>" for p in derived.text.split("\n"))
@@ -97,18 +83,11 @@ def _escape(text: str) -> str:
 
 
 def _records(lines: Iterable[str], report: ImportReport) -> Iterator[tuple[int, dict[str, object]]]:
-    for line_no, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            report.errors.append(f"line {line_no}: invalid JSON ({exc.msg})")
-            continue
-        if not isinstance(record, dict):
-            report.errors.append(f"line {line_no}: expected a JSON object")
-            continue
-        yield line_no, record
+    for line_no, record in json_objects(lines):
+        if isinstance(record, str):
+            report.errors.append(record)
+        else:
+            yield line_no, record
 
 
 def _store_batch(batch: list[Article], report: ImportReport, enrich: bool) -> None:

@@ -1,4 +1,5 @@
-"""JSON-lines input and output shared by the batch evaluation commands."""
+"""JSON-lines files for the batch evaluation commands: a bad line is fatal here, with its
+line number, because an evaluation on partial input would mislead."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from newsloom.jsonl import json_objects, parse_timestamp
+
 
 def read_records(name: str) -> Iterator[dict[str, object]]:
     path = Path(name)
@@ -17,27 +20,17 @@ def read_records(name: str) -> Iterator[dict[str, object]]:
         raise CommandError(f"no such file: {name}")
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CommandError(f"{name} line {number}: invalid JSON ({exc.msg})") from exc
-            if not isinstance(record, dict) or "id" not in record:
+        for number, record in json_objects(handle):
+            if isinstance(record, str):
+                raise CommandError(f"{name} {record}")
+            if "id" not in record:
                 raise CommandError(f"{name} line {number}: expected an object with an 'id'")
             yield record
 
 
 def parse_published(value: object) -> datetime:
-    if isinstance(value, str) and value.strip():
-        try:
-            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            parsed = None
-        if parsed is not None:
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return datetime(1970, 1, 1, tzinfo=UTC)
+    """The article's time, or the epoch when absent (undated articles sort first)."""
+    return parse_timestamp(value) or datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def write_records(name: str, records: list[dict[str, object]]) -> None:
