@@ -17,6 +17,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="a .jsonl or .jsonl.gz file, or - for stdin")
+        parser.add_argument("--no-enrich", action="store_true",
+                            help="store only (fast archive loads); run `newsloom enrich` later")
 
     def handle(self, *args: object, **options: str) -> None:
         ensure_schema()
@@ -31,7 +33,8 @@ class Command(BaseCommand):
             handle = opener(path, "rt", encoding="utf-8", errors="replace")  # type: ignore[operator]
         with handle, progress_bar() as progress:
             task = progress.add_task("importing", total=None)
-            report = import_jsonl(handle, progress=lambda n: progress.advance(task, n))
+            report = import_jsonl(handle, progress=lambda n: progress.advance(task, n),
+                                  enrich=not options["no_enrich"])
         for error in report.errors[:20]:
             self.stderr.write(f"skipped {error}")
         if len(report.errors) > 20:

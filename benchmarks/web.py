@@ -1,0 +1,198 @@
+"""Web latency and throughput with 100,000 stored articles, one command:
+`python benchmarks/web.py [--articles 100000] [--backends sqlite,postgresql]`.
+
+Loads the 28,188 articles of theagora-news1-zh-2020 plus synthetic copies (text changed so
+each is a distinct article) with `import_jsonl`, enriches the newest 500, starts
+`newsloom serve --no-worker` (waitress, 8 threads, one process), and drives it with wrk on
+loopback: random article pages, the home page and searches (Chinese and English terms).
+Two loads per page: 100 connections (saturation: latency includes queueing) and 4
+connections (the page's own service time). Also reports the server's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.results import save  # noqa: E402
+from tests.corpora import CORPORA  # noqa: E402
+
+SEARCH_TERMS = ["香港", "國安法", "疫情", "特朗普", "新冠", "美国", "Hong Kong", "COVID", "經濟"]
+LUA = """
+math.randomseed(os.time())
+local kind, low, high = "{kind}", {low}, {high}
+local terms = {{{terms}}}
+request = function()
+  if kind == "article" then
+    return wrk.format("GET", "/a/" .. math.random(low, high) .. "/")
+  elseif kind == "search" then
+    return wrk.format("GET", "/search?q=" .. terms[math.random(#terms)])
+  end
+  return wrk.format("GET", "/")
+end
+"""
+
+
+def corpus_lines(total: int) -> list[str]:
+    from newsloom.articles.sanitize import html_to_text
+
+    with gzip.open(CORPORA / "theagora-news1-zh-2020" / "articles.jsonl.gz", "rt") as handle:
+        rows = [json.loads(line) for line in handle]
+    lines = []
+    copy = 0
+    while len(lines) < total:
+        for row in rows:
+            if len(lines) >= total:
+                break
+            body = html_to_text(row["body"]) if row["body_format"] == "html" else row["body"]
+            suffix = f"/copy{copy}" if copy else ""
+            text = f"（副本 {copy}）{body}" if copy else body
+            lines.append(json.dumps({"url": f"https://corpus.example/{row['id']}{suffix}",
+                                     "title": row["title"], "text": text,
+                                     "published": row["published"],
+                                     "source": row["source_name"], "language": "zh"},
+                                    ensure_ascii=False))
+        copy += 1
+    return lines
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_wrk(base: str, kind: str, low: int, high: int, connections: int) -> dict[str, float]:
+    terms = ", ".join(f'"{urllib.request.quote(t)}"' for t in SEARCH_TERMS)
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text(LUA.format(kind=kind, low=low, high=high, terms=terms))
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", "-d15s", "--latency",
+                          "-s", str(script), base], capture_output=True, text=True).stdout
+    def ms(label: str) -> float:
+        match = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out)
+        if not match:
+            return float("nan")
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"p50_ms": ms("50%"), "p99_ms": ms("99%"), "rps": float(rps.group(1)) if rps else 0,
+            "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def tree_peak_mb(pid: int) -> float:
+    """Peak resident memory of the server and its worker processes together."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    total = 0
+    for process in [str(pid), *children]:
+        status = Path(f"/proc/{process}/status").read_text()
+        total += int(re.search(r"VmHWM:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+    return total / 1024
+
+
+def backend(name: str, env: dict[str, str], total: int) -> list[dict[str, object]]:
+    load = subprocess.run([sys.executable, __file__, "--load", str(total)], env=env,
+                          capture_output=True, text=True, check=True)
+    info = json.loads(load.stdout.strip().splitlines()[-1])
+    port = _port()
+    server = subprocess.Popen([sys.executable, "-m", "newsloom.cli", "serve", "--no-worker",
+                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2).read()
+            break
+        except OSError:
+            time.sleep(0.3)
+    rows = []
+    try:
+        for kind in ("article", "home", "search"):
+            for connections in (100, 4):
+                result = run_wrk(base, kind, info["low"], info["high"], connections)
+                rows.append({"backend": name, "page": kind, "connections": connections,
+                             **result})
+        peak = tree_peak_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(20)
+    for row in rows:
+        row["server_peak_mb"] = peak
+        row["articles"] = info["articles"]
+        row["load_seconds"] = info["seconds"]
+    return rows
+
+
+def load_child(total: int) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsloom.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    from newsloom.news.bulk import import_jsonl
+    from newsloom.news.enrich import enrich_articles
+    from newsloom.news.models import Article
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    import_jsonl(corpus_lines(total), enrich=False)
+    newest = list(Article.objects.order_by("-published_at").values_list("pk", flat=True)[:500])
+    for start in range(0, len(newest), 100):
+        enrich_articles(newest[start:start + 100])
+    ids = Article.objects.filter(duplicate_of__isnull=True).values_list("pk", flat=True)
+    print(json.dumps({"articles": Article.objects.count(), "low": min(ids), "high": max(ids),
+                      "seconds": time.perf_counter() - started}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--load", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.load:
+        load_child(args.load)
+        return
+    if not CORPORA.exists():
+        sys.exit(f"corpora not found at {CORPORA} (set NEWSLOOM_CORPORA)")
+    rows: list[dict[str, object]] = []
+    for name in args.backends.split(","):
+        env = dict(os.environ, NEWSLOOM_DATA_DIR=tempfile.mkdtemp(prefix="newsloom-web-"))
+        env.pop("DATABASE_URL", None)
+        env.pop("REDIS_URL", None)
+        if name == "postgresql":
+            import psycopg
+
+            admin = "postgres://postgres@127.0.0.1:5432/postgres"
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute("DROP DATABASE IF EXISTS newsloom_webbench")
+                conn.execute("CREATE DATABASE newsloom_webbench")
+            env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/newsloom_webbench"
+        rows += backend(name, env, args.articles)
+    print(f"\n{'backend':<11} {'page':<8} {'conns':>5} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'req/s':>7} {'non-2xx':>7} {'server MB':>9}")
+    for r in rows:
+        print(f"{r['backend']:<11} {r['page']:<8} {r['connections']:>5} {r['p50_ms']:>8.1f} "
+              f"{r['p99_ms']:>8.1f} {r['rps']:>7.1f} {r['non_2xx']:>7} "
+              f"{r['server_peak_mb']:>9.0f}")
+    print(f"\n{rows[0]['articles']} articles; targets: article p99 < 50 ms at 100 readers, "
+          "search p99 < 100 ms")
+    save("web", rows)
+
+
+if __name__ == "__main__":
+    main()
