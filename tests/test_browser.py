@@ -161,14 +161,14 @@ def test_search_in_english_and_chinese(portal: str, browser) -> None:  # type: i
 def test_switch_language(portal: str, browser) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page()
     page.goto(portal + "/")
-    page.select_option("#lang-switch", "zh-hant")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.select_option("#lang-switch", "zh-hant")
     assert page.locator("html").get_attribute("lang") == "zh-hant"
     assert page.locator("h1", has_text="頭條").is_visible()
     assert re.search(r"(分鐘|小時)前", page.locator(".cards").first.inner_text())
     _shot(page, "home-zh-hant")
-    page.select_option("#lang-switch", "en")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.select_option("#lang-switch", "en")
     page.close()
 
 
