@@ -195,3 +195,16 @@ def test_ad_slots_go_between_paragraphs_only(settings) -> None:  # type: ignore[
     slotted = with_ad_slots(body, "<b>AD</b>", 2)
     assert slotted.count("AD") == 2
     assert all(part.endswith("</p>") for part in slotted.split('<aside')[:-1])
+
+
+def test_admin_lists_sources_stories_and_reported_comments(articles: list[Article]) -> None:
+    admin_user = User.objects.create_superuser("root", "root@example.com", "x")
+    reader = User.objects.create_user("frank", password="x")
+    client(reader).post(f"/a/{articles[0].pk}/comments", {"body": "spam spam"})
+    CommentReport.objects.create(comment=Comment.objects.get(), user=admin_user)
+    c = client(admin_user)
+    for url in ("/admin/news/source/", "/admin/news/article/", "/admin/news/story/",
+                "/admin/web/comment/", "/admin/auth/user/"):
+        assert c.get(url).status_code == 200, url
+    comments = c.get("/admin/web/comment/").content.decode()
+    assert "spam spam" in comments

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils import timezone
 
-from newsloom.news.models import Article, Source
+from newsloom.news.models import Article, Source, Story
 
 
 @admin.register(Source)
@@ -49,3 +49,13 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ("fingerprint", "created_at", "processed_at", "attempts", "fetch_error",
                        "lease_until")
     date_hierarchy = "published_at"
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    list_display = ("title", "article_count", "source_count", "region_count", "first_seen",
+                    "last_seen", "score")
+    search_fields = ("title",)
+    readonly_fields = ("centroid_sum", "names", "numbers", "languages", "created_at")
+    raw_id_fields = ("lead_article",)
+    date_hierarchy = "last_seen"
