@@ -137,7 +137,8 @@ class RelatedArticle(models.Model):
     """Precomputed related articles, so an article page reads them in one indexed query."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
-    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    related = models.ForeignKey(Article, on_delete=models.CASCADE,
+                                related_name="related_links_in")
     score = models.FloatField()
 
     class Meta:

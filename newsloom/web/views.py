@@ -85,8 +85,9 @@ def article(request: HttpRequest, article_id: int, slug: str = "") -> HttpRespon
 
 
 def _article_context(request: HttpRequest, item: Article, **extra: object) -> dict[str, object]:
-    related = [link.related for link in item.related_links.select_related(
-        "related__source").order_by("-score")[:6]]
+    # a lazy queryset: the template's cached fragment only runs it on a cache miss
+    related = (Article.objects.filter(related_links_in__article=item)
+               .select_related("source").order_by("-related_links_in__score")[:6])
     saved = request.user.is_authenticated and SavedArticle.objects.filter(
         user=request.user, article=item).exists()
     context: dict[str, object] = {
