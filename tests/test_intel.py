@@ -158,7 +158,7 @@ def test_demo_corpus_gets_stories_related_articles_and_ai_box() -> None:
     for block in ('id="ai-features"', 'id="related"'):
         assert block in page
     assert main.summary[0][:40] in page
-    answer = client.post(f"/a/{main.pk}/ask", {"q": "How big was Zhejiang's digital economy "
+    answer = client.get(f"/a/{main.pk}/ask", {"q": "How big was Zhejiang's digital economy "
                                                      "in 2023?"}).content.decode()
     assert "<mark>In 2023, the added value" in answer
     story_page = client.get(f"/s/{witkoff.pk}/").content.decode()

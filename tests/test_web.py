@@ -208,3 +208,23 @@ def test_admin_lists_sources_stories_and_reported_comments(articles: list[Articl
         assert c.get(url).status_code == 200, url
     comments = c.get("/admin/web/comment/").content.decode()
     assert "spam spam" in comments
+
+
+def test_anonymous_pages_are_cached_and_carry_no_csrf_token(articles: list[Article]) -> None:
+    anonymous = client()
+    first = anonymous.get(f"/a/{articles[0].pk}/")
+    assert "csrfmiddlewaretoken" not in first.content.decode()
+    assert "max-age=60" in first["Cache-Control"]
+    Article.objects.filter(pk=articles[0].pk).update(title="Changed title")
+    assert "Changed title" not in anonymous.get(f"/a/{articles[0].pk}/").content.decode()
+    reader = User.objects.create_user("gina", password="x")
+    assert "Changed title" in client(reader).get(f"/a/{articles[0].pk}/").content.decode()
+
+
+def test_language_switch_is_a_safe_get(articles: list[Article]) -> None:
+    c = client()
+    response = c.get("/language", {"language": "zh-hant", "next": "/search?q=x"})
+    assert response.status_code == 302 and response.url == "/search?q=x"
+    assert "頭條" in c.get("/").content.decode() or "最新" in c.get("/").content.decode()
+    evil = c.get("/language", {"language": "en", "next": "https://evil.example/"})
+    assert evil.url == "/"

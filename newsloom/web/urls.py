@@ -55,5 +55,6 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="sw"),
     path("offline/", pwa.offline, name="offline"),
+    path("language", views.switch_language, name="switch-language"),
     path("healthz", views.healthz, name="healthz"),
 ]

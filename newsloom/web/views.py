@@ -10,14 +10,16 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET
 
 from newsloom.intel.llm import LLMConfig
 from newsloom.intel.llm import ask as ask_llm
 from newsloom.intel.story_digest import story_digest
 from newsloom.news.models import Article, Source, Story
 from newsloom.web.ad_slots import with_ad_slots
+from newsloom.web.caching import cache_for_anonymous
 from newsloom.web.comments import can_moderate, visible_comments
 from newsloom.web.library import mark_read
 from newsloom.web.models import Follow, SavedArticle
@@ -45,34 +47,40 @@ def _listing(request: HttpRequest, articles: QuerySet[Article], heading: str,
     })
 
 
+@cache_for_anonymous
 def home(request: HttpRequest) -> HttpResponse:
     stories = list(Story.objects.filter(article_count__gte=2, lead_article__isnull=False)
                    .select_related("lead_article__source").order_by("-score")[:8])
     return _listing(request, visible_articles(), "Latest", "/feeds/rss/", stories=stories)
 
 
+@cache_for_anonymous
 def edition(request: HttpRequest, region: str) -> HttpResponse:
     name = REGIONS.get(region, region.upper())
     return _listing(request, visible_articles().filter(source__region=region), name,
                     f"/feeds/rss/region/{region}/", follow=("region", region))
 
 
+@cache_for_anonymous
 def language(request: HttpRequest, code: str) -> HttpResponse:
     return _listing(request, visible_articles().filter(language=code), code,
                     f"/feeds/rss/language/{code}/")
 
 
+@cache_for_anonymous
 def topic(request: HttpRequest, name: str) -> HttpResponse:
     return _listing(request, visible_articles().filter(topics__icontains=f'"{name}"'),
                     name.capitalize(), f"/feeds/rss/topic/{name}/", follow=("topic", name))
 
 
+@cache_for_anonymous
 def source_page(request: HttpRequest, source_id: int) -> HttpResponse:
     item = get_object_or_404(Source, pk=source_id)
     return _listing(request, visible_articles().filter(source=item), item.name,
                     f"/feeds/rss/source/{item.pk}/", follow=("source", str(item.pk)))
 
 
+@cache_for_anonymous
 def article(request: HttpRequest, article_id: int, slug: str = "") -> HttpResponse:
     item = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
     if item.duplicate_of_id:
@@ -102,11 +110,12 @@ def _article_context(request: HttpRequest, item: Article, **extra: object) -> di
     return context
 
 
-@require_POST
+@require_GET
 def ask(request: HttpRequest, article_id: int) -> HttpResponse:
-    """Answer a question from the article's own sentences (or say it does not say)."""
+    """Answer a question from the article's own sentences (or say it does not say). A GET:
+    it changes nothing, so the form needs no CSRF token and pages stay cacheable."""
     item = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
-    question = request.POST.get("q", "").strip()[:300]
+    question = request.GET.get("q", "").strip()[:300]
     checked = ask_llm(question, item.text, LLMConfig.from_env()) if question else None
     answer = checked.extractive if checked else None
     if request.headers.get("HX-Request"):
@@ -116,6 +125,7 @@ def ask(request: HttpRequest, article_id: int) -> HttpResponse:
         request, item, question=question, answer=answer, checked=checked))
 
 
+@cache_for_anonymous
 def story(request: HttpRequest, story_id: int) -> HttpResponse:
     """Full coverage: every article of one story, by time, with who covered it."""
     item = get_object_or_404(Story, pk=story_id)
@@ -133,6 +143,7 @@ def _date(value: str | None) -> datetime | None:
     return datetime(parsed.year, parsed.month, parsed.day) if parsed else None
 
 
+@cache_for_anonymous
 def search_page(request: HttpRequest) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()[:200]
     source = request.GET.get("source") or ""
@@ -155,6 +166,21 @@ def sources(request: HttpRequest) -> HttpResponse:
         article_count=Count("articles", filter=Q(articles__status=Article.Status.READY))
     ).order_by("category", "name")
     return render(request, "web/sources.html", {"sources": rows})
+
+
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """Choose the interface language (a preference cookie, so a plain GET link/form:
+    no CSRF token in every page)."""
+    code = request.GET.get("language", "")
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600,
+                            samesite="Lax")
+    return response
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
