@@ -228,3 +228,13 @@ def test_language_switch_is_a_safe_get(articles: list[Article]) -> None:
     assert "頭條" in c.get("/").content.decode() or "最新" in c.get("/").content.decode()
     evil = c.get("/language", {"language": "en", "next": "https://evil.example/"})
     assert evil.url == "/"
+
+
+def test_read_articles_are_marked_in_listings(articles: list[Article]) -> None:
+    reader = User.objects.create_user("hana", password="x")
+    c = client(reader)
+    c.get(f"/a/{articles[1].pk}/")
+    listing = c.get("/").content.decode()
+    read_card = listing.split("港区国安法通过后")[0].rsplit("<li", 1)[1]
+    unread_card = listing.split("Hong Kong urged")[0].rsplit("<li", 1)[1]
+    assert 'class="card read"' in read_card and 'class="card read"' not in unread_card

@@ -21,7 +21,7 @@ from newsloom.web.ad_slots import with_ad_slots
 from newsloom.web.caching import cache_for_anonymous
 from newsloom.web.comments import can_moderate, visible_comments
 from newsloom.web.library import mark_read
-from newsloom.web.models import Follow, SavedArticle
+from newsloom.web.models import Follow, ReadMark, SavedArticle
 from newsloom.web.search import Filters, search
 
 PAGE_SIZE = 30
@@ -63,9 +63,12 @@ def _listing(request: HttpRequest, articles: QuerySet[Article], heading: str,
                        request.GET.get("page"))
     following = bool(follow and request.user.is_authenticated and Follow.objects.filter(
         user=request.user, kind=follow[0], value=follow[1]).exists())
+    read_ids = set(ReadMark.objects.filter(
+        user=request.user, article__in=[a.pk for a in page]).values_list("article_id", flat=True)
+    ) if request.user.is_authenticated else set()
     return render(request, "web/home.html", {
         "page": page, "heading": heading, "feed": feed, "stories": stories or [],
-        "follow": follow, "following": following,
+        "follow": follow, "following": following, "read_ids": read_ids,
     })
 
 
