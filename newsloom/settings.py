@@ -17,6 +17,12 @@ DATA_DIR = data_dir()
 SECRET_KEY = secret_key()
 DEBUG = os.environ.get("NEWSLOOM_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("NEWSLOOM_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+# behind an HTTPS reverse proxy: e.g. https://news.example.org
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("NEWSLOOM_CSRF_TRUSTED_ORIGINS", "").split(",")
+                        if o]
+if os.environ.get("NEWSLOOM_BEHIND_HTTPS_PROXY") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
