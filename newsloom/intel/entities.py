@@ -113,9 +113,6 @@ class Things:
     names: frozenset[str] = field(default_factory=frozenset)
     numbers: frozenset[str] = field(default_factory=frozenset)
 
-    def as_dict(self) -> dict[str, list[str]]:
-        return {"names": sorted(self.names), "numbers": sorted(self.numbers)}
-
 
 def _english_names(text: str) -> set[str]:
     names = set()

@@ -356,10 +356,9 @@ def process_article(article_id: int, fetcher: Fetcher | None = None) -> bool:
     return True
 
 
-def pending_article_ids(include_leased: bool = False) -> list[int]:
-    """Pending articles whose lease is free (or all of them)."""
-    query = Article.objects.filter(status=Article.Status.PENDING)
-    if not include_leased:
-        now = timezone.now()
-        query = query.filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+def pending_article_ids() -> list[int]:
+    """Pending articles whose lease is free (nobody is working on them)."""
+    now = timezone.now()
+    query = Article.objects.filter(status=Article.Status.PENDING).filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now))
     return list(query.order_by("pk").values_list("pk", flat=True))
