@@ -5,8 +5,9 @@ Loads the 28,188 articles of theagora-news1-zh-2020 plus synthetic copies (text 
 each is a distinct article) with `import_jsonl`, enriches the newest 500, starts
 `newsloom serve --no-worker` (waitress, 8 threads, one process), and drives it with wrk on
 loopback: random article pages, the home page and searches (Chinese and English terms).
-Two loads per page: 100 connections (saturation: latency includes queueing) and 4
-connections (the page's own service time). Also reports the server's peak memory.
+Loads: 100 readers (open loop: each opens a page, then reads for a mean 5 s, as real
+readers do; the target's meaning), then wrk with 100 connections (back-to-back saturation:
+latency is queueing) and 4 connections (service time). Also the server's peak memory.
 """
 
 from __future__ import annotations
@@ -93,6 +94,51 @@ def run_wrk(base: str, kind: str, low: int, high: int, connections: int) -> dict
             "non_2xx": int(errors.group(1)) if errors else 0}
 
 
+def readers(base: str, kind: str, low: int, high: int, count: int = 100,
+            think: float = 5.0, seconds: float = 30.0) -> dict[str, float]:
+    """Open-loop load: `count` readers, each opening a page, then reading for an
+    exponentially distributed time (mean `think` s) before the next one: what "100
+    concurrent readers" means, unlike wrk's back-to-back requests."""
+    import random
+    import threading
+    import urllib.parse
+
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def reader(seed: int) -> None:
+        rng = random.Random(seed)
+        time.sleep(rng.uniform(0, think))
+        while time.monotonic() < stop:
+            if kind == "article":
+                path = f"/a/{rng.randint(low, high)}/"
+            else:
+                path = "/search?q=" + urllib.parse.quote(rng.choice(SEARCH_TERMS))
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(base + path, timeout=10) as response:
+                    response.read()
+                with lock:
+                    latencies.append((time.perf_counter() - started) * 1000)
+            except OSError:
+                with lock:
+                    errors[0] += 1
+            time.sleep(rng.expovariate(1 / think))
+
+    threads = [threading.Thread(target=reader, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    n = len(latencies)
+    return {"p50_ms": latencies[n // 2] if n else float("nan"),
+            "p99_ms": latencies[min(n - 1, int(n * 0.99))] if n else float("nan"),
+            "rps": n / seconds, "non_2xx": errors[0]}
+
+
 def tree_peak_mb(pid: int) -> float:
     """Peak resident memory of the server and its worker processes together."""
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
@@ -120,6 +166,10 @@ def backend(name: str, env: dict[str, str], total: int) -> list[dict[str, object
             time.sleep(0.3)
     rows = []
     try:
+        for kind in ("article", "search"):
+            result = readers(base, kind, info["low"], info["high"])
+            rows.append({"backend": name, "page": kind, "connections": "100 readers",
+                         **result})
         for kind in ("article", "home", "search"):
             for connections in (100, 4):
                 result = run_wrk(base, kind, info["low"], info["high"], connections)
@@ -183,10 +233,10 @@ def main() -> None:
                 conn.execute("CREATE DATABASE newsloom_webbench")
             env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/newsloom_webbench"
         rows += backend(name, env, args.articles)
-    print(f"\n{'backend':<11} {'page':<8} {'conns':>5} {'p50 ms':>8} {'p99 ms':>8} "
+    print(f"\n{'backend':<11} {'page':<8} {'load':>11} {'p50 ms':>8} {'p99 ms':>8} "
           f"{'req/s':>7} {'non-2xx':>7} {'server MB':>9}")
     for r in rows:
-        print(f"{r['backend']:<11} {r['page']:<8} {r['connections']:>5} {r['p50_ms']:>8.1f} "
+        print(f"{r['backend']:<11} {r['page']:<8} {r['connections']!s:>11} {r['p50_ms']:>8.1f} "
               f"{r['p99_ms']:>8.1f} {r['rps']:>7.1f} {r['non_2xx']:>7} "
               f"{r['server_peak_mb']:>9.0f}")
     print(f"\n{rows[0]['articles']} articles; targets: article p99 < 50 ms at 100 readers, "
