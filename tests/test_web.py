@@ -132,6 +132,7 @@ def test_comment_rate_limit_and_double_submission(articles: list[Article]) -> No
     assert Comment.objects.count() == 5
 
 
+@pytest.mark.ingest  # runs on PostgreSQL too: the search SQL differs per database
 def test_search_english_and_chinese_with_highlights(articles: list[Article]) -> None:
     c = client()
     english = c.get("/search", {"q": "Zhejiang"}).content.decode()
@@ -139,7 +140,11 @@ def test_search_english_and_chinese_with_highlights(articles: list[Article]) -> 
     chinese = c.get("/search", {"q": "国安法"}).content.decode()
     assert "港区国安法通过后" in chinese and "<mark>国安法</mark>" in chinese
     two_chars = c.get("/search", {"q": "香港"}).content.decode()
-    assert "港区国安法通过后" in two_chars
+    assert "港区国安法通过后" in two_chars and "<mark>香港</mark>" in two_chars
+    assert "Hong Kong urged" not in two_chars
+    both = c.get("/search", {"q": "组织 解散"}).content.decode()
+    assert "港区国安法通过后" in both
+    assert "Nothing found" in c.get("/search", {"q": "浙江"}).content.decode()
     filtered = c.get("/search", {"q": "Zhejiang", "lang": "zh"}).content.decode()
     assert "Hong Kong urged" not in filtered
     hostile = c.get("/search", {"q": '<script>alert(1)</script>'}).content.decode()

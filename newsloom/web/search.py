@@ -1,7 +1,7 @@
 """Full-text search over titles and bodies, English and Chinese, with filters, ranking,
-highlighted snippets and pagination. SQLite: FTS5 trigram index (terms of three or more
-characters; shorter ones, such as two-character Chinese words, filter by substring).
-PostgreSQL: trigram-indexed substring matching."""
+highlighted snippets and pagination. Terms of three or more characters use trigram
+indexes (SQLite FTS5 trigram, PostgreSQL pg_trgm); two-character Chinese words use a
+Han-bigram index; anything shorter filters by substring."""
 
 from __future__ import annotations
 
@@ -52,6 +52,20 @@ def _fts_ids(terms: list[str]) -> list[int] | None:
         return [row[0] for row in cursor.fetchall()]
 
 
+_CJK_PAIR = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}$")
+
+
+def _bigram_filter(query: QuerySet[Article], term: str) -> QuerySet[Article]:
+    """Two Han characters (香港, 疫情): the bigram index of migration 0005."""
+    if connection.vendor == "sqlite":
+        return query.extra(where=[
+            "news_article.id IN (SELECT rowid FROM news_article_cjk "
+            "WHERE news_article_cjk MATCH %s)"], params=[f'"{term}"'])
+    return query.extra(where=[
+        "to_tsvector('simple', newsloom_cjk_bigrams(news_article.title || ' ' || "
+        "news_article.text)) @@ to_tsquery('simple', %s)"], params=[term])
+
+
 def _apply_filters(query: QuerySet[Article], filters: Filters) -> QuerySet[Article]:
     if filters.source:
         query = query.filter(source_id=filters.source)
@@ -87,14 +101,18 @@ def search(query: str, filters: Filters | None = None, page: int = 1) -> tuple[l
     base = Article.objects.filter(status=Article.Status.READY, duplicate_of__isnull=True)
     base = _apply_filters(base, filters or Filters())
     ranked: list[int] | None = None
+    for term in terms:
+        if _CJK_PAIR.match(term):
+            base = _bigram_filter(base, term)
+    others = [t for t in terms if not _CJK_PAIR.match(t)]
     if connection.vendor == "sqlite":
-        ranked = _fts_ids(terms)
+        ranked = _fts_ids(others)
         if ranked is not None:
             base = base.filter(pk__in=ranked)
-        for term in (t for t in terms if len(t) < 3):
+        for term in (t for t in others if len(t) < 3):
             base = base.filter(Q(title__icontains=term) | Q(text__icontains=term))
     else:
-        for term in terms:
+        for term in others:
             base = base.filter(Q(title__icontains=term) | Q(text__icontains=term))
     total = base.count()
     page = max(1, page)
