@@ -56,14 +56,13 @@ _CJK_PAIR = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}$")
 
 
 def _bigram_filter(query: QuerySet[Article], term: str) -> QuerySet[Article]:
-    """Two Han characters (香港, 疫情): the bigram index of migration 0005."""
+    """Two Han characters (香港, 疫情): the bigram indexes of migrations 0005 and 0006."""
     if connection.vendor == "sqlite":
         return query.extra(where=[
             "news_article.id IN (SELECT rowid FROM news_article_cjk "
             "WHERE news_article_cjk MATCH %s)"], params=[f'"{term}"'])
-    return query.extra(where=[
-        "to_tsvector('simple', newsloom_cjk_bigrams(news_article.title || ' ' || "
-        "news_article.text)) @@ to_tsquery('simple', %s)"], params=[term])
+    return query.extra(where=["news_article.cjk_bigrams @@ to_tsquery('simple', %s)"],
+                       params=[term])
 
 
 def _apply_filters(query: QuerySet[Article], filters: Filters) -> QuerySet[Article]:
