@@ -144,6 +144,8 @@ def test_search_english_and_chinese_with_highlights(articles: list[Article]) -> 
     assert "Hong Kong urged" not in two_chars
     both = c.get("/search", {"q": "组织 解散"}).content.decode()
     assert "港区国安法通过后" in both
+    assert "港区国安法通过后" in c.get("/search", {"q": "国安法通过"}).content.decode()
+    assert "Nothing found" in c.get("/search", {"q": "国安通过"}).content.decode()
     assert "Nothing found" in c.get("/search", {"q": "浙江"}).content.decode()
     filtered = c.get("/search", {"q": "Zhejiang", "lang": "zh"}).content.decode()
     assert "Hong Kong urged" not in filtered

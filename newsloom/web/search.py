@@ -52,17 +52,28 @@ def _fts_ids(terms: list[str]) -> list[int] | None:
         return [row[0] for row in cursor.fetchall()]
 
 
-_CJK_PAIR = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}$")
+_HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}$")
+
+
+def _uses_bigrams(term: str) -> bool:
+    """Han words go to the bigram index: on SQLite only two-character ones (the trigram
+    index serves longer ones); on PostgreSQL all of them, because pg_trgm extracts no
+    trigrams from Han characters."""
+    if not _HAN.match(term):
+        return False
+    return len(term) == 2 or connection.vendor != "sqlite"
 
 
 def _bigram_filter(query: QuerySet[Article], term: str) -> QuerySet[Article]:
-    """Two Han characters (香港, 疫情): the bigram indexes of migrations 0005 and 0006."""
+    """Han words via the bigram indexes of migrations 0005 and 0006: 國安法 is the adjacent
+    bigrams 國安, 安法, which is exactly the substring."""
     if connection.vendor == "sqlite":
         return query.extra(where=[
             "news_article.id IN (SELECT rowid FROM news_article_cjk "
             "WHERE news_article_cjk MATCH %s)"], params=[f'"{term}"'])
+    phrase = " <-> ".join(term[i:i + 2] for i in range(len(term) - 1))
     return query.extra(where=["news_article.cjk_bigrams @@ to_tsquery('simple', %s)"],
-                       params=[term])
+                       params=[phrase])
 
 
 def _apply_filters(query: QuerySet[Article], filters: Filters) -> QuerySet[Article]:
@@ -101,9 +112,9 @@ def search(query: str, filters: Filters | None = None, page: int = 1) -> tuple[l
     base = _apply_filters(base, filters or Filters())
     ranked: list[int] | None = None
     for term in terms:
-        if _CJK_PAIR.match(term):
+        if _uses_bigrams(term):
             base = _bigram_filter(base, term)
-    others = [t for t in terms if not _CJK_PAIR.match(t)]
+    others = [t for t in terms if not _uses_bigrams(t)]
     if connection.vendor == "sqlite":
         ranked = _fts_ids(others)
         if ranked is not None:
