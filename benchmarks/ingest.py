@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.pg import ADMIN_URL, fresh_database  # noqa: E402
 from benchmarks.results import save  # noqa: E402
 from tests.corpora import CORPORA  # noqa: E402  (one rule for tests and benchmarks)
 
@@ -139,16 +140,10 @@ def _postgres_available(url: str) -> str:
 def throughput(feeds: int) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     backends = [("sqlite", {})]
-    admin_url = "postgres://postgres@127.0.0.1:5432/postgres"
-    problem = _postgres_available(admin_url)
+    problem = _postgres_available(ADMIN_URL)
     if not problem:
-        import psycopg
-
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS newsloom_bench")
-            conn.execute("CREATE DATABASE newsloom_bench")
         backends.append(("postgresql+redis", {
-            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/newsloom_bench",
+            "DATABASE_URL": fresh_database("newsloom_bench"),
             "REDIS_URL": "redis://127.0.0.1:6379/0", "NEWSLOOM_QUEUE_NAME": "newsloom-bench"}))
     for name, extra in backends:
         env = dict(os.environ, NEWSLOOM_DATA_DIR=tempfile.mkdtemp(prefix="newsloom-bench-"),

@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.pg import fresh_database  # noqa: E402
 from benchmarks.results import save  # noqa: E402
 from tests.corpora import CORPORA  # noqa: E402
 
@@ -225,13 +226,7 @@ def main() -> None:
         env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)
         if name == "postgresql":
-            import psycopg
-
-            admin = "postgres://postgres@127.0.0.1:5432/postgres"
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute("DROP DATABASE IF EXISTS newsloom_webbench")
-                conn.execute("CREATE DATABASE newsloom_webbench")
-            env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/newsloom_webbench"
+            env["DATABASE_URL"] = fresh_database("newsloom_webbench")
         rows += backend(name, env, args.articles)
     print(f"\n{'backend':<11} {'page':<8} {'load':>11} {'p50 ms':>8} {'p99 ms':>8} "
           f"{'req/s':>7} {'non-2xx':>7} {'server MB':>9}")

@@ -3,6 +3,8 @@ which has no spaces) kept in sync by triggers; PostgreSQL pg_trgm GIN indexes.""
 
 from django.db import migrations
 
+from newsloom.news.vendor_sql import per_vendor
+
 SQLITE = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS news_article_fts USING fts5("
     "title, text, content='news_article', content_rowid='id', tokenize='trigram')",
@@ -32,16 +34,10 @@ POSTGRES_REVERSE = ["DROP INDEX IF EXISTS news_article_title_trgm",
                     "DROP INDEX IF EXISTS news_article_text_trgm"]
 
 
-def _run(statements: dict[str, list[str]]):  # type: ignore[no-untyped-def]
-    def apply(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
-        for sql in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("news", "0002_enrichment_and_stories")]
     operations = [
-        migrations.RunPython(_run({"sqlite": SQLITE, "postgresql": POSTGRES}),
-                             _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE})),
+        migrations.RunPython(per_vendor({"sqlite": SQLITE, "postgresql": POSTGRES}),
+                             per_vendor({"sqlite": SQLITE_REVERSE,
+                                         "postgresql": POSTGRES_REVERSE})),
     ]

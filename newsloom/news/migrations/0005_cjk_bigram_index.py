@@ -5,6 +5,8 @@ same bigrams as a 'simple' tsvector expression."""
 
 from django.db import migrations
 
+from newsloom.news.vendor_sql import per_vendor
+
 SQLITE = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS news_article_cjk USING fts5("
     "body, content='', tokenize='unicode61')",
@@ -49,16 +51,10 @@ POSTGRES_REVERSE = ["DROP INDEX IF EXISTS news_article_cjk_bigrams",
                     "DROP FUNCTION IF EXISTS newsloom_cjk_bigrams(text)"]
 
 
-def _run(statements: dict[str, list[str]]):  # type: ignore[no-untyped-def]
-    def apply(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
-        for sql in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("news", "0004_related_reverse_name")]
     operations = [
-        migrations.RunPython(_run({"sqlite": SQLITE, "postgresql": POSTGRES}),
-                             _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE})),
+        migrations.RunPython(per_vendor({"sqlite": SQLITE, "postgresql": POSTGRES}),
+                             per_vendor({"sqlite": SQLITE_REVERSE,
+                                         "postgresql": POSTGRES_REVERSE})),
     ]

@@ -5,6 +5,8 @@ a stored column makes that recheck a plain read."""
 
 from django.db import migrations
 
+from newsloom.news.vendor_sql import per_vendor
+
 POSTGRES = [
     "DROP INDEX IF EXISTS news_article_cjk_bigrams",
     "ALTER TABLE news_article ADD COLUMN IF NOT EXISTS cjk_bigrams tsvector GENERATED ALWAYS "
@@ -20,14 +22,7 @@ POSTGRES_REVERSE = [
 ]
 
 
-def _run(statements: list[str]):  # type: ignore[no-untyped-def]
-    def apply(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("news", "0005_cjk_bigram_index")]
-    operations = [migrations.RunPython(_run(POSTGRES), _run(POSTGRES_REVERSE))]
+    operations = [migrations.RunPython(per_vendor({"postgresql": POSTGRES}),
+                                       per_vendor({"postgresql": POSTGRES_REVERSE}))]
