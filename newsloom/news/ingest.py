@@ -21,7 +21,6 @@ from django.utils import timezone
 from newsloom.articles.clean import clean_html, clean_text
 from newsloom.articles.derive import derive
 from newsloom.articles.extract import Extracted, extract_article
-from newsloom.articles.fingerprint import content_fingerprint
 from newsloom.articles.sanitize import html_to_text, sanitize_html
 from newsloom.articles.urls import canonicalize_url, same_site
 from newsloom.feeds.model import FeedEntry, FeedParseError, ParsedFeed
@@ -289,18 +288,19 @@ def _finalize(article: Article) -> None:
     article.language = derived.language
     article.fingerprint = derived.fingerprint
     if article.fingerprint and article.duplicate_of_id is None:
+        _lock_fingerprint(article.fingerprint)  # the check below and the save: one writer
         article.duplicate_of = (
             Article.objects.filter(fingerprint=article.fingerprint, duplicate_of__isnull=True)
             .exclude(pk=article.pk).order_by("pk").first()
         )
 
 
-def _lock_content(text: str) -> None:
-    """Serialise workers storing the same text. SQLite's IMMEDIATE transactions already
-    serialise all writers; PostgreSQL gets an advisory lock keyed by the fingerprint."""
+def _lock_fingerprint(fingerprint: str) -> None:
+    """Serialise workers storing the same text until the transaction ends. SQLite's
+    IMMEDIATE transactions already serialise all writers; PostgreSQL gets an advisory lock
+    keyed by the fingerprint."""
     if connection.vendor != "postgresql":
         return
-    fingerprint = content_fingerprint(clean_text(text)) or "0"
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(fingerprint[:15], 16)])
 
@@ -341,8 +341,6 @@ def process_article(article_id: int, fetcher: Fetcher | None = None) -> bool:
     article.lease_until = None
     try:
         with transaction.atomic():
-            # the duplicate check and the save must not interleave with another worker's
-            _lock_content(article.text)
             _finalize(article)
             article.save()
     except IntegrityError:
