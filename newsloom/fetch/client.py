@@ -185,9 +185,7 @@ class Fetcher:
             if isinstance(cause, BlockedAddressError):
                 raise FetchError(str(cause)) from exc
             raise FetchError(f"network error fetching {url}: {exc}") from exc
-        except BlockedAddressError as exc:
-            raise FetchError(str(exc)) from exc
-        except ConnectionError as exc:
+        except ConnectionError as exc:  # includes BlockedAddressError from the resolver
             raise FetchError(str(exc)) from exc
 
     def _read(self, url: str, resp: httpx.Response) -> FetchResult:

@@ -4,15 +4,8 @@ of each publisher's coverage, ordered by when that publisher first reported."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 from newsloom.intel.summarize import rank_sentences
-
-
-class _Member(Protocol):
-    title: str
-    text: str
-    summary: list[str]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from html import escape
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -64,7 +65,7 @@ def _build(record: dict[str, object], line_no: int, sources: dict[str, Source]) 
     published = parse_timestamp(record.get("published"))
     derived = derive(str(text), title, language, source.language)
     if not html:
-        html = "".join(f"<p>{_escape(p)}</p>" for p in derived.text.split("\n"))
+        html = "".join(f"<p>{escape(p, quote=False)}</p>" for p in derived.text.split("\n"))
     now = timezone.now()
     canonical = canonicalize_url(url)
     return Article(
@@ -76,10 +77,6 @@ def _build(record: dict[str, object], line_no: int, sources: dict[str, Source]) 
         fingerprint=derived.fingerprint, status=Article.Status.READY,
         origin=Article.Origin.IMPORT, created_at=now, processed_at=now,
     )
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _records(lines: Iterable[str], report: ImportReport) -> Iterator[tuple[int, dict[str, object]]]:

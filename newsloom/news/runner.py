@@ -12,7 +12,6 @@ from typing import TypeVar
 from django.db import close_old_connections, connections
 
 from newsloom.news.ingest import (
-    RefreshOutcome,
     pending_article_ids,
     process_article,
     refresh_source,
@@ -57,13 +56,10 @@ def _map(func: Callable[[T], R], items: Iterable[T], workers: int,
 def refresh_sources(
     source_ids: list[int],
     workers: int = 8,
-    on_sources: Callable[[int], None] | None = None,
     source_tick: Callable[[], None] | None = None,
-) -> tuple[RefreshSummary, list[RefreshOutcome]]:
+) -> RefreshSummary:
     """Refresh the given sources concurrently (politeness still holds per host)."""
     summary = RefreshSummary()
-    if on_sources:
-        on_sources(len(source_ids))
     outcomes = _map(refresh_source, source_ids, workers, source_tick)
     for outcome in outcomes:
         if outcome.status == "error":
@@ -72,7 +68,7 @@ def refresh_sources(
         else:
             summary.sources_ok += 1
         summary.new_articles += len(outcome.new_article_ids)
-    return summary, outcomes
+    return summary
 
 
 def process_all_pending(

@@ -17,7 +17,7 @@ def ensure_schema() -> None:
         call_command("migrate", interactive=False, verbosity=0)
 
 
-def progress_bar(transient: bool = False) -> Progress:
+def progress_bar() -> Progress:
     """A rich progress bar with counts and elapsed time (writes to stderr)."""
     from rich.console import Console
 
@@ -27,7 +27,6 @@ def progress_bar(transient: bool = False) -> Progress:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=Console(stderr=True),
-        transient=transient,
     )
 
 
@@ -35,8 +34,8 @@ def refresh_with_progress(source_ids: list[int], workers: int = 8) -> tuple[Refr
     """Refresh sources and process every pending article here, with progress bars."""
     with progress_bar() as progress:
         feeds = progress.add_task("feeds", total=len(source_ids))
-        summary, _ = refresh_sources(source_ids, workers,
-                                     source_tick=lambda: progress.advance(feeds))
+        summary = refresh_sources(source_ids, workers,
+                                  source_tick=lambda: progress.advance(feeds))
         pages = progress.add_task("articles", total=0)
         processed = process_all_pending(
             workers,
