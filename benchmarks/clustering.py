@@ -31,7 +31,7 @@ from newsloom.articles.sanitize import html_to_text  # noqa: E402
 from newsloom.intel.cluster import ArticleFeatures, Clusterer, Params  # noqa: E402
 from newsloom.intel.features import ArticleInput, build_features  # noqa: E402
 from newsloom.intel.text import words  # noqa: E402
-from tests.corpora import CORPORA  # noqa: E402
+from tests.corpora import CORPORA, require_corpora  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 
@@ -213,8 +213,7 @@ def evaluate(name: str, items: list[ArticleInput], gold: dict[str, str],
 
 
 def main() -> None:
-    if not CORPORA.exists():
-        sys.exit(f"corpora not found at {CORPORA} (set NEWSLOOM_CORPORA)")
+    require_corpora()
     results = []
     items, gold, sources = load_zh()
     print(f"zh: {len(items)} articles, {len(set(gold.values()))} stories, "

@@ -18,15 +18,14 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from benchmarks.pg import ADMIN_URL, fresh_database  # noqa: E402
+from benchmarks.backends import ADMIN_URL, fresh_database, isolated_env  # noqa: E402
 from benchmarks.results import save  # noqa: E402
-from tests.corpora import CORPORA  # noqa: E402  (one rule for tests and benchmarks)
+from tests.corpora import CORPORA, require_corpora  # noqa: E402
 
 ANCHORS = {"zyte": 0.958, "trafilatura-eval": 0.924}
 
@@ -146,12 +145,8 @@ def throughput(feeds: int) -> list[dict[str, object]]:
             "DATABASE_URL": fresh_database("newsloom_bench"),
             "REDIS_URL": "redis://127.0.0.1:6379/0", "NEWSLOOM_QUEUE_NAME": "newsloom-bench"}))
     for name, extra in backends:
-        env = dict(os.environ, NEWSLOOM_DATA_DIR=tempfile.mkdtemp(prefix="newsloom-bench-"),
-                   NEWSLOOM_FETCH_ALLOW="127.0.0.1/32", NEWSLOOM_HOST_SPACING="0",
-                   NEWSLOOM_PER_HOST="4", **extra)
-        if name == "sqlite":  # the embedded default, whatever the caller's environment says
-            env.pop("DATABASE_URL", None)
-            env.pop("REDIS_URL", None)
+        env = isolated_env("newsloom-bench-", NEWSLOOM_FETCH_ALLOW="127.0.0.1/32",
+                           NEWSLOOM_HOST_SPACING="0", NEWSLOOM_PER_HOST="4", **extra)
         out = subprocess.run([sys.executable, __file__, "--child", str(feeds)], env=env,
                              capture_output=True, text=True, check=True, cwd=ROOT)
         rows.append({"backend": name, **json.loads(out.stdout.strip().splitlines()[-1])})
@@ -171,8 +166,7 @@ def main() -> None:
     if args.child:
         _throughput_child(args.child)
         return
-    if not CORPORA.exists():
-        sys.exit(f"corpora not found at {CORPORA} (set NEWSLOOM_CORPORA)")
+    require_corpora()
     results: dict[str, object] = {}
     print("\nThroughput: fetch -> parse -> extract -> store, 181 real pages from a local server")
     print(f"{'backend':<18} {'articles':>8} {'seconds':>8} {'articles/s':>10} {'max RSS MB':>10}")

@@ -36,7 +36,7 @@ from newsloom.intel.language import detect_language  # noqa: E402
 from newsloom.intel.qa import answer_question, support_score  # noqa: E402
 from newsloom.intel.summarize import summarize  # noqa: E402
 from newsloom.intel.topics import topic_labels  # noqa: E402
-from tests.corpora import CORPORA  # noqa: E402
+from tests.corpora import CORPORA, require_corpora  # noqa: E402
 
 ANCHORS = {"LEAD (published, 11,334 docs)": (16.30, 1.60, 11.95),
            "Ext-Oracle (published)": (29.79, 8.81, 22.66)}
@@ -132,8 +132,7 @@ def throughput(docs: list[dict[str, object]]) -> dict[str, float]:
 
 
 def main() -> None:
-    if not CORPORA.exists():
-        sys.exit(f"corpora not found at {CORPORA} (set NEWSLOOM_CORPORA)")
+    require_corpora()
     docs = xsum()
     results: dict[str, object] = {}
     print("\nXSum summaries (ROUGE F1 x100, rouge-score with stemming)")

@@ -28,9 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.pg import fresh_database  # noqa: E402
+from benchmarks.backends import fresh_database, isolated_env  # noqa: E402
 from benchmarks.results import save  # noqa: E402
-from tests.corpora import CORPORA  # noqa: E402
+from tests.corpora import CORPORA, require_corpora  # noqa: E402
 
 SEARCH_TERMS = ["香港", "國安法", "疫情", "特朗普", "新冠", "美国", "Hong Kong", "COVID", "經濟"]
 LUA = """
@@ -218,13 +218,10 @@ def main() -> None:
     if args.load:
         load_child(args.load)
         return
-    if not CORPORA.exists():
-        sys.exit(f"corpora not found at {CORPORA} (set NEWSLOOM_CORPORA)")
+    require_corpora()
     rows: list[dict[str, object]] = []
     for name in args.backends.split(","):
-        env = dict(os.environ, NEWSLOOM_DATA_DIR=tempfile.mkdtemp(prefix="newsloom-web-"))
-        env.pop("DATABASE_URL", None)
-        env.pop("REDIS_URL", None)
+        env = isolated_env("newsloom-web-")
         if name == "postgresql":
             env["DATABASE_URL"] = fresh_database("newsloom_webbench")
         rows += backend(name, env, args.articles)

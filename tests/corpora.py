@@ -15,3 +15,9 @@ def find_corpora() -> Path:
 
 
 CORPORA = find_corpora()
+
+
+def require_corpora() -> None:
+    """Stop a benchmark with a clear message when the corpora are absent."""
+    if not CORPORA.exists():
+        raise SystemExit(f"corpora not found at {CORPORA} (set NEWSLOOM_CORPORA)")

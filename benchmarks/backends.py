@@ -1,0 +1,28 @@
+"""Databases and environments for benchmark subprocesses: each backend runs in a fresh
+data folder and database, whatever the caller's own environment says."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def fresh_database(name: str) -> str:
+    """Drop and create PostgreSQL database `name`; return its URL."""
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
+
+
+def isolated_env(prefix: str, **settings: str) -> dict[str, str]:
+    """This process's environment with a new data folder and no inherited DATABASE_URL or
+    REDIS_URL (so the embedded default is what runs unless `settings` names others)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env["NEWSLOOM_DATA_DIR"] = tempfile.mkdtemp(prefix=prefix)
+    env.update(settings)
+    return env
