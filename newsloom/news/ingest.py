@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from newsloom.articles.clean import clean_html, clean_text
@@ -354,9 +354,11 @@ def process_article(article_id: int, fetcher: Fetcher | None = None) -> bool:
     return True
 
 
-def pending_article_ids() -> list[int]:
+def free_pending() -> QuerySet[Article]:
     """Pending articles whose lease is free (nobody is working on them)."""
-    now = timezone.now()
-    query = Article.objects.filter(status=Article.Status.PENDING).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-    return list(query.order_by("pk").values_list("pk", flat=True))
+    return Article.objects.filter(status=Article.Status.PENDING).filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=timezone.now()))
+
+
+def pending_article_ids() -> list[int]:
+    return list(free_pending().order_by("pk").values_list("pk", flat=True))

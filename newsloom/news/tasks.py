@@ -14,7 +14,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 from newsloom.news.ingest import (
     article_lease,
     claim_due_sources,
-    pending_article_ids,
+    free_pending,
     process_article,
     refresh_source,
 )
@@ -44,7 +44,7 @@ def sweep_stale_pending() -> int:
     """Queue pending articles nobody is working on that are older than one lease: the ones
     a killed worker dropped. Fresh pending articles are still in the queue; leave them."""
     cutoff = timezone.now() - article_lease()
-    stale = Article.objects.filter(pk__in=pending_article_ids(), created_at__lt=cutoff)
+    stale = free_pending().filter(created_at__lt=cutoff)
     count = 0
     for article_id in stale.values_list("pk", flat=True):
         process_article_task(article_id)
