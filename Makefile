@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench install browser
+.PHONY: demo test lint bench install browser axe
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,12 @@ browser:
 		apt-get install -y -q chromium fonts-noto-cjk >/dev/null; } || \
 		echo "chromium not installed: browser tests will be skipped"
 
-test: $(STAMP) browser
+# The accessibility audit runs axe-core (npm) inside those browser tests.
+axe:
+	@command -v npm >/dev/null 2>&1 && npm ci -s --no-audit --no-fund || \
+		echo "npm not available: the accessibility audit will be skipped"
+
+test: $(STAMP) browser axe
 	$(BIN)/ruff check newsloom tests benchmarks
 	$(BIN)/pytest -q
 	NEWSLOOM_TEST_SCALE=1 $(BIN)/pytest -q -m ingest

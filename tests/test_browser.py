@@ -198,3 +198,75 @@ def test_pwa_is_installable_and_saved_article_reads_offline(portal: str, playwri
     assert "You are offline" in page.locator("main").inner_text()
     context.set_offline(False)
     context.close()
+
+
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+AUDITED = ["/", "/search?q=Hong+Kong", "/search?q=浙江", "/sources/", "/offline/",
+           "/saved/", "/for-you/", "/history/", "/accounts/password/change/"]
+
+
+def _audit(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """axe-core's WCAG 2.1 A/AA rules plus its best practices on the page as it stands;
+    one line per violation, naming the rule and the first offending elements. Contrast
+    must have been measured, not skipped (axe files text it cannot judge as incomplete)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag', values:
+        ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
+    found = [f"{v['id']} ({v['impact']}): {v['help']} — "
+             + "; ".join(n["target"][0] for n in v["nodes"][:3])
+             for v in result["violations"]]
+    if "color-contrast" not in {rule["id"] for rule in result["passes"]}:
+        found.append("color-contrast was not measured")
+    found += [f"unjudged contrast: {n['target'][0]}" for rule in result["incomplete"]
+              if rule["id"] == "color-contrast" for n in rule["nodes"]]
+    return found
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed (npm ci)")
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width,height,label", [(1280, 900, "desktop"), (360, 740, "phone")])
+def test_pages_pass_accessibility_audit(portal: str, browser, scheme: str, width: int,  # type: ignore[no-untyped-def]
+                                        height: int, label: str) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  color_scheme=scheme)
+    page = context.new_page()
+    _sign_up(page, portal, f"audit_{scheme}_{label}")
+    page.goto(portal + "/")
+    article = page.locator("a.headline").first.get_attribute("href")
+    story = page.locator("a[href^='/s/']").first.get_attribute("href")
+    listings = [page.locator(f"a[href^='/{kind}/']").first.get_attribute("href")
+                for kind in ("edition", "lang", "topic", "source")]
+    problems: dict[str, list[str]] = {}
+    for path in [*AUDITED, article, story, *listings, "/language?language=zh-hant&next=/"]:
+        page.goto(portal + path)
+        found = _audit(page)
+        if found:
+            problems[path] = found
+    context.close()
+    assert problems == {}, problems
+
+
+def test_keyboard_only_reader_can_skip_to_content_and_ask(portal: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(portal + "/search?q=Zhejiang")
+    page.locator("a.headline").first.click()
+    page.wait_for_url(re.compile(r"/a/\d+/"))
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.inner_text() == "Skip to content" and skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    for _ in range(60):  # from the main content onwards, Tab reaches the question box
+        page.keyboard.press("Tab")
+        focused = page.locator(":focus")
+        outline = focused.evaluate("e => getComputedStyle(e).outlineStyle")
+        assert outline != "none", focused.evaluate("e => e.outerHTML.slice(0, 120)")
+        if focused.get_attribute("id") == "q":
+            break
+    else:
+        pytest.fail("Tab never reached the ask-this-article box")
+    page.keyboard.type("How big was the digital economy in 2023?")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#answer mark")
+    assert "986.7 billion yuan" in page.locator("#answer").inner_text()
+    page.close()
