@@ -153,6 +153,35 @@ def test_search_english_and_chinese_with_highlights(articles: list[Article]) -> 
     assert "<script>alert(1)</script>" not in hostile
 
 
+@pytest.mark.ingest
+def test_search_lists_newest_first_caps_frequent_words_and_pages(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    rows = [{"url": f"https://c.example/{day}", "source": "Daily",
+             "title": f"Day {day} report" + (" on the harbour ferry" if day == 3 else ""),
+             "text": f"The harbour ferry ran late on day {day}. " + BODY, "language": "en",
+             "published": f"2026-11-{day:02d}T08:00:00Z"} for day in range(1, 8)]
+    import_jsonl([json.dumps(r) for r in rows])
+    c = client()
+
+    def titles(**params: str) -> list[str]:
+        page = c.get("/search", {"q": "harbour ferry", **params}).content.decode()
+        return re.findall(r'class="headline"[^>]*>([^<]+)<', page)
+
+    assert titles() == [f"Day {d} report" + (" on the harbour ferry" if d == 3 else "")
+                        for d in range(7, 0, -1)]
+    assert titles(sort="relevance")[0] == "Day 3 report on the harbour ferry"
+    assert titles(since="2026-11-05", until="2026-11-06") == ["Day 6 report", "Day 5 report"]
+    assert titles(until="2026-02-30") == titles()  # an impossible date is no filter
+    monkeypatch.setattr("newsloom.web.search.CAP", 5)
+    monkeypatch.setattr("newsloom.web.search.PER_PAGE", 2)
+    monkeypatch.setattr("newsloom.web.views.PER_PAGE", 2)
+    first = c.get("/search", {"q": "harbour ferry", "lang": "en"}).content.decode()
+    assert "More than 5 results: the newest 5 are listed" in first
+    assert titles(lang="en", page="3") == ["Day 3 report on the harbour ferry"]
+    assert 'href="?q=harbour+ferry&amp;lang=en&amp;page=2"' in first  # filters kept
+    last = c.get("/search", {"q": "harbour ferry", "lang": "en", "page": "3"}).content.decode()
+    assert "page=4" not in last and "page=2" in last  # no page beyond the newest 5
+
+
 def test_feeds_out_are_valid_rss_and_atom(articles: list[Article]) -> None:
     c = client()
     rss = ET.fromstring(c.get("/feeds/rss/").content)

@@ -126,7 +126,14 @@ class Article(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "guid"], name="article_source_guid_unique"),
         ]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            # Listings and search walk ready articles newest first and test the other
+            # columns in the index itself: on SQLite, reading duplicate_of_id from the
+            # row means following the overflow pages of the long text columns before it.
+            models.Index(fields=["status", "published_at", "duplicate_of", "source", "language"],
+                         name="article_listing"),
+        ]
         ordering = ["-published_at"]
 
     def __str__(self) -> str:

@@ -54,7 +54,7 @@ class LatestFeed(Feed):
         elif kind == "source":
             query = query.filter(source_id=value)
         elif kind == "search":
-            return [hit.article for hit in search(value)[0]][:ITEMS]
+            return [hit.article for hit in search(value).hits][:ITEMS]
         return query[:ITEMS]
 
     def item_title(self, item: Article) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
@@ -22,7 +23,7 @@ from newsloom.web.caching import cache_for_anonymous
 from newsloom.web.comments import can_moderate, visible_comments
 from newsloom.web.library import mark_read
 from newsloom.web.models import Follow, ReadMark, SavedArticle
-from newsloom.web.search import Filters, search
+from newsloom.web.search import PER_PAGE, Filters, search
 
 PAGE_SIZE = 30
 REGIONS = {"hk": "Hong Kong", "cn": "China", "tw": "Taiwan", "world": "World"}
@@ -163,25 +164,52 @@ def story(request: HttpRequest, story_id: int) -> HttpResponse:
     })
 
 
-def _date(value: str | None) -> datetime | None:
-    parsed = parse_date(value or "")
-    return datetime(parsed.year, parsed.month, parsed.day) if parsed else None
+def _day(value: str | None) -> date | None:
+    """A YYYY-MM-DD date from a form, or None for anything else (2026-02-30 included)."""
+    try:
+        return parse_date(value or "")
+    except ValueError:
+        return None
+
+
+def _midnight(day: date | None) -> datetime | None:
+    """The start of a day in the portal's time zone."""
+    return timezone.make_aware(datetime.combine(day, time())) if day else None
+
+
+def _query_with(request: HttpRequest, **changes: str | None) -> str:
+    """This page's query string with some parameters set or (None) removed."""
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + params.urlencode()
 
 
 @cache_for_anonymous
 def search_page(request: HttpRequest) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()[:200]
     source = request.GET.get("source") or ""
+    since, until = _day(request.GET.get("since")), _day(request.GET.get("until"))
     filters = Filters(source=int(source) if source.isdigit() else None,
                       region=request.GET.get("region", ""),
                       language=request.GET.get("lang", ""),
-                      since=_date(request.GET.get("since")), until=_date(request.GET.get("until")))
+                      since=_midnight(since),
+                      before=_midnight(until + timedelta(days=1)) if until else None)
     page_number = request.GET.get("page", "1")
-    page = int(page_number) if page_number.isdigit() else 1
-    hits, total = search(query, filters, page) if query else ([], 0)
+    page = max(1, int(page_number)) if page_number.isdigit() else 1
+    order = "relevance" if request.GET.get("sort") == "relevance" else "date"
+    results = search(query, filters, page, order) if query else None
+    more = results is not None and page * PER_PAGE < results.total
+    links = {"date": _query_with(request, sort=None, page=None),
+             "relevance": _query_with(request, sort="relevance", page=None),
+             "previous": _query_with(request, page=str(page - 1)) if page > 1 else "",
+             "next": _query_with(request, page=str(page + 1)) if more else ""}
     return render(request, "web/search.html", {
-        "query": query, "hits": hits, "total": total, "page": page,
-        "has_next": page * 20 < total, "filters": filters,
+        "query": query, "results": results, "order": order, "links": links,
+        "filters": filters, "since": since, "until": until,
         "sources": Source.objects.order_by("name"), "regions": REGIONS,
     })
 
