@@ -3,8 +3,9 @@
 
 Loads the 28,188 articles of theagora-news1-zh-2020 plus synthetic copies (text changed so
 each is a distinct article) with `import_jsonl`, enriches the newest 500, starts
-`newsloom serve --no-worker` (waitress, 8 threads, one process), and drives it with wrk on
-loopback: random article pages, the home page and searches (Chinese and English terms).
+`newsloom serve --no-worker` (gunicorn), and drives it on loopback: random article pages,
+the home page and 300 distinct searches (Chinese and English words of every frequency,
+with sorts, pages and filters, so most miss the page cache).
 Loads: 100 readers (open loop: each opens a page, then reads for a mean 5 s, as real
 readers do; the target's meaning), then wrk with 100 connections (back-to-back saturation:
 latency is queueing) and 4 connections (service time). Also the server's peak memory.
@@ -33,15 +34,38 @@ from benchmarks.results import save  # noqa: E402
 from tests.corpora import CORPORA, require_corpora  # noqa: E402
 
 SEARCH_TERMS = ["香港", "國安法", "疫情", "特朗普", "新冠", "美国", "Hong Kong", "COVID", "經濟"]
+SEARCH_VARIANTS = ["", "&sort=relevance", "&page=2", "&lang=zh", "&since=2020-06-01"]
+
+
+def search_paths(count: int = 300) -> list[str]:
+    """Distinct search URLs, so that most searches miss the page cache as a real
+    audience's would: the fixed terms plus words of every frequency from the corpus
+    headlines (jieba), each with and without a sort, a page or a filter."""
+    import random
+    import urllib.parse
+    from collections import Counter
+
+    import jieba
+
+    with gzip.open(CORPORA / "theagora-news1-zh-2020" / "articles.jsonl.gz", "rt") as handle:
+        titles = [json.loads(line)["title"] for line in handle]
+    words = Counter(w for title in titles for w in set(jieba.cut(title))
+                    if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w))
+    ranked = [w for w, _ in words.most_common(3000)]
+    rng = random.Random(7)
+    terms = SEARCH_TERMS + ranked[::len(ranked) // 60][:60]
+    paths = [f"/search?q={urllib.parse.quote(t)}{v}" for t in terms for v in SEARCH_VARIANTS]
+    rng.shuffle(paths)
+    return paths[:count]
 LUA = """
 math.randomseed(os.time())
 local kind, low, high = "{kind}", {low}, {high}
-local terms = {{{terms}}}
+local searches = {{{searches}}}
 request = function()
   if kind == "article" then
     return wrk.format("GET", "/a/" .. math.random(low, high) .. "/")
   elseif kind == "search" then
-    return wrk.format("GET", "/search?q=" .. terms[math.random(#terms)])
+    return wrk.format("GET", searches[math.random(#searches)])
   end
   return wrk.format("GET", "/")
 end
@@ -77,10 +101,11 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def run_wrk(base: str, kind: str, low: int, high: int, connections: int) -> dict[str, float]:
-    terms = ", ".join(f'"{urllib.request.quote(t)}"' for t in SEARCH_TERMS)
+def run_wrk(base: str, kind: str, low: int, high: int, connections: int,
+            searches: list[str]) -> dict[str, float]:
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
-    script.write_text(LUA.format(kind=kind, low=low, high=high, terms=terms))
+    script.write_text(LUA.format(kind=kind, low=low, high=high,
+                                 searches=", ".join(f'"{p}"' for p in searches)))
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", "-d15s", "--latency",
                           "-s", str(script), base], capture_output=True, text=True).stdout
     def ms(label: str) -> float:
@@ -95,14 +120,13 @@ def run_wrk(base: str, kind: str, low: int, high: int, connections: int) -> dict
             "non_2xx": int(errors.group(1)) if errors else 0}
 
 
-def readers(base: str, kind: str, low: int, high: int, count: int = 100,
+def readers(base: str, kind: str, low: int, high: int, searches: list[str], count: int = 100,
             think: float = 5.0, seconds: float = 30.0) -> dict[str, float]:
     """Open-loop load: `count` readers, each opening a page, then reading for an
     exponentially distributed time (mean `think` s) before the next one: what "100
     concurrent readers" means, unlike wrk's back-to-back requests."""
     import random
     import threading
-    import urllib.parse
 
     latencies: list[float] = []
     errors = [0]
@@ -113,10 +137,7 @@ def readers(base: str, kind: str, low: int, high: int, count: int = 100,
         rng = random.Random(seed)
         time.sleep(rng.uniform(0, think))
         while time.monotonic() < stop:
-            if kind == "article":
-                path = f"/a/{rng.randint(low, high)}/"
-            else:
-                path = "/search?q=" + urllib.parse.quote(rng.choice(SEARCH_TERMS))
+            path = f"/a/{rng.randint(low, high)}/" if kind == "article" else rng.choice(searches)
             started = time.perf_counter()
             try:
                 with urllib.request.urlopen(base + path, timeout=10) as response:
@@ -166,14 +187,15 @@ def backend(name: str, env: dict[str, str], total: int) -> list[dict[str, object
         except OSError:
             time.sleep(0.3)
     rows = []
+    searches = search_paths()
     try:
         for kind in ("article", "search"):
-            result = readers(base, kind, info["low"], info["high"])
+            result = readers(base, kind, info["low"], info["high"], searches)
             rows.append({"backend": name, "page": kind, "connections": "100 readers",
                          **result})
         for kind in ("article", "home", "search"):
             for connections in (100, 4):
-                result = run_wrk(base, kind, info["low"], info["high"], connections)
+                result = run_wrk(base, kind, info["low"], info["high"], connections, searches)
                 rows.append({"backend": name, "page": kind, "connections": connections,
                              **result})
         peak = tree_peak_mb(server.pid)

@@ -149,6 +149,8 @@ def test_search_english_and_chinese_with_highlights(articles: list[Article]) -> 
     assert "Nothing found" in c.get("/search", {"q": "浙江"}).content.decode()
     filtered = c.get("/search", {"q": "Zhejiang", "lang": "zh"}).content.decode()
     assert "Hong Kong urged" not in filtered
+    for wildcard in ("%", "_%_", "Zh%ng"):  # LIKE wildcards are literal characters here
+        assert "Nothing found" in c.get("/search", {"q": wildcard}).content.decode()
     hostile = c.get("/search", {"q": '<script>alert(1)</script>'}).content.decode()
     assert "<script>alert(1)</script>" not in hostile
 

@@ -1,9 +1,9 @@
 """Full-text search over titles and bodies, English and Chinese, with filters, ranking,
 highlighted snippets and pagination. Terms of three or more characters use trigram
 indexes (SQLite FTS5 trigram, PostgreSQL pg_trgm); Chinese words use a Han-bigram index;
-anything shorter filters by substring. Matching ids come from the indexes and are walked
-newest first along the (status, published_at, …) index, so a frequent word costs no
-more than a rare one."""
+anything shorter filters by substring. Matches are taken newest first along the
+(status, published_at, …) index and counted only up to CAP, so a word found in most of
+the archive costs about what a rare one does."""
 
 from __future__ import annotations
 
@@ -52,14 +52,8 @@ def terms_of(query: str) -> list[str]:
 _HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}$")
 
 
-def _uses_bigrams(term: str) -> bool:
-    """Han words go to the bigram index: on SQLite only two-character ones (the trigram
-    index serves longer ones); on PostgreSQL all of them, because pg_trgm extracts no
-    trigrams from Han characters. The bigram index of migrations 0005/0006 answers 國安法
-    as the adjacent bigrams 國安, 安法, which is exactly the substring."""
-    if not _HAN.match(term):
-        return False
-    return len(term) == 2 or connection.vendor != "sqlite"
+def _bigrams(term: str) -> list[str]:
+    return [term[i:i + 2] for i in range(len(term) - 1)]
 
 
 def _apply_filters(query: QuerySet[Article], filters: Filters) -> QuerySet[Article]:
@@ -89,30 +83,48 @@ def snippet(text: str, terms: list[str]) -> str:
     return ("…" if start else "") + html + ("…" if start + len(excerpt) < len(text) else "")
 
 
-def _indexed_conditions(terms: list[str]) -> tuple[list[str], list[str]]:
-    """SQL conditions (and parameters) selecting the articles that contain every term an
-    index can serve: Han words through the bigram index, on SQLite also terms of three
-    or more characters through the FTS5 trigram index."""
-    bigram_terms = [t for t in terms if _uses_bigrams(t)]
-    if connection.vendor != "sqlite":
-        return (["news_article.cjk_bigrams @@ to_tsquery('simple', %s)"] * len(bigram_terms),
-                [" <-> ".join(t[i:i + 2] for i in range(len(t) - 1)) for t in bigram_terms])
+def _sqlite_matches(found: QuerySet[Article], terms: list[str]) -> QuerySet[Article]:
+    """Two-character Han words through the bigram FTS5 table (migration 0005), terms of
+    three or more characters through the trigram FTS5 table: both exact, from the index
+    alone. Shorter terms are substring tests on each candidate."""
+    bigram_terms = [t for t in terms if _HAN.match(t) and len(t) == 2]
+    trigram_terms = [t for t in terms if len(t) >= 3]
     where, params = [], []
-    trigram_terms = [t for t in terms if len(t) >= 3 and not _uses_bigrams(t)]
     for table, chosen in (("news_article_cjk", bigram_terms),
                           ("news_article_fts", trigram_terms)):
         if chosen:
             where.append(f"news_article.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)")
             params.append(" AND ".join(f'"{t}"' for t in chosen))
-    return where, params
+    for term in terms:
+        if term not in bigram_terms and len(term) < 3:
+            found = found.filter(Q(title__icontains=term) | Q(text__icontains=term))
+    return found.extra(where=where, params=params).order_by("-published_at")
 
 
-def _substring_terms(terms: list[str]) -> list[str]:
-    """The terms no index serves, tested as substrings of each candidate (on PostgreSQL
-    that test is served by the pg_trgm indexes for three or more characters)."""
-    if connection.vendor != "sqlite":
-        return [t for t in terms if not _uses_bigrams(t)]
-    return [t for t in terms if len(t) < 3 and not _uses_bigrams(t)]
+def _postgres_matches(found: QuerySet[Article], terms: list[str]) -> QuerySet[Article]:
+    """Han words through the bigram tsvector column (pg_trgm extracts no trigrams from
+    Han characters), other terms by ILIKE, which the pg_trgm indexes serve (Django's
+    icontains writes UPPER(col) LIKE UPPER(…), which they do not). 國安法 is the adjacent
+    bigrams 國安 <-> 安法, but checking adjacency reads each row's vector from TOAST; so
+    the bigrams alone (answered exactly by the GIN index) pick the newest candidates and
+    only those are checked, with room for the rare ones holding the bigrams apart."""
+    han = [t for t in terms if _HAN.match(t)]
+    where, params = [], []
+    for term in han:
+        where.append("news_article.cjk_bigrams @@ to_tsquery('simple', %s)")
+        params.append(" & ".join(_bigrams(term)))
+    for term in (t for t in terms if t not in han):
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", term) + "%"
+        where.append("(news_article.title ILIKE %s OR news_article.text ILIKE %s)")
+        params += [pattern, pattern]
+    newest = found.extra(where=where, params=params).order_by("-published_at")
+    phrases = [t for t in han if len(t) > 2]
+    if not phrases:
+        return newest
+    candidates = list(newest.values_list("pk", flat=True)[:CAP + 1 + CAP // 2])
+    return Article.objects.filter(pk__in=candidates).extra(
+        where=["news_article.cjk_bigrams @@ to_tsquery('simple', %s)"] * len(phrases),
+        params=[" <-> ".join(_bigrams(t)) for t in phrases]).order_by("-published_at")
 
 
 def _headline_score(title: str, terms: list[str]) -> int:
@@ -132,12 +144,8 @@ def search(query: str, filters: Filters | None = None, page: int = 1,
     found = _apply_filters(
         Article.objects.filter(status=Article.Status.READY, duplicate_of__isnull=True),
         filters or Filters())
-    where, params = _indexed_conditions(terms)
-    if where:
-        found = found.extra(where=where, params=params)
-    for term in _substring_terms(terms):
-        found = found.filter(Q(title__icontains=term) | Q(text__icontains=term))
-    newest = found.order_by("-published_at")
+    matches = _sqlite_matches if connection.vendor == "sqlite" else _postgres_matches
+    newest = matches(found, terms)
     if order == "relevance":
         rows = list(newest.values_list("pk", "title")[:CAP + 1])
         ids = [pk for pk, _ in sorted(rows[:CAP], key=lambda r: -_headline_score(r[1], terms))]
