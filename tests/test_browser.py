@@ -155,6 +155,9 @@ def test_search_in_english_and_chinese(portal: str, browser) -> None:  # type: i
     assert results.count() >= 2
     assert page.locator(".snippet mark", has_text="浙江").count() >= 1
     _shot(page, "search-chinese")
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scroll
+    _shot(page, "search-phone")
     page.close()
 
 
@@ -222,16 +225,29 @@ def _audit(page) -> list[str]:  # type: ignore[no-untyped-def]
     return found
 
 
+@pytest.fixture(scope="module")
+def reader_session(portal: str, browser) -> dict:  # type: ignore[no-untyped-def]
+    """One signed-in reader's cookies for several tests (sign-ups are rate-limited per
+    address, and each test signing up would soon meet the limit)."""
+    context = browser.new_context()
+    page = context.new_page()
+    _sign_up(page, portal, "auditor")
+    state = context.storage_state()
+    context.close()
+    return state
+
+
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed (npm ci)")
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width,height,label", [(1280, 900, "desktop"), (360, 740, "phone")])
-def test_pages_pass_accessibility_audit(portal: str, browser, scheme: str, width: int,  # type: ignore[no-untyped-def]
-                                        height: int, label: str) -> None:
+def test_pages_pass_accessibility_audit(portal: str, browser, reader_session: dict,  # type: ignore[no-untyped-def]
+                                        scheme: str, width: int, height: int,
+                                        label: str) -> None:
     context = browser.new_context(viewport={"width": width, "height": height},
-                                  color_scheme=scheme)
+                                  color_scheme=scheme, storage_state=reader_session)
     page = context.new_page()
-    _sign_up(page, portal, f"audit_{scheme}_{label}")
     page.goto(portal + "/")
+    assert page.get_by_role("button", name="Sign out").count() == 1  # pages as signed in
     article = page.locator("a.headline").first.get_attribute("href")
     story = page.locator("a[href^='/s/']").first.get_attribute("href")
     listings = [page.locator(f"a[href^='/{kind}/']").first.get_attribute("href")

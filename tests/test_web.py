@@ -184,6 +184,22 @@ def test_search_lists_newest_first_caps_frequent_words_and_pages(monkeypatch) ->
     assert "page=4" not in last and "page=2" in last  # no page beyond the newest 5
 
 
+@pytest.mark.ingest
+def test_two_letter_words_match_whole_words_only() -> None:
+    rows = [{"url": "https://d.example/ai", "title": "Regulators weigh AI rules",
+             "text": "Brussels said the AI act and 5G auctions come first. " + BODY},
+            {"url": "https://d.example/said", "title": "Minister said little",
+             "text": "He said the plan was certain to aid Thailand. " + BODY}]
+    import_jsonl([json.dumps({**r, "source": "Wire", "language": "en"}) for r in rows])
+    c = client()
+    for query in ("AI", "ai", "5g", "AI rules"):
+        page = c.get("/search", {"q": query}).content.decode()
+        assert "Regulators weigh AI rules" in page and "Minister said little" not in page
+    ai = c.get("/search", {"q": "ai"}).content.decode()
+    assert "<mark>AI</mark> act" in ai and "s<mark>" not in ai
+    assert "Nothing found" in c.get("/search", {"q": "ai", "lang": "zh"}).content.decode()
+
+
 def test_feeds_out_are_valid_rss_and_atom(articles: list[Article]) -> None:
     c = client()
     rss = ET.fromstring(c.get("/feeds/rss/").content)

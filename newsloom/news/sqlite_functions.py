@@ -6,17 +6,22 @@ from __future__ import annotations
 import re
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+SHORT_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{2}(?![A-Za-z0-9])")
 
 
 def cjk_bigrams(text: str | None) -> str:
-    """Overlapping two-character words of every run of Han characters, space-separated:
-    what a two-character Chinese query (香港, 疫情) is matched against."""
+    """Overlapping two-character words of every run of Han characters, then every
+    two-character Latin word or number (AI, EU, 5G, lowercased), space-separated: what
+    two-character queries (香港, 疫情, AI) are matched against, since trigram indexes
+    cannot serve them. (The SQL name predates the Latin words; migration 0008 added
+    them.)"""
     if not text:
         return ""
-    pairs = []
+    tokens = []
     for run in _CJK_RUN.findall(text):
-        pairs.extend(run[i:i + 2] for i in range(len(run) - 1))
-    return " ".join(pairs)
+        tokens.extend(run[i:i + 2] for i in range(len(run) - 1))
+    tokens.extend(word.lower() for word in SHORT_WORD.findall(text))
+    return " ".join(tokens)
 
 
 def register(sender: object, connection: object, **kwargs: object) -> None:

@@ -52,8 +52,17 @@ def terms_of(query: str) -> list[str]:
 _HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}$")
 
 
+_SHORT_WORD = re.compile(r"^[A-Za-z0-9]{2}$")
+
+
 def _bigrams(term: str) -> list[str]:
     return [term[i:i + 2] for i in range(len(term) - 1)]
+
+
+def _in_bigram_index(term: str) -> bool:
+    """Han words and two-character Latin words or numbers (AI, 5G), which the bigram
+    index holds as whole words (migration 0008)."""
+    return bool(_HAN.match(term) or _SHORT_WORD.match(term))
 
 
 def _apply_filters(query: QuerySet[Article], filters: Filters) -> QuerySet[Article]:
@@ -70,24 +79,36 @@ def _apply_filters(query: QuerySet[Article], filters: Filters) -> QuerySet[Artic
     return query
 
 
+def _term_pattern(term: str) -> re.Pattern[str]:
+    """How a term is found in text: a whole word when it is a two-character Latin word
+    (as the index matches it), anywhere otherwise."""
+    pattern = re.escape(term)
+    if _SHORT_WORD.match(term):
+        pattern = rf"(?<![A-Za-z0-9]){pattern}(?![A-Za-z0-9])"
+    return re.compile(pattern, re.IGNORECASE)
+
+
 def snippet(text: str, terms: list[str]) -> str:
     """An excerpt around the first match with every match marked."""
-    lowered = text.lower()
-    positions = [lowered.find(t.lower()) for t in terms if lowered.find(t.lower()) >= 0]
+    patterns = [_term_pattern(t) for t in sorted(terms, key=len, reverse=True)]
+    positions = [m.start() for m in (p.search(text) for p in patterns) if m]
     start = max(0, min(positions) - SNIPPET_CHARS) if positions else 0
-    excerpt = text[start:start + 2 * SNIPPET_CHARS + 40]
-    html = escape(excerpt)
-    for term in sorted(terms, key=len, reverse=True):
-        html = re.sub(re.escape(escape(term)), lambda m: f"<mark>{m.group(0)}</mark>", html,
-                      flags=re.IGNORECASE)
-    return ("…" if start else "") + html + ("…" if start + len(excerpt) < len(text) else "")
+    end = start + 2 * SNIPPET_CHARS + 40
+    marked = re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
+    html, cursor = [], start
+    for match in marked.finditer(text, start, end):
+        html += [escape(text[cursor:match.start()]), f"<mark>{escape(match.group(0))}</mark>"]
+        cursor = match.end()
+    html.append(escape(text[cursor:end]))
+    return ("…" if start else "") + "".join(html) + ("…" if end < len(text) else "")
 
 
 def _sqlite_matches(found: QuerySet[Article], terms: list[str]) -> QuerySet[Article]:
-    """Two-character Han words through the bigram FTS5 table (migration 0005), terms of
-    three or more characters through the trigram FTS5 table: both exact, from the index
-    alone. Shorter terms are substring tests on each candidate."""
-    bigram_terms = [t for t in terms if _HAN.match(t) and len(t) == 2]
+    """Two-character Han words and Latin words through the bigram FTS5 table (migrations
+    0005, 0008), terms of three or more characters through the trigram FTS5 table: both
+    exact, from the index alone. Single characters are substring tests on each
+    candidate."""
+    bigram_terms = [t for t in terms if _in_bigram_index(t) and len(t) == 2]
     trigram_terms = [t for t in terms if len(t) >= 3]
     where, params = [], []
     for table, chosen in (("news_article_cjk", bigram_terms),
@@ -102,23 +123,24 @@ def _sqlite_matches(found: QuerySet[Article], terms: list[str]) -> QuerySet[Arti
 
 
 def _postgres_matches(found: QuerySet[Article], terms: list[str]) -> QuerySet[Article]:
-    """Han words through the bigram tsvector column (pg_trgm extracts no trigrams from
-    Han characters), other terms by ILIKE, which the pg_trgm indexes serve (Django's
-    icontains writes UPPER(col) LIKE UPPER(…), which they do not). 國安法 is the adjacent
+    """Han words and two-character Latin words through the bigram tsvector column
+    (pg_trgm extracts no trigrams from Han characters or from two letters), other terms
+    by ILIKE, which the pg_trgm indexes serve (Django's icontains writes
+    UPPER(col) LIKE UPPER(…), which they do not). 國安法 is the adjacent
     bigrams 國安 <-> 安法, but checking adjacency reads each row's vector from TOAST; so
     the bigrams alone (answered exactly by the GIN index) pick the newest candidates and
     only those are checked, with room for the rare ones holding the bigrams apart."""
-    han = [t for t in terms if _HAN.match(t)]
+    indexed = [t for t in terms if _in_bigram_index(t)]
     where, params = [], []
-    for term in han:
+    for term in indexed:
         where.append("news_article.cjk_bigrams @@ to_tsquery('simple', %s)")
         params.append(" & ".join(_bigrams(term)))
-    for term in (t for t in terms if t not in han):
+    for term in (t for t in terms if t not in indexed):
         pattern = "%" + re.sub(r"([\\%_])", r"\\\1", term) + "%"
         where.append("(news_article.title ILIKE %s OR news_article.text ILIKE %s)")
         params += [pattern, pattern]
     newest = found.extra(where=where, params=params).order_by("-published_at")
-    phrases = [t for t in han if len(t) > 2]
+    phrases = [t for t in indexed if len(t) > 2]
     if not phrases:
         return newest
     candidates = list(newest.values_list("pk", flat=True)[:CAP + 1 + CAP // 2])
@@ -128,8 +150,7 @@ def _postgres_matches(found: QuerySet[Article], terms: list[str]) -> QuerySet[Ar
 
 
 def _headline_score(title: str, terms: list[str]) -> int:
-    lowered = title.lower()
-    return sum(term.lower() in lowered for term in terms)
+    return sum(bool(_term_pattern(term).search(title)) for term in terms)
 
 
 def search(query: str, filters: Filters | None = None, page: int = 1,
