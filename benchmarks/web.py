@@ -18,6 +18,7 @@ import gzip
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -193,6 +194,7 @@ def backend(name: str, env: dict[str, str], total: int) -> list[dict[str, object
             result = readers(base, kind, info["low"], info["high"], searches)
             rows.append({"backend": name, "page": kind, "connections": "100 readers",
                          **result})
+            print(name, kind, "100 readers", result, flush=True)
         for kind in ("article", "home", "search"):
             for connections in (100, 4):
                 result = run_wrk(base, kind, info["low"], info["high"], connections, searches)
@@ -241,6 +243,8 @@ def main() -> None:
         load_child(args.load)
         return
     require_corpora()
+    if not shutil.which("wrk"):
+        sys.exit("benchmarks/web.py needs wrk, the HTTP load generator: apt-get install wrk")
     rows: list[dict[str, object]] = []
     for name in args.backends.split(","):
         env = isolated_env("newsloom-web-")

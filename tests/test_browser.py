@@ -175,6 +175,19 @@ def test_switch_language(portal: str, browser) -> None:  # type: ignore[no-untyp
     page.close()
 
 
+def test_relative_times_stay_current_on_an_open_page(portal: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.clock.install()
+    page.goto(portal + "/language?language=zh-hant&next=/")
+    newest = page.locator("main time").first
+    assert re.search(r"(分鐘|小時)前", newest.inner_text())
+    rendered = newest.inner_text()
+    page.clock.fast_forward("05:00:00")  # the app stays open for five hours
+    hours = re.search(r"(\d+) 小時前", newest.inner_text())
+    assert hours and int(hours.group(1)) >= 5, (rendered, newest.inner_text())
+    page.close()
+
+
 def test_pwa_is_installable_and_saved_article_reads_offline(portal: str, playwright,  # type: ignore[no-untyped-def]
                                                             tmp_path: Path) -> None:
     # a persistent profile: Chromium never offers installation in incognito contexts
