@@ -240,3 +240,16 @@ def test_bulk_import_is_idempotent_and_reports_bad_lines() -> None:
     again = import_jsonl(lines)
     assert again.created == 0 and again.skipped_existing == 3
     assert Article.objects.count() == 3
+
+
+def test_bulk_import_leaves_fresh_planner_statistics() -> None:
+    from django.db import connection
+
+    line = {"url": "https://stats.example/1", "title": "Planner statistics",
+            "text": "Search plans follow the statistics. " * 20, "source": "Stats"}
+    import_jsonl([json.dumps(line)], enrich=False)
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps no planner statistics of ours")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'news_article'")
+        assert cursor.fetchone()[0] == 1  # ANALYZE counted the one row (-1 = never analysed)

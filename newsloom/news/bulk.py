@@ -19,6 +19,7 @@ from newsloom.articles.urls import canonicalize_url
 from newsloom.jsonl import json_objects, parse_timestamp
 from newsloom.news.enrich import enrich_articles
 from newsloom.news.models import Article, Source
+from newsloom.news.statistics import refresh_statistics
 
 BATCH = 500
 
@@ -160,4 +161,5 @@ def import_jsonl(
         _store_batch(batch, report, enrich)
         if progress:
             progress(len(batch))
+    refresh_statistics()
     return report

@@ -19,6 +19,7 @@ from newsloom.news.ingest import (
     refresh_source,
 )
 from newsloom.news.models import Article
+from newsloom.news.statistics import refresh_statistics
 
 log = logging.getLogger("newsloom.tasks")
 _startup_lock = threading.Lock()
@@ -62,6 +63,12 @@ def schedule_due_sources() -> int:
         refresh_source_task(source_id)
     sweep_stale_pending()
     return len(claimed)
+
+
+@db_periodic_task(crontab(minute="17"))
+def refresh_planner_statistics() -> bool:
+    """Hourly: fresh PostgreSQL planner statistics (see newsloom.news.statistics)."""
+    return refresh_statistics()
 
 
 @on_startup()
