@@ -1,7 +1,8 @@
 """Full-text search over titles and bodies, English and Chinese, with filters, ranking,
-highlighted snippets and pagination. Terms of three or more characters use trigram
-indexes (SQLite FTS5 trigram, PostgreSQL pg_trgm); Chinese words use a Han-bigram index;
-anything shorter filters by substring. Matches are taken newest first along the
+highlighted snippets and pagination. SQLite: terms of three or more characters use the
+FTS5 trigram index (substrings), two-character Chinese and Latin words a bigram index,
+single characters a substring test. PostgreSQL: one GIN index over Han bigrams and words
+(words match by prefix). Matches are taken newest first along the
 (status, published_at, …) index and counted only up to CAP, so a word found in most of
 the archive costs about what a rare one does."""
 
@@ -19,7 +20,7 @@ from newsloom.news.models import Article
 
 PER_PAGE = 20
 SNIPPET_CHARS = 90
-CAP = 1000  # matches counted and reachable: the newest CAP of a frequent word
+CAP = 500  # matches counted and reachable (25 pages): the newest CAP of a frequent word
 # PostgreSQL looks for the newest matches in these windows before the newest article
 RECENT_WINDOWS = (timedelta(days=3), timedelta(days=14), timedelta(days=60), None)
 
@@ -125,37 +126,55 @@ def _sqlite_newest(found: QuerySet[Article], terms: list[str], limit: int) -> li
     return list(newest.values_list("pk", flat=True)[:limit])
 
 
-def _postgres_newest(found: QuerySet[Article], terms: list[str], limit: int) -> list[int]:
-    """Han words and two-character Latin words through the bigram tsvector column
-    (pg_trgm extracts no trigrams from Han characters or from two letters), other terms
-    by ILIKE, which the pg_trgm indexes serve (Django's icontains writes
-    UPPER(col) LIKE UPPER(…), which they do not).
+def _tsquery(term: str) -> tuple[str, str] | None:
+    """A term as (tsquery for the GIN index, tsquery that confirms it) over the
+    search_tokens column (migration 0008), or None when the index cannot serve it. Han
+    words are their bigrams: all of them, then adjacent (國安 <-> 安法). Other words match
+    words that start with them (covid: COVID-19; vaccine: vaccines), two-character ones
+    whole words only (AI is not aid)."""
+    if _HAN.match(term):
+        pairs = [f"'{pair}'" for pair in _bigrams(term)]
+        return " & ".join(pairs), " <-> ".join(pairs)
+    if re.search(r"[\u3400-\u9fff\uf900-\ufaff]", term):
+        return None  # a single Han character, or Han mixed with letters
+    words = re.findall(r"[^\W_]+", term.lower())
+    if not words:
+        return None
+    query = " & ".join(f"'{w}'" + (":*" if len(w) > 2 else "") for w in words)
+    return query, query
 
-    Three costs shape the query. A row's bigram vector lives in TOAST, so reading it
-    costs several pages: walking the date index and testing each row (PostgreSQL's pick
-    for a frequent word) took ~90 ms at 100k articles and a parallel scan ~280 ms, while
-    the GIN index alone answers a word exactly; index and sequential scans are switched
-    off for this transaction to keep that plan. Its matches are then read from the heap
-    to sort them by date (香港: 21k rows, 73 ms), so recent windows come first, and the
-    first window holding enough matches holds the newest of all (香港: 10 ms). And 國安法
-    is the adjacent bigrams 國安 <-> 安法, which only the vector can confirm: the bigrams
+
+def _postgres_newest(found: QuerySet[Article], terms: list[str], limit: int) -> list[int]:
+    """Every term through the search_tokens GIN index where it can (_tsquery); the rest
+    (a lone Han character) by ILIKE on each candidate.
+
+    Three costs shape the query. A row's token vector lives in TOAST, so reading it costs
+    several pages: walking the date index and testing each row (PostgreSQL's pick for a
+    frequent word) took ~90 ms at 100k articles and a parallel scan ~280 ms, while the
+    GIN index alone answers a word exactly; index and sequential scans are switched off
+    for this transaction to keep that plan. Its matches are then read from the heap to
+    sort them by date (香港: 21k rows, 73 ms), so recent windows come first, and the first
+    window holding enough matches holds the newest of all (香港: 10 ms). And a Chinese
+    phrase needs its bigrams adjacent, which only the vector can confirm: the bigrams
     alone pick the newest candidates and only those are checked, with room for the rare
     ones holding the bigrams apart."""
-    indexed = [t for t in terms if _in_bigram_index(t)]
-    where, params = [], []
-    for term in indexed:
-        where.append("news_article.cjk_bigrams @@ to_tsquery('simple', %s)")
-        params.append(" & ".join(_bigrams(term)))
-    for term in (t for t in terms if t not in indexed):
-        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", term) + "%"
-        where.append("(news_article.title ILIKE %s OR news_article.text ILIKE %s)")
-        params += [pattern, pattern]
+    where, params, confirm = [], [], []
+    for term in terms:
+        queries = _tsquery(term)
+        if queries is None:
+            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", term) + "%"
+            where.append("(news_article.title ILIKE %s OR news_article.text ILIKE %s)")
+            params += [pattern, pattern]
+            continue
+        where.append("news_article.search_tokens @@ to_tsquery('simple', %s)")
+        params.append(queries[0])
+        if queries[1] != queries[0]:
+            confirm.append(queries[1])
     latest = found.aggregate(latest=Max("published_at"))["latest"]
     if latest is None:
         return []
     matching = found.extra(where=where, params=params).order_by("-published_at")
-    phrases = [t for t in indexed if len(t) > 2]
-    wanted = limit + limit // 2 if phrases else limit
+    wanted = limit + limit // 2 if confirm else limit
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("SET LOCAL enable_seqscan = off")
@@ -164,11 +183,11 @@ def _postgres_newest(found: QuerySet[Article], terms: list[str], limit: int) -> 
             ids = list(scoped.values_list("pk", flat=True)[:wanted])
             if len(ids) == wanted:
                 break  # the newest `wanted` of all: everything older is outside the window
-        if not phrases:
+        if not confirm:
             return ids
         confirmed = Article.objects.filter(pk__in=ids).extra(
-            where=["news_article.cjk_bigrams @@ to_tsquery('simple', %s)"] * len(phrases),
-            params=[" <-> ".join(_bigrams(t)) for t in phrases]).order_by("-published_at")
+            where=["news_article.search_tokens @@ to_tsquery('simple', %s)"] * len(confirm),
+            params=confirm).order_by("-published_at")
         return list(confirmed.values_list("pk", flat=True)[:limit])
 
 
