@@ -185,14 +185,15 @@ def test_search_lists_newest_first_caps_frequent_words_and_pages(monkeypatch) ->
 
 
 @pytest.mark.ingest
-def test_two_letter_words_match_whole_words_only() -> None:
+def test_two_letter_words_match_whole_words_only_longer_ones_also_inflected() -> None:
     rows = [{"url": "https://d.example/ai", "title": "Regulators weigh AI rules",
-             "text": "Brussels said the AI act and 5G auctions come first. " + BODY},
+             "text": "Brussels said the AI act, 5G auctions and COVID-19 vaccines come first. "
+             + BODY},
             {"url": "https://d.example/said", "title": "Minister said little",
              "text": "He said the plan was certain to aid Thailand. " + BODY}]
     import_jsonl([json.dumps({**r, "source": "Wire", "language": "en"}) for r in rows])
     c = client()
-    for query in ("AI", "ai", "5g", "AI rules"):
+    for query in ("AI", "ai", "5g", "AI rules", "COVID-19", "vaccine", "Regulators"):
         page = c.get("/search", {"q": query}).content.decode()
         assert "Regulators weigh AI rules" in page and "Minister said little" not in page
     ai = c.get("/search", {"q": "ai"}).content.decode()

@@ -129,18 +129,23 @@ def _sqlite_newest(found: QuerySet[Article], terms: list[str], limit: int) -> li
 def _tsquery(term: str) -> tuple[str, str] | None:
     """A term as (tsquery for the GIN index, tsquery that confirms it) over the
     search_tokens column (migration 0008), or None when the index cannot serve it. Han
-    words are their bigrams: all of them, then adjacent (國安 <-> 安法). Other words match
-    words that start with them (covid: COVID-19; vaccine: vaccines), two-character ones
-    whole words only (AI is not aid)."""
+    words are their bigrams: all of them, then adjacent (國安 <-> 安法). Other terms are
+    split into words by PostgreSQL's own parser, as the articles were (COVID-19 is covid
+    and -19), and match words that start with them (vaccine: vaccines), two-character
+    ones whole words only (AI is not aid)."""
     if _HAN.match(term):
         pairs = [f"'{pair}'" for pair in _bigrams(term)]
         return " & ".join(pairs), " <-> ".join(pairs)
     if re.search(r"[\u3400-\u9fff\uf900-\ufaff]", term):
         return None  # a single Han character, or Han mixed with letters
-    words = re.findall(r"[^\W_]+", term.lower())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT lexeme FROM unnest(to_tsvector('simple', %s)) "
+                       "ORDER BY positions[1]", [term])
+        words = [row[0] for row in cursor.fetchall()]
     if not words:
         return None
-    query = " & ".join(f"'{w}'" + (":*" if len(w) > 2 else "") for w in words)
+    query = " & ".join("'" + w.replace("\\", "\\\\").replace("'", "''") + "'"
+                       + (":*" if len(w) > 2 and w[0].isalnum() else "") for w in words)
     return query, query
 
 
