@@ -31,7 +31,7 @@ from newsloom.articles.sanitize import html_to_text  # noqa: E402
 from newsloom.intel.cluster import ArticleFeatures, Clusterer, Params  # noqa: E402
 from newsloom.intel.features import ArticleInput, build_features  # noqa: E402
 from newsloom.intel.text import words  # noqa: E402
-from tests.corpora import CORPORA, require_corpora  # noqa: E402
+from tests.corpora import CORPORA, require_corpora, theagora_rows  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 
@@ -76,15 +76,13 @@ def load_zh() -> tuple[list[ArticleInput], dict[str, str], dict[str, str]]:
     labels = json.loads((DATA / "story-labels-zh.json").read_text())
     wanted = {i: story for story, ids in labels.items() for i in ids}
     items, sources = [], {}
-    with gzip.open(CORPORA / "theagora-news1-zh-2020" / "articles.jsonl.gz", "rt") as handle:
-        for line in handle:
-            row = json.loads(line)
-            if row["id"] not in wanted:
-                continue
-            body = html_to_text(row["body"]) if row["body_format"] == "html" else row["body"]
-            items.append(ArticleInput(row["id"], row["title"], body,
-                                      datetime.fromisoformat(row["published"]), "zh"))
-            sources[row["id"]] = row["source"]
+    for row in theagora_rows():
+        if row["id"] not in wanted:
+            continue
+        body = html_to_text(row["body"]) if row["body_format"] == "html" else row["body"]
+        items.append(ArticleInput(row["id"], row["title"], body,
+                                  datetime.fromisoformat(row["published"]), "zh"))
+        sources[row["id"]] = row["source"]
     return items, wanted, sources
 
 

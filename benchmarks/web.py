@@ -14,7 +14,6 @@ latency is queueing) and 4 connections (service time). Also the server's peak me
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import re
@@ -32,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.backends import fresh_database, isolated_env  # noqa: E402
 from benchmarks.results import save  # noqa: E402
-from tests.corpora import CORPORA, require_corpora  # noqa: E402
+from tests.corpora import require_corpora, theagora_rows  # noqa: E402
 
 SEARCH_TERMS = ["香港", "國安法", "疫情", "特朗普", "新冠", "美国", "Hong Kong", "COVID", "經濟"]
 SEARCH_VARIANTS = ["", "&sort=relevance", "&page=2", "&lang=zh", "&since=2020-06-01"]
@@ -48,8 +47,7 @@ def search_paths(count: int = 300) -> list[str]:
 
     import jieba
 
-    with gzip.open(CORPORA / "theagora-news1-zh-2020" / "articles.jsonl.gz", "rt") as handle:
-        titles = [json.loads(line)["title"] for line in handle]
+    titles = [row["title"] for row in theagora_rows()]
     words = Counter(w for title in titles for w in set(jieba.cut(title))
                     if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w))
     ranked = [w for w, _ in words.most_common(3000)]
@@ -76,8 +74,7 @@ end
 def corpus_lines(total: int) -> list[str]:
     from newsloom.articles.sanitize import html_to_text
 
-    with gzip.open(CORPORA / "theagora-news1-zh-2020" / "articles.jsonl.gz", "rt") as handle:
-        rows = [json.loads(line) for line in handle]
+    rows = list(theagora_rows())
     lines = []
     copy = 0
     while len(lines) < total:

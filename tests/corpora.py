@@ -3,7 +3,10 @@ checkout, else /work/shared/corpora. Used by tests and benchmarks alike."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -21,3 +24,10 @@ def require_corpora() -> None:
     """Stop a benchmark with a clear message when the corpora are absent."""
     if not CORPORA.exists():
         raise SystemExit(f"corpora not found at {CORPORA} (set NEWSLOOM_CORPORA)")
+
+
+def theagora_rows() -> Iterator[dict[str, str]]:
+    """The articles of theagora-news1-zh-2020 (28,188 Chinese news articles), as stored."""
+    with gzip.open(CORPORA / "theagora-news1-zh-2020" / "articles.jsonl.gz", "rt") as handle:
+        for line in handle:
+            yield json.loads(line)
