@@ -196,10 +196,6 @@ def _postgres_newest(found: QuerySet[Article], terms: list[str], limit: int) -> 
         return list(confirmed.values_list("pk", flat=True)[:limit])
 
 
-def _headline_score(title: str, terms: list[str]) -> int:
-    return sum(bool(_term_pattern(term).search(title)) for term in terms)
-
-
 def search(query: str, filters: Filters | None = None, page: int = 1,
            order: str = "date") -> Results:
     """One page of hits, newest first (`order="relevance"`: headlines holding more of the
@@ -217,7 +213,9 @@ def search(query: str, filters: Filters | None = None, page: int = 1,
     capped, ids = len(ids) > CAP, ids[:CAP]
     if order == "relevance":
         titles = dict(Article.objects.filter(pk__in=ids).values_list("pk", "title"))
-        ids.sort(key=lambda pk: -_headline_score(titles[pk], terms))  # stable: newest next
+        patterns = [_term_pattern(term) for term in terms]
+        # how many terms the headline holds; the sort is stable, so newest next
+        ids.sort(key=lambda pk: -sum(bool(p.search(titles[pk])) for p in patterns))
     window = ids[(max(1, page) - 1) * PER_PAGE: max(1, page) * PER_PAGE]
     articles = Article.objects.select_related("source").in_bulk(window)
     return Results([Hit(articles[pk], snippet(articles[pk].text or articles[pk].title, terms))
