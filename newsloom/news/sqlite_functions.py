@@ -5,8 +5,18 @@ from __future__ import annotations
 
 import re
 
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
-SHORT_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{2}(?![A-Za-z0-9])")
+# Han characters (CJK unified, extension A, compatibility), as indexed and as searched
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RUN = re.compile(f"[{HAN}]{{2,}}")
+
+
+def whole_word(pattern: str) -> str:
+    """A regex for `pattern` standing as a whole Latin word or number: no letter or digit
+    right before or after it (Han characters may touch it: AI香港 holds AI)."""
+    return rf"(?<![A-Za-z0-9]){pattern}(?![A-Za-z0-9])"
+
+
+SHORT_WORD = re.compile(whole_word("[A-Za-z0-9]{2}"))
 
 
 def cjk_bigrams(text: str | None) -> str:

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet
 
 from newsloom.news.models import Article
+from newsloom.news.sqlite_functions import HAN, whole_word
 
 PER_PAGE = 20
 SNIPPET_CHARS = 90
@@ -52,7 +53,7 @@ def terms_of(query: str) -> list[str]:
     return [t for t in re.split(r"\s+", query.replace('"', " ").strip()) if t][:8]
 
 
-_HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}$")
+_HAN = re.compile(f"^[{HAN}]{{2,}}$")
 
 
 _SHORT_WORD = re.compile(r"^[A-Za-z0-9]{2}$")
@@ -87,7 +88,7 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     (as the index matches it), anywhere otherwise."""
     pattern = re.escape(term)
     if _SHORT_WORD.match(term):
-        pattern = rf"(?<![A-Za-z0-9]){pattern}(?![A-Za-z0-9])"
+        pattern = whole_word(pattern)
     return re.compile(pattern, re.IGNORECASE)
 
 
@@ -136,7 +137,7 @@ def _tsquery(term: str) -> tuple[str, str] | None:
     if _HAN.match(term):
         pairs = [f"'{pair}'" for pair in _bigrams(term)]
         return " & ".join(pairs), " <-> ".join(pairs)
-    if re.search(r"[\u3400-\u9fff\uf900-\ufaff]", term):
+    if re.search(f"[{HAN}]", term):
         return None  # a single Han character, or Han mixed with letters
     with connection.cursor() as cursor:
         cursor.execute("SELECT lexeme FROM unnest(to_tsvector('simple', %s)) "
