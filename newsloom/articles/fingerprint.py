@@ -9,7 +9,9 @@ import hashlib
 import re
 import unicodedata
 
-_TOKENS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[^\W_]+", re.UNICODE)
+from newsloom.han import HAN
+
+_TOKENS = re.compile(f"[{HAN}]|[^\\W_]+", re.UNICODE)
 LEAD_TOKENS = 300
 MIN_TOKENS = 40
 

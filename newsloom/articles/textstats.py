@@ -9,10 +9,12 @@ from __future__ import annotations
 import math
 import re
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df]")
+from newsloom.han import HAN, HAN_CHAR
+
+_CJK = HAN_CHAR
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
-_WORD = re.compile(r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]+", re.UNICODE)
+_WORD = re.compile(f"[^\\W\u3040-\u30ff{HAN}]+", re.UNICODE)
 _LATIN_WPM = 230
 _CJK_CPM = 400
 

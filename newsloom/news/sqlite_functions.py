@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-# Han characters (CJK unified, extension A, compatibility), as indexed and as searched
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from newsloom.han import HAN, han_bigrams
+
 _CJK_RUN = re.compile(f"[{HAN}]{{2,}}")
 
 
@@ -29,7 +29,7 @@ def cjk_bigrams(text: str | None) -> str:
         return ""
     tokens = []
     for run in _CJK_RUN.findall(text):
-        tokens.extend(run[i:i + 2] for i in range(len(run) - 1))
+        tokens.extend(han_bigrams(run))
     tokens.extend(word.lower() for word in SHORT_WORD.findall(text))
     return " ".join(tokens)
 

@@ -16,8 +16,9 @@ from html import escape
 from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet
 
+from newsloom.han import HAN
 from newsloom.news.models import Article
-from newsloom.news.sqlite_functions import HAN, whole_word
+from newsloom.news.sqlite_functions import whole_word
 
 PER_PAGE = 20
 SNIPPET_CHARS = 90
