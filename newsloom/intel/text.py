@@ -7,7 +7,10 @@ import re
 import threading
 from functools import lru_cache
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+from newsloom.han import HAN, HAN_CHAR, han_bigrams
+
+_CJK = HAN_CHAR
+HAN_RUN_SPLIT = re.compile(f"([{HAN}]+)")
 _ZH_SENT = re.compile(r"(?<=[。！？!?；])(?=[^”’」』）)\"'])|(?<=[。！？!?][”’」』）)\"'])")
 _EN_SENT = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])")
 _EN_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -310,18 +313,32 @@ def _jieba():  # type: ignore[no-untyped-def]
 
 
 _converter_lock = threading.Lock()
-_converter = None
+_converters: dict[str, object] = {}
+
+
+def _convert(text: str, config: str) -> str:
+    with _converter_lock:
+        if config not in _converters:
+            import opencc
+
+            _converters[config] = opencc.OpenCC(config)
+    return _converters[config].convert(text)  # type: ignore[attr-defined]
 
 
 def to_simplified(text: str) -> str:
     """Traditional to Simplified Chinese (OpenCC), so 國安法 and 国安法 match."""
-    global _converter
-    with _converter_lock:
-        if _converter is None:
-            import opencc
+    return _convert(text, "t2s")
 
-            _converter = opencc.OpenCC("t2s")
-    return _converter.convert(text)
+
+def to_traditional(text: str) -> str:
+    """Simplified to Traditional Chinese (OpenCC), for readers of the 繁體 interface."""
+    return _convert(text, "s2t")
+
+
+def is_traditional(text: str) -> bool:
+    """True when the text is written in Traditional characters (converting it to
+    Simplified changes it)."""
+    return to_simplified(text) != text
 
 
 def is_chinese(text: str) -> bool:
@@ -359,7 +376,7 @@ def _zh_words(text: str) -> tuple[str, ...]:
 def words(text: str) -> list[str]:
     """Content words, lower-cased, stopwords and punctuation removed (jieba for Chinese)."""
     result: list[str] = []
-    for chunk in re.split(r"([\u3400-\u4dbf\u4e00-\u9fff]+)", text):
+    for chunk in HAN_RUN_SPLIT.split(text):
         if not chunk:
             continue
         if _CJK.match(chunk):
@@ -378,3 +395,23 @@ def numbers(text: str) -> set[str]:
         if len(value.replace(".", "")) >= 2:
             found.add(value)
     return found
+
+
+def match_tokens(text: str) -> list[str]:
+    """Tokens two reports of one event share whatever their script or segmentation: Han
+    bigrams of the Simplified text (a Traditional and a Simplified report then share them,
+    and no segmenter cuts a new name wrongly), and Latin content words without a plural s."""
+    tokens: list[str] = []
+    for chunk in HAN_RUN_SPLIT.split(to_simplified(text) if _CJK.search(text) else text):
+        if not chunk:
+            continue
+        if _CJK.match(chunk):
+            tokens.extend(han_bigrams(chunk))
+            continue
+        for word in _EN_WORD.findall(chunk.lower()):
+            if word in EN_STOPWORDS:
+                continue
+            if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+                word = word[:-1]
+            tokens.append(word)
+    return tokens
