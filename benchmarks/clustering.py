@@ -1,24 +1,28 @@
 """Story clustering benchmark, one command: `python benchmarks/clustering.py`.
 
-Scores newsloom's online clustering and two baselines on hand-labelled sets, in one run:
-* zh: 321 articles in 44 stories from theagora-news1-zh-2020 (RTHK, BBC, Reuters, DW, Asahi;
-  labels in benchmarks/data/story-labels-zh.json, method in benchmarks/data/README.md),
-* cross-lingual: the demo corpus (English and Chinese reports of the same events),
-* en: wikiref220 (topic groups, not single stories: a weak sanity set, no timestamps).
-Baselines get their best threshold from a grid (an upper bound on what they can do):
-title TF-IDF cosine and embedding-only cosine, both with the same online centroid method.
-Metrics: B-cubed and pairwise precision/recall/F1.
+Scores the story engine that production runs (`newsloom.intel.cluster.StoryEngine`, the
+same code as ingestion, `newsloom cluster` and `newsloom recluster`) on every
+hand-labelled stream (`benchmarks/story_sets.py`), next to two baselines, in one run:
+* newsloom, cross-validated: for each stream set the model is fitted on the *other*
+  stream sets only (trees and threshold), so no figure is a fit to its own data;
+* TF-IDF: single-pass clustering on the cosine to story centroids over words and Han
+  bigrams (title counted twice), IDF from the whole set, best threshold on the set itself;
+* embedding: the same with the multilingual sentence embedding, best threshold.
+Baselines get their best threshold from the set they are scored on, an upper bound on
+what they can do. Metrics: B-cubed and pairwise precision/recall/F1.
+
+`--refit` fits the model on every stream set and writes the shipped
+`newsloom/intel/story_model.json` (the same as `newsloom fit-stories` on exported sets).
 """
 
 from __future__ import annotations
 
-import gzip
-import json
+import argparse
 import math
 import sys
 import time
-from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -27,207 +31,124 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.results import save  # noqa: E402
-from newsloom.articles.sanitize import html_to_text  # noqa: E402
-from newsloom.intel.cluster import ArticleFeatures, Clusterer, Params  # noqa: E402
-from newsloom.intel.features import ArticleInput, build_features  # noqa: E402
-from newsloom.intel.text import words  # noqa: E402
-from tests.corpora import CORPORA, require_corpora, theagora_rows  # noqa: E402
-
-DATA = ROOT / "benchmarks" / "data"
-
-
-# ----------------------------------------------------------------------------- metrics
-
-def bcubed(gold: dict[str, str], predicted: dict[str, str]) -> tuple[float, float, float]:
-    by_gold = defaultdict(set)
-    by_pred = defaultdict(set)
-    for key, label in gold.items():
-        by_gold[label].add(key)
-        by_pred[predicted[key]].add(key)
-    precision = recall = 0.0
-    for key in gold:
-        same_pred = by_pred[predicted[key]]
-        same_gold = by_gold[gold[key]]
-        overlap = len(same_pred & same_gold)
-        precision += overlap / len(same_pred)
-        recall += overlap / len(same_gold)
-    p, r = precision / len(gold), recall / len(gold)
-    return p, r, 2 * p * r / (p + r)
+from benchmarks.story_sets import demo_set, stream_sets  # noqa: E402
+from newsloom.intel.cluster import WINDOW, ArticleFeatures  # noqa: E402
+from newsloom.intel.story_model import default_model, model_path  # noqa: E402
+from newsloom.intel.story_training import (  # noqa: E402
+    LabelledStream,
+    bcubed,
+    cluster_stream,
+    fit,
+    in_order,
+    pairwise,
+)
+from tests.corpora import require_corpora  # noqa: E402
 
 
-def pairwise(gold: dict[str, str], predicted: dict[str, str]) -> tuple[float, float, float]:
-    keys = sorted(gold)
-    tp = fp = fn = 0
-    for i, a in enumerate(keys):
-        for b in keys[i + 1:]:
-            same_gold = gold[a] == gold[b]
-            same_pred = predicted[a] == predicted[b]
-            tp += same_gold and same_pred
-            fp += same_pred and not same_gold
-            fn += same_gold and not same_pred
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
-    return p, r, 2 * p * r / (p + r) if p + r else 0.0
-
-
-# ----------------------------------------------------------------------------- data sets
-
-def load_zh() -> tuple[list[ArticleInput], dict[str, str], dict[str, str]]:
-    labels = json.loads((DATA / "story-labels-zh.json").read_text())
-    wanted = {i: story for story, ids in labels.items() for i in ids}
-    items, sources = [], {}
-    for row in theagora_rows():
-        if row["id"] not in wanted:
-            continue
-        body = html_to_text(row["body"]) if row["body_format"] == "html" else row["body"]
-        items.append(ArticleInput(row["id"], row["title"], body,
-                                  datetime.fromisoformat(row["published"]), "zh"))
-        sources[row["id"]] = row["source"]
-    return items, wanted, sources
-
-
-def load_demo() -> tuple[list[ArticleInput], dict[str, str]]:
-    from newsloom.articles.extract import extract_article
-    from newsloom.demo.server import data_path, render_template
-
-    labels = json.loads((DATA / "story-labels-demo.json").read_text())
-    wanted = {page: story for story, pages in labels.items() for page in pages}
-    now = datetime(2026, 11, 24, 12, tzinfo=UTC)
-    items = []
-    for page in sorted(wanted):
-        raw = render_template((data_path() / "pages" / f"{page}.html").read_text(), "http://x",
-                              now)
-        extracted = extract_article(raw.encode(), f"http://x/{page}")
-        assert extracted is not None
-        items.append(ArticleInput(page, extracted.title, extracted.text,
-                                  extracted.date or now, extracted.language))
-    return items, wanted
-
-
-def load_wikiref() -> tuple[list[ArticleInput], dict[str, str]] | None:
-    folder = CORPORA / "wikiref220-topic-clusters"
-    files = sorted(folder.rglob("*.json*"))
-    if not files:
-        return None
-    rows = []
-    for path in files:
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
-            text = handle.read()
-        try:
-            data = json.loads(text)
-            rows.extend(data if isinstance(data, list) else data.get("articles", []))
-        except json.JSONDecodeError:
-            rows.extend(json.loads(line) for line in text.splitlines() if line.strip())
-    items, gold = [], {}
-    base = datetime(2020, 1, 1, tzinfo=UTC)
-    for index, row in enumerate(rows):
-        label = str(row.get("label") or row.get("topic") or row.get("cluster") or "")
-        text = row.get("text") or row.get("content") or row.get("body") or ""
-        if not label or not text:
-            continue
-        key = f"w{index}"
-        items.append(ArticleInput(key, row.get("title") or text[:80], text, base, "en"))
-        gold[key] = label
-    return items, gold
-
-
-# ----------------------------------------------------------------------------- systems
-
-def run_online(features: list[ArticleFeatures], params: Params) -> dict[str, str]:
-    clusterer = Clusterer(params)
-    return {f.key: str(clusterer.add(f)) for f in sorted(features, key=lambda f: f.published)}
-
-
-def threshold_online(features: list[ArticleFeatures], vectors: dict[str, np.ndarray],
-                     threshold: float, window: timedelta) -> dict[str, str]:
-    """Baseline: join the most similar story centroid above a threshold, nothing else."""
+def centroid_baseline(items: list[ArticleFeatures], vectors: dict[str, np.ndarray],
+                      threshold: float, window: timedelta = WINDOW) -> dict[str, str]:
+    """Join the most similar open story centroid above a threshold, nothing else."""
     centroids: list[np.ndarray] = []
-    last: list[datetime] = []
+    last: list = []
     out = {}
-    for f in sorted(features, key=lambda f: f.published):
-        v = vectors[f.key]
-        best, best_sim = -1, threshold
-        for i, c in enumerate(centroids):
-            if f.published - last[i] > window:
+    for item in in_order(items):
+        vector = vectors[item.key]
+        best, best_similarity = -1, threshold
+        for index, centroid in enumerate(centroids):
+            if item.published - last[index] > window:
                 continue
-            sim = float(c @ v) / (float(np.linalg.norm(c)) or 1.0)
-            if sim >= best_sim:
-                best, best_sim = i, sim
+            similarity = float(centroid @ vector) / (float(np.linalg.norm(centroid)) or 1.0)
+            if similarity >= best_similarity:
+                best, best_similarity = index, similarity
         if best < 0:
-            centroids.append(v.copy())
-            last.append(f.published)
+            centroids.append(vector.copy())
+            last.append(item.published)
             best = len(centroids) - 1
         else:
-            centroids[best] = centroids[best] + v
-            last[best] = max(last[best], f.published)
-        out[f.key] = str(best)
+            centroids[best] = centroids[best] + vector
+            last[best] = max(last[best], item.published)
+        out[item.key] = str(best)
     return out
 
 
-def tfidf_vectors(items: list[ArticleInput]) -> dict[str, np.ndarray]:
-    docs = {i.key: Counter(words(i.title)) for i in items}
-    df = Counter(w for d in docs.values() for w in d)
-    vocab = {w: n for n, w in enumerate(sorted(df))}
-    n = len(docs)
+def tfidf_vectors(items: list[ArticleFeatures]) -> dict[str, np.ndarray]:
+    docs = {i.key: Counter(list(i.title_tokens) * 2 + list(i.text_tokens)) for i in items}
+    df = Counter(t for d in docs.values() for t in d)
+    vocab = {t: n for n, t in enumerate(sorted(df))}
     out = {}
     for key, counts in docs.items():
-        v = np.zeros(len(vocab), dtype=np.float32)
-        for w, c in counts.items():
-            v[vocab[w]] = (1 + math.log(c)) * math.log(1 + n / df[w])
-        out[key] = v / max(float(np.linalg.norm(v)), 1e-9)
+        vector = np.zeros(len(vocab), dtype=np.float32)
+        for token, count in counts.items():
+            vector[vocab[token]] = (1 + math.log(count)) * math.log(1 + len(docs) / df[token])
+        out[key] = vector / max(float(np.linalg.norm(vector)), 1e-9)
     return out
 
 
-def evaluate(name: str, items: list[ArticleInput], gold: dict[str, str],
-             timed: bool = True) -> list[dict[str, object]]:
-    started = time.perf_counter()
-    features = build_features(items)
-    feature_seconds = time.perf_counter() - started
-    window = timedelta(hours=72) if timed else timedelta(days=36500)
-    params = Params(window=window)
+def row(stream: LabelledStream, system: str, predicted: dict[str, str],
+        note: str = "") -> dict[str, object]:
+    bp, br, bf = bcubed(stream.gold, predicted)
+    pp, pr, pf = pairwise(stream.gold, predicted)
+    return {"set": stream.name, "system": system, "b3_p": bp, "b3_r": br, "b3_f1": bf,
+            "pair_p": pp, "pair_r": pr, "pair_f1": pf,
+            "clusters": len(set(predicted.values())), "note": note}
+
+
+def baselines(stream: LabelledStream) -> list[dict[str, object]]:
     rows = []
-
-    def add(system: str, predicted: dict[str, str], note: str = "") -> None:
-        bp, br, bf = bcubed(gold, predicted)
-        pp, pr, pf = pairwise(gold, predicted)
-        rows.append({"set": name, "system": system, "b3_p": bp, "b3_r": br, "b3_f1": bf,
-                     "pair_p": pp, "pair_r": pr, "pair_f1": pf,
-                     "clusters": len(set(predicted.values())), "note": note})
-
-    add("newsloom", run_online(features, params))
-    tfidf = tfidf_vectors(items)
-    best = max((bcubed(gold, threshold_online(features, tfidf, t, window))[2], t)
-                for t in np.arange(0.1, 0.95, 0.05))
-    add("title TF-IDF (best threshold)", threshold_online(features, tfidf, best[1], window),
-        f"t={best[1]:.2f}")
-    vectors = {f.key: f.vector for f in features}
-    best = max((bcubed(gold, threshold_online(features, vectors, t, window))[2], t)
-                for t in np.arange(0.3, 0.96, 0.025))
-    add("embedding only (best threshold)", threshold_online(features, vectors, best[1], window),
-        f"t={best[1]:.3f}")
-    rows[0]["note"] = f"{len(items) / feature_seconds:.0f} articles/s features"
+    for name, vectors, grid in (
+            ("TF-IDF words+bigrams (best t)", tfidf_vectors(stream.items),
+             np.arange(0.05, 0.9, 0.05)),
+            ("embedding (best t)", {i.key: i.vector for i in stream.items},
+             np.arange(0.3, 0.96, 0.025))):
+        _score, threshold = max((bcubed(stream.gold, centroid_baseline(
+            stream.items, vectors, t))[2], round(float(t), 3)) for t in grid)
+        rows.append(row(stream, name, centroid_baseline(stream.items, vectors, threshold),
+                        f"t={threshold}"))
     return rows
 
 
+def describe(stream: LabelledStream) -> str:
+    stories = Counter(stream.gold.values())
+    return (f"{stream.name}: {len(stream.items)} articles, {len(stories)} stories, "
+            f"{sum(1 for c in stories.values() if c == 1)} singletons")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--refit", action="store_true",
+                        help="fit on every stream set and write the shipped model")
+    args = parser.parse_args()
     require_corpora()
+    started = time.perf_counter()
+    streams = stream_sets()
+    print(f"features for {sum(len(s.items) for s in streams)} articles in "
+          f"{time.perf_counter() - started:.1f} s")
+    for stream in streams:
+        print(" ", describe(stream))
+    if args.refit:
+        model = fit(streams)
+        model_path().write_text(model.to_json())
+        print(f"wrote {model_path()} (threshold {model.threshold}, "
+              f"{len(model.trees)} trees, fitted on {', '.join(model.trained_on)})")
+        return
     results = []
-    items, gold, sources = load_zh()
-    print(f"zh: {len(items)} articles, {len(set(gold.values()))} stories, "
-          f"publishers {dict(Counter(sources.values()))}")
-    results += evaluate("zh", items, gold)
-    demo_items, demo_gold = load_demo()
-    results += evaluate("cross-lingual (demo)", demo_items, demo_gold)
-    wiki = load_wikiref()
-    if wiki:
-        results += evaluate("en wikiref220 (topics)", *wiki, timed=False)
-    print(f"\n{'set':<24} {'system':<32} {'B3 P':>5} {'B3 R':>5} {'B3 F1':>6} "
+    for stream in streams:
+        others = [s for s in streams if s.name != stream.name]
+        model = fit(others)
+        results.append(row(stream, "newsloom (fitted on the other sets)",
+                           cluster_stream(stream.items, model), f"t={model.threshold}"))
+        results += baselines(stream)
+        print(f"  {stream.name} done", flush=True)
+    demo = demo_set()
+    results.append(row(demo, "newsloom (shipped model)", cluster_stream(demo.items,
+                                                                          default_model())))
+    results += baselines(demo)
+    print(f"\n{'set':<22} {'system':<36} {'B3 P':>5} {'B3 R':>5} {'B3 F1':>6} "
           f"{'pair P':>6} {'pair R':>6} {'pair F1':>7} {'clusters':>8}  note")
     for r in results:
-        print(f"{r['set']:<24} {r['system']:<32} {r['b3_p']:>5.3f} {r['b3_r']:>5.3f} "
-              f"{r['b3_f1']:>6.3f} {r['pair_p']:>6.3f} {r['pair_r']:>6.3f} {r['pair_f1']:>7.3f} "
-              f"{r['clusters']:>8}  {r['note']}")
+        print(f"{r['set']:<22} {r['system']:<36} {r['b3_p']:>5.3f} {r['b3_r']:>5.3f} "
+              f"{r['b3_f1']:>6.3f} {r['pair_p']:>6.3f} {r['pair_r']:>6.3f} "
+              f"{r['pair_f1']:>7.3f} {r['clusters']:>8}  {r['note']}")
     save("clustering", results)
 
 

@@ -1,4 +1,4 @@
-"""From article text to clustering features, in batches (embedding is the costly step and
+"""From article text to story-engine features, in batches (embedding is the costly step and
 is much faster per article in a batch)."""
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from datetime import datetime
 from newsloom.intel.cluster import ArticleFeatures
 from newsloom.intel.embed import embed
 from newsloom.intel.entities import named_things
-from newsloom.intel.text import sentences
+from newsloom.intel.text import match_tokens, sentences
 
 LEAD_CHARS = 360
+BODY_CHARS = 1200  # word overlap reads further than the embedding: names recur there
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class ArticleInput:
     text: str
     published: datetime
     language: str
+    source: str = ""
 
 
 def lead(title: str, text: str) -> str:
@@ -40,7 +42,9 @@ def build_features(items: list[ArticleInput]) -> list[ArticleFeatures]:
     features = []
     for item, text, vector in zip(items, leads, vectors, strict=True):
         things = named_things(text)
-        features.append(ArticleFeatures(key=item.key, vector=vector, names=things.names,
-                                        numbers=things.numbers, published=item.published,
-                                        language=item.language))
+        features.append(ArticleFeatures(
+            key=item.key, vector=vector, title_tokens=tuple(match_tokens(item.title)),
+            text_tokens=tuple(match_tokens(item.text[:BODY_CHARS])), names=things.names,
+            numbers=things.numbers, published=item.published, language=item.language,
+            source=item.source))
     return features

@@ -21,6 +21,7 @@ _COUNTRIES = {
     "台湾": "tw", "new zealand": "nz", "新西兰": "nz", "peru": "pe", "秘鲁": "pe",
     "argentina": "ar", "阿根廷": "ar", "nepal": "np", "尼泊尔": "np", "greece": "gr",
     "希腊": "gr", "syria": "sy", "叙利亚": "sy", "afghanistan": "af", "阿富汗": "af",
+    "hong kong": "hk", "香港": "hk", "macau": "mo", "macao": "mo", "澳门": "mo",
 }
 
 

@@ -1,0 +1,99 @@
+"""Fitting the story model on hand-labelled streams, and scoring a clustering against
+labels. The pairs are produced by the engine itself (`StoryEngine.candidates` and
+`pair_features`) while the labelled stream is replayed with the true stories, so the model
+learns exactly the decisions the engine later asks of it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+
+from newsloom.intel.cluster import WINDOW, ArticleFeatures, StoryEngine
+from newsloom.intel.pair_features import pair_features
+from newsloom.intel.story_model import StoryModel, fit_trees
+
+THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6)
+
+
+@dataclass(frozen=True)
+class LabelledStream:
+    """Every article of a window with its true story."""
+
+    name: str
+    items: list[ArticleFeatures]
+    gold: dict[str, str]
+
+
+def in_order(items: list[ArticleFeatures]) -> list[ArticleFeatures]:
+    return sorted(items, key=lambda f: (f.published, f.key))
+
+
+def bcubed(gold: dict[str, str], predicted: dict[str, str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1: per article, how much of its predicted story is
+    its true story and how much of its true story it was put with."""
+    by_gold, by_pred = defaultdict(set), defaultdict(set)
+    for key, label in gold.items():
+        by_gold[label].add(key)
+        by_pred[predicted[key]].add(key)
+    precision = recall = 0.0
+    for key in gold:
+        overlap = len(by_pred[predicted[key]] & by_gold[gold[key]])
+        precision += overlap / len(by_pred[predicted[key]])
+        recall += overlap / len(by_gold[gold[key]])
+    p, r = precision / len(gold), recall / len(gold)
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def pairwise(gold: dict[str, str], predicted: dict[str, str]) -> tuple[float, float, float]:
+    """Precision, recall and F1 over all pairs of articles put in one story."""
+    keys = sorted(gold)
+    tp = fp = fn = 0
+    for i, a in enumerate(keys):
+        for b in keys[i + 1:]:
+            same_gold, same_pred = gold[a] == gold[b], predicted[a] == predicted[b]
+            tp += same_gold and same_pred
+            fp += same_pred and not same_gold
+            fn += same_gold and not same_pred
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def cluster_stream(items: list[ArticleFeatures], model: StoryModel | None = None,
+                   window: timedelta = WINDOW) -> dict[str, str]:
+    engine = StoryEngine(model, window)
+    return {f.key: str(engine.assign(f)) for f in in_order(items)}
+
+
+def training_pairs(stream: LabelledStream,
+                   window: timedelta = WINDOW) -> tuple[np.ndarray, np.ndarray]:
+    """(features, same story?) for every candidate the engine scores while the stream is
+    replayed with its true stories."""
+    engine = StoryEngine(window=window)
+    story_of_label: dict[str, int] = {}
+    rows, labels = [], []
+    for item in in_order(stream.items):
+        engine.forget_before(item.published - window)
+        key = story_of_label.get(stream.gold[item.key])
+        if key is not None and key not in engine.stories:
+            key = None  # the true story closed: the engine could only start a new one
+        query = engine.query(item)
+        for story in engine.candidates(item):
+            rows.append(pair_features(query, story))
+            labels.append(float(story.key == key))
+        story_of_label[stream.gold[item.key]] = engine.add(item, key)
+    return np.array(rows).reshape(len(rows), -1), np.array(labels)
+
+
+def fit(streams: list[LabelledStream], window: timedelta = WINDOW) -> StoryModel:
+    """Fit the trees on every stream's pairs, then the joining threshold that gives the
+    best mean B-cubed F1 over the same streams."""
+    pairs = [training_pairs(s, window) for s in streams]
+    model = fit_trees(np.vstack([x for x, _ in pairs]), np.concatenate([y for _, y in pairs]))
+    best = max(THRESHOLDS, key=lambda t: (np.mean([
+        bcubed(s.gold, cluster_stream(s.items, model.with_threshold(t), window))[2]
+        for s in streams]), -abs(t - 0.5)))
+    return StoryModel(model.baseline, model.trees, best, tuple(s.name for s in streams))
