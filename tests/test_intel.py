@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from newsloom.intel.cluster import Clusterer
+from newsloom.intel.cluster import StoryEngine
 from newsloom.intel.features import ArticleInput, build_features
 from newsloom.intel.language import detect_language
 from newsloom.intel.qa import answer_question, supported
@@ -34,10 +34,10 @@ JAPAN_ZH = ("日本宫城县外海发生7.1级地震", "日本宫城县外海周
 
 
 def _cluster(items: list[tuple[str, str, str, str]]) -> dict[str, int]:
-    inputs = [ArticleInput(key, title, text, T0 + timedelta(minutes=i), lang)
+    inputs = [ArticleInput(key, title, text, T0 + timedelta(minutes=i), lang, f"paper-{i}")
               for i, (key, title, text, lang) in enumerate(items)]
-    clusterer = Clusterer()
-    return {f.key: clusterer.add(f) for f in build_features(inputs)}
+    engine = StoryEngine()
+    return {f.key: engine.assign(f) for f in build_features(inputs)}
 
 
 def test_earthquakes_in_different_countries_stay_apart_same_event_joins() -> None:
@@ -152,10 +152,11 @@ def test_demo_corpus_gets_stories_related_articles_and_ai_box() -> None:
     main = Article.objects.get(title__startswith="Hong Kong urged")
     assert len(main.summary) == 3 and main.key_points
     related = RelatedArticle.objects.filter(article=main)
-    assert related.exists() and not related.filter(related=main).exists()
+    assert not related.filter(related=main).exists()
+    assert not related.filter(related__story=main.story_id).exists()  # shown apart
     client = Client(HTTP_HOST="localhost")
     page = client.get(f"/a/{main.pk}/").content.decode()
-    for block in ('id="ai-features"', 'id="related"'):
+    for block in ('id="ai-features"', 'id="related"', "More on this story"):
         assert block in page
     assert main.summary[0][:40] in page
     answer = client.get(f"/a/{main.pk}/ask", {"q": "How big was Zhejiang's digital economy "

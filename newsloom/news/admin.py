@@ -56,6 +56,6 @@ class StoryAdmin(admin.ModelAdmin):
     list_display = ("title", "article_count", "source_count", "region_count", "first_seen",
                     "last_seen", "score")
     search_fields = ("title",)
-    readonly_fields = ("centroid_sum", "names", "numbers", "languages", "created_at")
+    readonly_fields = ("languages", "created_at")
     raw_id_fields = ("lead_article",)
     date_hierarchy = "last_seen"

@@ -49,13 +49,12 @@ class Story(models.Model):
                                      related_name="+")
     first_seen = models.DateTimeField(db_index=True)
     last_seen = models.DateTimeField(db_index=True)
+    # counted from the members whenever the story changes (newsloom.news.stories)
     article_count = models.PositiveIntegerField(default=0)
-    source_count = models.PositiveIntegerField(default=0, db_index=True)
+    source_count = models.PositiveIntegerField(default=0, db_index=True,
+                                               help_text="distinct publishers")
     region_count = models.PositiveIntegerField(default=0)
-    languages = models.JSONField(default=dict, blank=True)
-    names = models.JSONField(default=dict, blank=True, help_text="name -> articles naming it")
-    numbers = models.JSONField(default=dict, blank=True)
-    centroid_sum = models.BinaryField(default=b"")
+    languages = models.JSONField(default=dict, blank=True, help_text="language -> articles")
     score = models.FloatField(default=0.0, db_index=True, help_text="ranking: outlets, recency")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -120,6 +119,9 @@ class Article(models.Model):
     key_points = models.JSONField(default=list, blank=True)
     story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="articles")
+    story_seq = models.BigIntegerField(
+        null=True, blank=True, db_index=True,
+        help_text="order of story assignments: workers catch up on each other's with it")
     enriched_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:

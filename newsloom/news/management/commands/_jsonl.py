@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from newsloom.intel.features import ArticleInput
+from newsloom.intel.language import detect_language
 from newsloom.jsonl import json_objects, parse_timestamp
 
 
@@ -37,3 +39,15 @@ def write_records(name: str, records: list[dict[str, object]]) -> None:
     with open(name, "w", encoding="utf-8") as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def article_inputs(records: list[dict[str, object]]) -> list[ArticleInput]:
+    """Story-engine inputs from `newsloom cluster` records (id, title, text, published,
+    source, language; the language is detected when absent)."""
+    return [ArticleInput(
+        key=str(r["id"]), title=str(r.get("title") or ""), text=str(r.get("text") or ""),
+        published=parse_published(r.get("published")),
+        language=str(r.get("language") or "") or detect_language(
+            f"{r.get('title') or ''} {str(r.get('text') or '')[:300]}", "en"),
+        source=str(r.get("source") or ""),
+    ) for r in records]

@@ -1,13 +1,17 @@
-"""`newsloom cluster --input FILE.jsonl --output FILE.jsonl`: story ids for any articles."""
+"""`newsloom cluster --input FILE.jsonl --output FILE.jsonl`: story ids for any articles,
+from the same story engine that ingestion runs."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from newsloom.intel.cluster import Clusterer
-from newsloom.intel.features import ArticleInput, build_features
-from newsloom.intel.language import detect_language
-from newsloom.news.management.commands._jsonl import parse_published, read_records, write_records
+from newsloom.intel.cluster import StoryEngine
+from newsloom.intel.features import build_features
+from newsloom.news.management.commands._jsonl import (
+    article_inputs,
+    read_records,
+    write_records,
+)
 
 
 class Command(BaseCommand):
@@ -19,15 +23,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: str) -> None:
         records = list(read_records(options["input"]))
-        items = [ArticleInput(
-            key=str(r["id"]), title=str(r.get("title") or ""), text=str(r.get("text") or ""),
-            published=parse_published(r.get("published")),
-            language=str(r.get("language") or "") or detect_language(
-                f"{r.get('title') or ''} {str(r.get('text') or '')[:300]}", "en"),
-        ) for r in records]
-        features = sorted(build_features(items), key=lambda f: (f.published, f.key))
-        clusterer = Clusterer()
-        stories = {f.key: clusterer.add(f) for f in features}
+        features = sorted(build_features(article_inputs(records)),
+                          key=lambda f: (f.published, f.key))
+        engine = StoryEngine()
+        stories = {f.key: engine.assign(f) for f in features}
         write_records(options["output"], [{"id": r["id"], "story": stories[str(r["id"])]}
                                           for r in records])
-        self.stdout.write(f"{len(records)} article(s) in {len(clusterer.stories)} stories")
+        self.stdout.write(f"{len(records)} article(s) in {len(set(stories.values()))} stories")

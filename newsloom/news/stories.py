@@ -1,0 +1,270 @@
+"""Stories in the database: the story engine (`newsloom.intel.cluster`) wired to Article and
+Story rows, for live ingestion, bulk import, `newsloom enrich` and `newsloom recluster`.
+
+Each process holds one engine over the recent window, so assigning an article reads no
+stories from the database. Assignments are serialised (SQLite's IMMEDIATE transaction holds
+the write lock, PostgreSQL a transaction-level advisory lock) and each takes the next
+`story_seq`; before deciding, a process first adds the assignments other processes made
+since its last one (`story_seq` above its watermark), so every worker decides on the same
+stories and two workers never open two stories for one event.
+
+Story totals (articles, publishers, languages, first and last seen, lead) are counted from
+membership every time a story changes, never incremented: re-running anything cannot
+double-count."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from datetime import datetime
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from newsloom.intel.cluster import ArticleFeatures, StoryEngine
+from newsloom.intel.embed import from_bytes
+from newsloom.intel.features import BODY_CHARS
+from newsloom.intel.text import match_tokens
+from newsloom.news.models import Article, Story
+
+log = logging.getLogger("newsloom.stories")
+_ADVISORY_KEY = 7_341_022
+_FIELDS = ("pk", "title", "text", "embedding", "names", "numbers", "published_at",
+           "language", "source_id", "story_id", "story_seq")
+
+
+class _Held:
+    """This process's engine and the last assignment it has seen."""
+
+    engine: StoryEngine | None = None
+    watermark = 0
+
+
+def lock_for_stories() -> None:
+    """Serialise story changes across processes (SQLite: the IMMEDIATE transaction
+    already holds the write lock)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_KEY])
+
+
+def stored_features(row: dict[str, object]) -> ArticleFeatures | None:
+    """Engine features of a stored, enriched article (None without an embedding)."""
+    vector = from_bytes(row["embedding"])  # type: ignore[arg-type]
+    if vector is None:
+        return None
+    text = str(row["text"] or "")
+    return ArticleFeatures(
+        key=str(row["pk"]), vector=vector / max(float(np.linalg.norm(vector)), 1e-9),
+        title_tokens=tuple(match_tokens(str(row["title"] or ""))),
+        text_tokens=tuple(match_tokens(text[:BODY_CHARS])),
+        names=frozenset(row["names"] or ()), numbers=frozenset(row["numbers"] or ()),  # type: ignore[arg-type]
+        published=row["published_at"], language=str(row["language"] or ""),  # type: ignore[arg-type]
+        source=str(row["source_id"]))
+
+
+def _hold(engine: StoryEngine, rows: QuerySet[Article]) -> None:
+    for row in rows.values(*_FIELDS).order_by("published_at", "pk").iterator(chunk_size=500):
+        item = stored_features(row)
+        if item is not None and row["story_id"]:
+            engine.add(item, int(row["story_id"]))  # type: ignore[arg-type]
+        _Held.watermark = max(_Held.watermark, int(row["story_seq"] or 0))  # type: ignore[arg-type]
+
+
+def synced_engine() -> StoryEngine:
+    """The engine, holding every assignment made so far by any process (call under the
+    lock). The first call loads the window before the newest assigned article; so does a
+    call after the database went back in time (restored, or emptied by a test)."""
+    if _Held.engine is not None:
+        newest = Article.objects.aggregate(seq=Max("story_seq"))["seq"] or 0
+        if newest < _Held.watermark:
+            forget_engine()
+    if _Held.engine is None:
+        engine = StoryEngine()
+        _Held.engine, _Held.watermark = engine, 0
+        newest = Article.objects.filter(story__isnull=False).aggregate(
+            newest=Max("published_at"))["newest"]
+        if newest is not None:
+            _hold(engine, Article.objects.filter(story__isnull=False,
+                                                 published_at__gte=newest - engine.window))
+        _Held.watermark = Article.objects.aggregate(seq=Max("story_seq"))["seq"] or 0
+        return engine
+    _hold(_Held.engine, Article.objects.filter(story_seq__gt=_Held.watermark))
+    return _Held.engine
+
+
+def forget_engine() -> None:
+    """Drop this process's engine (after a failed transaction or a recluster): the next
+    assignment reloads it from the database."""
+    _Held.engine = None
+    _Held.watermark = 0
+
+
+def _decide(feature: ArticleFeatures) -> tuple[StoryEngine, Story | None]:
+    """The engine's choice for `feature` (None: a new story). A story deleted since the
+    engine loaded it (by an administrator) makes the engine reload and decide again."""
+    for _ in range(2):
+        engine = synced_engine()
+        if feature.key in engine.members:
+            engine.remove(feature.key)
+        engine.forget_before(feature.published - engine.window)
+        chosen = engine.decide(feature).story
+        if chosen is None:
+            return engine, None
+        story = Story.objects.filter(pk=chosen).first()
+        if story is not None:
+            return engine, story
+        forget_engine()
+    return synced_engine(), None
+
+
+def assign_story(article: Article, feature: ArticleFeatures) -> Story:
+    """Put the article in the story the engine chooses, or a new one (serialised,
+    deterministic). An article assigned before is decided afresh: it moves, never counts
+    twice."""
+    try:
+        with transaction.atomic():
+            lock_for_stories()
+            previous = Article.objects.filter(pk=article.pk).values_list(
+                "story_id", flat=True).first()
+            engine, story = _decide(feature)
+            if story is None:
+                story = Story.objects.create(first_seen=article.published_at,
+                                             last_seen=article.published_at)
+            _Held.watermark += 1
+            Article.objects.filter(pk=article.pk).update(story=story,
+                                                         story_seq=_Held.watermark)
+            engine.add(feature, story.pk)
+            article.story = story
+            refresh_story(story)
+            if previous and previous != story.pk:
+                refresh_story_by_id(previous)
+    except Exception:
+        forget_engine()  # the engine may hold what the rolled-back transaction did not
+        raise
+    return story
+
+
+# ----------------------------------------------------------------------------- totals
+
+def story_score(source_count: int, last_seen: datetime, now: datetime | None = None) -> float:
+    """More publishers rank higher; the score halves every 12 hours of silence."""
+    age_hours = max(0.0, ((now or timezone.now()) - last_seen).total_seconds() / 3600)
+    return math.log2(1 + source_count) * 0.5 ** (age_hours / 12)
+
+
+def publisher(source_name: str) -> str:
+    """One publisher for all its feeds ("SCMP - Hong Kong", "SCMP - China")."""
+    return source_name.split(" - ")[0].split(" | ")[0].strip().casefold()
+
+
+def refresh_story_by_id(story_id: int, engine: StoryEngine | None = None) -> None:
+    story = Story.objects.filter(pk=story_id).first()
+    if story is not None:
+        refresh_story(story)
+
+
+def refresh_story(story: Story) -> None:
+    """Recount a story from its members; delete it when it has none left."""
+    members = list(Article.objects.filter(story=story).select_related("source")
+                   .only("pk", "title", "language", "published_at", "embedding",
+                         "source__name", "source__region").order_by("published_at", "pk"))
+    if not members:
+        story.delete()
+        return
+    story.article_count = len(members)
+    story.source_count = len({publisher(m.source.name) for m in members})
+    story.region_count = len({m.source.region for m in members if m.source.region})
+    story.languages = dict(Counter(m.language for m in members if m.language))
+    story.first_seen = members[0].published_at
+    story.last_seen = max(m.published_at for m in members)
+    story.lead_article = _central(members)
+    story.title = story.lead_article.title if story.lead_article else members[0].title
+    story.score = story_score(story.source_count, story.last_seen)
+    story.save()
+
+
+def _central(members: list[Article]) -> Article | None:
+    """The member closest to the others (the earliest wins a tie): the story's lead."""
+    vectors = [(m, from_bytes(m.embedding)) for m in members]
+    vectors = [(m, v) for m, v in vectors if v is not None]
+    if not vectors:
+        return members[0]
+    matrix = np.stack([v / max(float(np.linalg.norm(v)), 1e-9) for _, v in vectors])
+    centre = matrix.sum(axis=0)
+    similarity = matrix @ centre
+    return vectors[int(np.argmax(similarity >= similarity.max() - 1e-6))][0]
+
+
+# ----------------------------------------------------------------------------- recluster
+
+def recluster(since: datetime | None = None, progress=None) -> int:  # type: ignore[no-untyped-def]
+    """Rebuild the stories of every enriched article published since `since` (all when
+    None) with the current model, in publication order: deterministic. Stories that
+    straddle `since` continue. A new story keeps the id of the old story most of its
+    articles were in, so links to stories mostly survive. Returns the articles placed."""
+    chosen = Article.objects.filter(embedding__isnull=False, duplicate_of__isnull=True,
+                                    status=Article.Status.READY)
+    if since is not None:
+        chosen = chosen.filter(published_at__gte=since)
+    with transaction.atomic():
+        lock_for_stories()
+        first_new = (Story.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+        engine = StoryEngine(first_key=first_new)
+        if since is not None:
+            _hold(engine, Article.objects.filter(story__isnull=False,
+                                                 published_at__lt=since,
+                                                 published_at__gte=since - engine.window))
+        old = dict(chosen.values_list("pk", "story_id"))
+        placed: dict[int, int] = {}
+        rows = chosen.values(*_FIELDS).order_by("published_at", "pk")
+        for row in rows.iterator(chunk_size=500):
+            item = stored_features(row)
+            if item is not None:
+                placed[int(row["pk"])] = engine.assign(item)  # type: ignore[arg-type]
+            if progress is not None:
+                progress()
+        final = _stable_ids(placed, old, first_new)
+        _write(placed, final, old)
+    forget_engine()
+    return len(placed)
+
+
+def _stable_ids(placed: dict[int, int], old: dict[int, int | None],
+                first_new: int) -> dict[int, int]:
+    """Engine keys of new stories -> story ids: the old story most of a new story's
+    articles were in, unless another new story took it first; else a new row."""
+    final: dict[int, int] = {}
+    taken: set[int] = set()
+    groups: dict[int, list[int]] = {}
+    for pk, key in placed.items():
+        groups.setdefault(key, []).append(pk)
+    for key, pks in sorted(groups.items(), key=lambda g: min(g[1])):
+        if key < first_new:
+            final[key] = key  # a story that began before `since` continues
+            taken.add(key)
+            continue
+        votes = Counter(old[pk] for pk in pks if old.get(pk))
+        reuse = next((s for s, _ in sorted(votes.items(), key=lambda v: (-v[1], v[0]))
+                      if s not in taken), None)
+        if reuse is None or not Story.objects.filter(pk=reuse).exists():
+            moment = Article.objects.filter(pk=min(pks)).values_list(
+                "published_at", flat=True).get()
+            reuse = Story.objects.create(first_seen=moment, last_seen=moment).pk
+        taken.add(reuse)
+        final[key] = reuse
+    return final
+
+
+def _write(placed: dict[int, int], final: dict[int, int], old: dict[int, int | None]) -> None:
+    """Store the new memberships with a fresh sequence, so other processes' engines take
+    them in, then recount every story that gained or lost articles."""
+    seq = Article.objects.aggregate(seq=Max("story_seq"))["seq"] or 0
+    rows = [Article(pk=pk, story_id=final[key], story_seq=seq + n)
+            for n, (pk, key) in enumerate(sorted(placed.items()), start=1)]
+    Article.objects.bulk_update(rows, ["story", "story_seq"], batch_size=500)
+    for story_id in sorted(set(final.values()) | {s for s in old.values() if s}):
+        refresh_story_by_id(story_id)

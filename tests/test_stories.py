@@ -1,0 +1,166 @@
+"""The story engine on the cases that break simple clustering (recurring reports, a big
+story next to a small one of the same days), and its database wiring: re-running
+enrichment never double-counts, `newsloom recluster` rebuilds the same stories."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+
+from newsloom.intel.cluster import StoryEngine
+from newsloom.intel.features import ArticleInput, build_features
+
+DAY1 = datetime(2026, 11, 23, 8, tzinfo=UTC)
+DAY2 = DAY1 + timedelta(days=1)
+
+
+def _assign(items: list[ArticleInput]) -> dict[str, int]:
+    engine = StoryEngine()
+    features = sorted(build_features(items), key=lambda f: (f.published, f.key))
+    return {f.key: engine.assign(f) for f in features}
+
+
+def _item(key: str, title: str, text: str, published: datetime, source: str,
+          language: str = "en") -> ArticleInput:
+    return ArticleInput(key, title, text, published, language, source)
+
+
+def test_one_market_close_per_day() -> None:
+    stories = _assign([
+        _item("mon-a", "Hang Seng index closes up 1.2% as tech shares rally",
+              "Hong Kong stocks rose on Monday. The Hang Seng index closed up 312 points, or "
+              "1.2%, at 26,150, led by Tencent and Alibaba. Turnover was HK$98 billion.",
+              DAY1, "rthk"),
+        _item("mon-b", "Hong Kong shares end 1.2% higher, tech leads",
+              "The Hang Seng index ended Monday up 1.2% at 26,150 points as technology stocks "
+              "gained; Tencent rose 3%. Market turnover reached HK$98 billion.",
+              DAY1 + timedelta(hours=1), "reuters"),
+        _item("tue-a", "Hang Seng index closes down 0.8% on profit taking",
+              "Hong Kong stocks fell on Tuesday. The Hang Seng index closed down 210 points, or "
+              "0.8%, at 25,940 as investors took profits. Turnover was HK$87 billion.",
+              DAY2, "rthk"),
+    ])
+    assert stories["mon-a"] == stories["mon-b"]
+    assert stories["tue-a"] != stories["mon-a"]
+
+
+def test_daily_case_counts_of_two_places_stay_apart() -> None:
+    stories = _assign([
+        _item("hk", "Hong Kong reports 28 new coronavirus cases",
+              "Hong Kong reported 28 new coronavirus infections on Monday, 20 of them local, "
+              "health officials said. The Centre for Health Protection said 9 cases were of "
+              "unknown origin.", DAY1, "rthk"),
+        _item("sg", "Singapore reports 28 new coronavirus cases",
+              "Singapore reported 28 new coronavirus infections on Monday, most of them in "
+              "migrant worker dormitories, the health ministry said. No new deaths were "
+              "reported.", DAY1 + timedelta(hours=2), "cna"),
+        _item("hk2", "Hong Kong confirms 28 more Covid-19 infections",
+              "The Centre for Health Protection confirmed 28 more Covid-19 infections in Hong "
+              "Kong on Monday, including 9 untraceable local cases.", DAY1 + timedelta(hours=3),
+              "scmp"),
+    ])
+    assert stories["hk"] == stories["hk2"]
+    assert stories["sg"] != stories["hk"]
+
+
+PROTEST_ANGLES = [
+    "Police fired tear gas at protesters in Mong Kok",
+    "Thousands marched from Causeway Bay to Central",
+    "Organisers said 50,000 people joined the march",
+    "Police arrested 120 people during the protest",
+    "Protesters blocked Nathan Road for several hours",
+    "The government condemned violence at the protest",
+    "Student groups joined the march against the bill",
+    "MTR closed stations as the protest spread",
+    "Lawmakers called for an inquiry into police tactics",
+    "Shops in Causeway Bay closed early during the march",
+]
+
+
+def _protest(i: int) -> ArticleInput:
+    angle = PROTEST_ANGLES[i % len(PROTEST_ANGLES)]
+    return _item(f"protest-{i}", f"Hong Kong protest against extradition bill: {angle.lower()}",
+                 f"{angle} on Sunday as the protest against the extradition bill continued in "
+                 f"Hong Kong. Demonstrators demanded the bill be withdrawn. Report {i} from the "
+                 "scene of the extradition bill protest.",
+                 DAY1 + timedelta(minutes=20 * i), ["rthk", "scmp", "hkfp", "reuters"][i % 4])
+
+
+def test_a_big_protest_story_does_not_swallow_the_press_freedom_index() -> None:
+    items = [_protest(i) for i in range(40)]
+    items += [
+        _item("rsf", "Hong Kong falls to 80th in press freedom index",
+              "Reporters Without Borders ranked Hong Kong 80th in its annual World Press "
+              "Freedom Index, down seven places, citing pressure on journalists.",
+              DAY1 + timedelta(hours=6), "hkfp"),
+        _item("rsf2", "Press freedom index: Hong Kong drops seven places to 80th",
+              "Hong Kong dropped seven places to 80th in the World Press Freedom Index "
+              "published by Reporters Without Borders on Monday.",
+              DAY1 + timedelta(hours=9), "rthk"),
+    ]
+    stories = _assign(items)
+    protest = {stories[f"protest-{i}"] for i in range(40)}
+    assert stories["rsf"] == stories["rsf2"]
+    assert stories["rsf"] not in protest
+    assert len(protest) <= 3  # one story (a few stragglers at most), not forty
+
+
+# ----------------------------------------------------------------------------- database
+
+def _import_two_events() -> None:
+    from newsloom.news.bulk import import_jsonl
+
+    quake = ("Earthquake of magnitude 7.1 hits Miyagi, Japan",
+             "A magnitude 7.1 earthquake struck off Miyagi prefecture in Japan on Monday, "
+             "shaking buildings in Tokyo and prompting a tsunami warning.")
+    budget = ("Hong Kong budget raises stamp duty on luxury homes",
+              "Hong Kong's financial secretary raised the stamp duty on homes over HK$100 "
+              "million in the budget speech on Monday and cut salaries tax by 10 per cent.")
+    lines = [json.dumps({"url": f"https://paper{i}.example/{n}", "title": title,
+                         "text": f"{text} Reporter {i} wrote this.", "source": f"Paper {i}",
+                         "published": (DAY1 + timedelta(minutes=10 * i + n)).isoformat(),
+                         "language": "en"})
+             for n, (title, text) in enumerate([quake, budget]) for i in range(3)]
+    import_jsonl(lines)
+
+
+def _memberships() -> dict[str, int]:
+    from newsloom.news.models import Article
+
+    return dict(Article.objects.values_list("url", "story_id"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_re_enriching_keeps_story_counts_and_recluster_rebuilds_the_same_stories() -> None:
+    from newsloom.news.enrich import enrich_articles
+    from newsloom.news.models import Article, Story
+
+    _import_two_events()
+    before = _memberships()
+    assert len(set(before.values())) == 2
+    counts = dict(Story.objects.values_list("pk", "article_count"))
+    assert counts == {pk: 3 for pk in set(before.values())}
+
+    enrich_articles(list(Article.objects.values_list("pk", flat=True)))  # enrich --all
+    call_command("enrich", "--all")
+    assert _memberships() == before
+    assert dict(Story.objects.values_list("pk", "article_count")) == counts
+    assert all(s.source_count == 3 for s in Story.objects.all())
+
+    call_command("recluster")
+    assert _memberships() == before  # deterministic, and story ids (links) kept
+    assert dict(Story.objects.values_list("pk", "article_count")) == counts
+
+    call_command("recluster", "--since", (DAY1 + timedelta(minutes=15)).isoformat())
+    assert _memberships() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recluster_rejects_a_bad_date() -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("recluster", "--since", "last tuesday")
