@@ -299,3 +299,27 @@ def test_keyboard_only_reader_can_skip_to_content_and_ask(portal: str, browser) 
     page.wait_for_selector("#answer mark")
     assert "986.7 billion yuan" in page.locator("#answer").inner_text()
     page.close()
+
+
+def test_story_headlines_follow_the_interface_language(portal: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """The Witkoff story holds an English (SCMP) and a Simplified Chinese report: each
+    interface headlines it in its own language and script, 繁體 by conversion."""
+    page = browser.new_page()
+    page.goto(portal + "/")
+    english = page.locator("ol.stories li.card").filter(has_text="Witkoff")
+    assert english.get_attribute("lang") == "en"
+    story = english.locator("a[href^='/s/']").get_attribute("href")
+    expected = {"zh-hant": ("zh-Hant", "美特使稱普京同意為烏克蘭提供類似北約的安全保障"),
+                "zh-hans": ("zh-Hans", "美特使称普京同意为乌克兰提供类似北约的安全保障")}
+    for code, (lang, title) in expected.items():
+        page.goto(f"{portal}/language?language={code}&next=/")
+        card = page.locator("ol.stories li.card").filter(
+            has=page.locator(f"a[href='{story}']"))
+        assert card.get_attribute("lang") == lang
+        assert card.locator("a.headline").inner_text() == title
+        _shot(page, f"stories-{code}")
+        page.goto(portal + story)
+        assert page.locator("h1").inner_text() == title
+        assert page.locator("h1").get_attribute("lang") == lang
+        assert "Coverage" not in page.locator("#main").inner_text()  # translated
+    page.close()

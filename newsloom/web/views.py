@@ -12,15 +12,18 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from newsloom.intel.llm import LLMConfig
 from newsloom.intel.llm import ask as ask_llm
 from newsloom.intel.story_digest import story_digest
 from newsloom.news.models import Article, Source, Story
+from newsloom.news.stories import publisher
 from newsloom.web.ad_slots import with_ad_slots
 from newsloom.web.caching import cache_for_anonymous
 from newsloom.web.comments import can_moderate, visible_comments
+from newsloom.web.headlines import Headline, headline, story_headlines
 from newsloom.web.library import mark_read
 from newsloom.web.models import Follow, ReadMark, SavedArticle
 from newsloom.web.search import PER_PAGE, Filters, search
@@ -59,7 +62,7 @@ class ListingPage:
 
 def _listing(request: HttpRequest, articles: QuerySet[Article], heading: str,
              feed: str, follow: tuple[str, str] | None = None,
-             stories: list[Story] | None = None) -> HttpResponse:
+             stories: list[tuple[Story, Headline]] | None = None) -> HttpResponse:
     page = ListingPage(articles.select_related("source").order_by("-published_at"),
                        request.GET.get("page"))
     following = bool(follow and request.user.is_authenticated and Follow.objects.filter(
@@ -77,7 +80,8 @@ def _listing(request: HttpRequest, articles: QuerySet[Article], heading: str,
 def home(request: HttpRequest) -> HttpResponse:
     stories = list(Story.objects.filter(article_count__gte=2, lead_article__isnull=False)
                    .select_related("lead_article__source").order_by("-score")[:8])
-    return _listing(request, visible_articles(), "Latest", "/feeds/rss/", stories=stories)
+    return _listing(request, visible_articles(), "Latest", "/feeds/rss/",
+                    stories=story_headlines(stories, get_language()))
 
 
 @cache_for_anonymous
@@ -118,15 +122,35 @@ def article(request: HttpRequest, article_id: int, slug: str = "") -> HttpRespon
     return render(request, "web/article.html", _article_context(request, item))
 
 
+def other_coverage(item: Article, limit: int = 3) -> list[Article]:
+    """Other publishers' articles of the same story, one each, earliest first."""
+    seen = {publisher(item.source.name)}
+    chosen: list[Article] = []
+    for other in (Article.objects.filter(story=item.story_id, duplicate_of__isnull=True)
+                  .exclude(pk=item.pk).select_related("source")
+                  .order_by("published_at", "pk")[:50]):
+        if publisher(other.source.name) not in seen:
+            seen.add(publisher(other.source.name))
+            chosen.append(other)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
 def _article_context(request: HttpRequest, item: Article, **extra: object) -> dict[str, object]:
     # a lazy queryset: the template's cached fragment only runs it on a cache miss
-    related = (Article.objects.filter(related_links_in__article=item)
-               .select_related("source").order_by("-related_links_in__score")[:6])
+    related = Article.objects.filter(related_links_in__article=item)
+    coverage: list[Article] = []
+    if item.story_id:  # the story's own articles are shown apart, as its coverage
+        related = related.exclude(story=item.story_id)
+        coverage = other_coverage(item)
+    related = related.select_related("source").order_by("-related_links_in__score")[:6]
     saved = request.user.is_authenticated and SavedArticle.objects.filter(
         user=request.user, article=item).exists()
     context: dict[str, object] = {
         "article": item, "copies": list(item.duplicates.select_related("source")),
-        "related": related, "comments": visible_comments(item, request.user),
+        "related": related, "coverage": coverage,
+        "comments": visible_comments(item, request.user),
         "moderator": can_moderate(request.user), "saved": saved,
         "body": with_ad_slots(item.html, settings.NEWSLOOM_AD_SNIPPET,
                               settings.NEWSLOOM_AD_EVERY),
@@ -154,12 +178,14 @@ def ask(request: HttpRequest, article_id: int) -> HttpResponse:
 @cache_for_anonymous
 def story(request: HttpRequest, story_id: int) -> HttpResponse:
     """Full coverage: every article of one story, by time, with who covered it."""
-    item = get_object_or_404(Story, pk=story_id)
+    item = get_object_or_404(Story.objects.select_related("lead_article"), pk=story_id)
     members = list(item.articles.filter(duplicate_of__isnull=True)
-                   .select_related("source").order_by("published_at"))
+                   .select_related("source").order_by("published_at", "pk"))
     publishers = sorted({(a.source.name, a.source.region) for a in members})
+    title = headline(item.lead_article, members, get_language()) if item.lead_article \
+        else None
     return render(request, "web/story.html", {
-        "story": item, "articles": members, "publishers": publishers,
+        "story": item, "headline": title, "articles": members, "publishers": publishers,
         "digest": story_digest(members),
     })
 
