@@ -153,12 +153,15 @@ def test_demo_corpus_gets_stories_related_articles_and_ai_box() -> None:
     assert len(main.summary) == 3 and main.key_points
     related = RelatedArticle.objects.filter(article=main)
     assert not related.filter(related=main).exists()
-    assert not related.filter(related__story=main.story_id).exists()  # shown apart
     client = Client(HTTP_HOST="localhost")
     page = client.get(f"/a/{main.pk}/").content.decode()
     for block in ('id="ai-features"', 'id="related"', "More on this story"):
         assert block in page
     assert main.summary[0][:40] in page
+    # the story's own articles are shown apart ("More on this story"), never as related
+    related_list = page.split('class="coverage"')[1].split("</section>")[0]
+    for member in Article.objects.filter(story=main.story_id).exclude(pk=main.pk):
+        assert f"/a/{member.pk}/" not in related_list
     answer = client.get(f"/a/{main.pk}/ask", {"q": "How big was Zhejiang's digital economy "
                                                      "in 2023?"}).content.decode()
     assert "<mark>In 2023, the added value" in answer

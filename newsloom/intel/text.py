@@ -331,8 +331,9 @@ def to_simplified(text: str) -> str:
 
 
 def to_traditional(text: str) -> str:
-    """Simplified to Traditional Chinese (OpenCC), for readers of the 繁體 interface."""
-    return _convert(text, "s2t")
+    """Simplified to Traditional Chinese for readers of the 繁體 interface, with Hong Kong
+    forms (為, not OpenCC's standard 爲), as the Hong Kong and Taiwan press writes them."""
+    return _convert(text, "s2hk")
 
 
 def is_traditional(text: str) -> bool:
