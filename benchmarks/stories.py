@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.story_sets import _reserved  # noqa: E402
+from benchmarks.story_sets import reserved  # noqa: E402
 from newsloom.articles.sanitize import html_to_text  # noqa: E402
 from tests.corpora import require_corpora, theagora_rows  # noqa: E402
 
@@ -38,7 +38,7 @@ def stream(count: int) -> list[dict[str, str]]:
     """`count` consecutive articles from START, as `newsloom cluster` input lines."""
     rows = []
     for row in theagora_rows():
-        if row["published"] < START or _reserved(row["published"]):
+        if row["published"] < START or reserved(row["published"]):
             continue
         body = html_to_text(row["body"]) if row["body_format"] == "html" else row["body"]
         rows.append({"id": row["id"], "title": row["title"], "text": body,
@@ -120,7 +120,8 @@ def main() -> None:
     print(f"newsloom cluster, {args.cluster:,} articles: {seconds:.1f} s "
           f"({args.cluster / seconds:.0f} articles/s; {said}); target under 60 s")
     result = assignment(rows[:1100], args.archive)
-    print(f"\n| stored articles | assign p50 | assign p99 | max | target p99 |\n|---|---|---|---|---|\n"
+    print("\n| stored articles | assign p50 | assign p99 | max | target p99 |\n"
+          "|---|---|---|---|---|\n"
           f"| {result['stored']:,} | {result['p50_ms']:.1f} ms | {result['p99_ms']:.1f} ms "
           f"| {result['max_ms']:.1f} ms | < 20 ms |")
     print(f"\n(run at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC)")

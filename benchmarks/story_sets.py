@@ -28,7 +28,8 @@ RESERVED = (date(2020, 5, 4), date(2020, 5, 19))
 ALLSIDES_SPLIT = "2021-06-15"
 
 
-def _reserved(published: str) -> bool:
+def reserved(published: str) -> bool:
+    """True for the days kept for held-out evaluation."""
     day = date.fromisoformat(published[:10])
     return RESERVED[0] <= day <= RESERVED[1]
 
@@ -36,7 +37,7 @@ def _reserved(published: str) -> bool:
 def _theagora(labels: dict[str, str]) -> list[ArticleInput]:
     items = []
     for row in theagora_rows():
-        if _reserved(row["published"]) or row["id"] not in labels:
+        if reserved(row["published"]) or row["id"] not in labels:
             continue
         body = html_to_text(row["body"]) if row["body_format"] == "html" else row["body"]
         # "zh" for Traditional and Simplified alike, as language detection stores it

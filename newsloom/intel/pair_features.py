@@ -39,7 +39,7 @@ class Query:
     text: dict[str, float]
     countries: frozenset[str]
     name_idf: Callable[[str], float]
-    token_idf: Callable[[str], float]
+    idf: dict[str, float]  # of the article's own tokens, looked up once per article
 
 
 def _day(moment: datetime) -> date:
@@ -54,11 +54,11 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 def _shared_weight(query: Query, a: dict[str, float], b: dict[str, float]) -> float:
-    """How telling the tokens two texts share are: the sum of their IDF (unlike a cosine,
-    a short wire item sharing three rare words with a long report scores high)."""
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(query.token_idf(t) for t in a if t in b)
+    """How telling the tokens the article (`a`) shares with a member (`b`) are: the sum of
+    their IDF (unlike a cosine, a short wire item sharing three rare words with a long
+    report scores high)."""
+    idf = query.idf
+    return sum(idf[t] for t in a if t in b)
 
 
 def pair_features(pair: Query, story: StoryState) -> np.ndarray:

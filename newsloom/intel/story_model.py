@@ -81,6 +81,8 @@ class _Forest:
         column = np.arange(len(rows))[None, :]
         node = np.zeros((len(self.feature), len(rows)), dtype=np.int64)
         for _ in range(self.depth):
+            if self.leaf[tree, node].all():
+                break
             x = rows[column, self.feature[tree, node]]
             go_left = np.where(np.isnan(x), self.missing_left[tree, node],
                                x <= self.threshold[tree, node])
