@@ -288,9 +288,6 @@ class StoryEngine:
         self.forget_before(item.published - self.window)
         return self.add(item, self.decide(item).story)
 
-    def story_of(self, key: str) -> int | None:
-        return self._story_of.get(key)
-
     def remove(self, key: str) -> None:
         member = self.members.pop(key)
         story_key = self._story_of.pop(key)

@@ -66,8 +66,11 @@ def stored_features(row: dict[str, object]) -> ArticleFeatures | None:
         source=str(row["source_id"]))
 
 
-def _hold(engine: StoryEngine, rows: QuerySet[Article]) -> None:
-    for row in rows.values(*_FIELDS).order_by("published_at", "pk").iterator(chunk_size=500):
+def _hold(engine: StoryEngine, rows: QuerySet[Article], order: str = "published_at") -> None:
+    """Add stored articles to the engine. Catching up orders by `story_seq`, so the database
+    walks that index alone (ordered by time, SQLite walked the date index of the whole
+    archive, testing story_seq on each of 10^6 rows: 0.5 s an article)."""
+    for row in rows.values(*_FIELDS).order_by(order, "pk").iterator(chunk_size=500):
         item = stored_features(row)
         if item is not None and row["story_id"]:
             engine.add(item, int(row["story_id"]))  # type: ignore[arg-type]
@@ -92,7 +95,7 @@ def synced_engine() -> StoryEngine:
                                                  published_at__gte=newest - engine.window))
         _Held.watermark = Article.objects.aggregate(seq=Max("story_seq"))["seq"] or 0
         return engine
-    _hold(_Held.engine, Article.objects.filter(story_seq__gt=_Held.watermark))
+    _hold(_Held.engine, Article.objects.filter(story_seq__gt=_Held.watermark), "story_seq")
     return _Held.engine
 
 
