@@ -164,3 +164,18 @@ def test_recluster_rejects_a_bad_date() -> None:
 
     with pytest.raises(CommandError, match="not a date"):
         call_command("recluster", "--since", "last tuesday")
+
+
+def test_parallel_features_equal_the_serial_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`newsloom cluster` builds features in one process per core: same features, same
+    order, as one process would."""
+    from newsloom.intel import features
+
+    monkeypatch.setattr(features, "PARALLEL_FROM", 10)
+    items = [_protest(i) for i in range(24)]
+    serial = build_features(items)
+    parallel = features.build_features_parallel(items)
+    assert [f.key for f in parallel] == [f.key for f in serial]
+    for a, b in zip(parallel, serial, strict=True):
+        assert a.title_tokens == b.title_tokens and a.names == b.names
+        assert abs(float(a.vector @ b.vector) - 1.0) < 1e-5

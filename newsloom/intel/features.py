@@ -3,6 +3,9 @@ is much faster per article in a batch)."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,6 +37,21 @@ def lead(title: str, text: str) -> str:
             break
         opening = f"{opening} {sentence}".strip()
     return f"{title}. {opening}"[: LEAD_CHARS + len(title) + 2]
+
+
+PARALLEL_FROM = 1000  # below this, starting processes (models load in each) costs more
+
+
+def build_features_parallel(items: list[ArticleInput]) -> list[ArticleFeatures]:
+    """The same features for a big batch, in one process per core (`newsloom cluster`):
+    embedding and name tagging are CPU-bound and hold the GIL, threads would not help."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if cores < 2 or len(items) < PARALLEL_FROM:
+        return build_features(items)
+    size = -(-len(items) // (cores * 4))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return [f for chunk in pool.map(build_features, chunks) for f in chunk]
 
 
 def build_features(items: list[ArticleInput]) -> list[ArticleFeatures]:

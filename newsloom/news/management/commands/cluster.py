@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandParser
 
 from newsloom.intel.cluster import StoryEngine
-from newsloom.intel.features import build_features
+from newsloom.intel.features import build_features_parallel
 from newsloom.news.management.commands._jsonl import (
     article_inputs,
     read_records,
@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: str) -> None:
         records = list(read_records(options["input"]))
-        features = sorted(build_features(article_inputs(records)),
+        features = sorted(build_features_parallel(article_inputs(records)),
                           key=lambda f: (f.published, f.key))
         engine = StoryEngine()
         stories = {f.key: engine.assign(f) for f in features}
