@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from newsloom.intel.pair_features import FEATURES, Query, pair_features
+from newsloom.intel.pair_features import FEATURES, Query, TokenQuery, pair_features
 from newsloom.intel.places import countries
 from newsloom.intel.story_model import StoryModel, default_model
 
@@ -70,6 +70,11 @@ class Member:
     title: dict[str, float]
     text: dict[str, float]
     countries: frozenset[str]
+    # the same vectors as engine token ids and weights, for numpy overlaps
+    title_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    title_weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    text_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    text_weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 @dataclass
@@ -161,6 +166,7 @@ class StoryEngine:
         self._token_df: Counter[str] = Counter()
         self._name_df: Counter[str] = Counter()
         self._name_index: defaultdict[str, set[str]] = defaultdict(set)
+        self._vocab: dict[str, int] = {}  # token -> id, for numpy overlaps
         self._vectors = np.zeros((256, dim), dtype=np.float32)
         self._times = np.zeros(256, dtype=np.float64)
         self._row_keys: list[str | None] = []
@@ -232,11 +238,25 @@ class StoryEngine:
 
     def query(self, item: ArticleFeatures) -> Query:
         """What every (item, story) comparison needs, weighted once per item."""
-        tokens = set(item.title_tokens) | set(item.text_tokens)
-        return Query(item=item, title=self.weighted(item.title_tokens),
-                     text=self.weighted(item.text_tokens),
+        title, text = self.weighted(item.title_tokens), self.weighted(item.text_tokens)
+        return Query(item=item, title=title, text=text,
                      countries=frozenset(countries(item.names)), name_idf=self.name_idf,
-                     idf={t: self.token_idf(t) for t in tokens})
+                     title_tokens=self._token_query(title),
+                     text_tokens=self._token_query(text))
+
+    def _token_query(self, vector: dict[str, float]) -> TokenQuery:
+        known = sorted((self._vocab[t], w, self.token_idf(t)) for t, w in vector.items()
+                       if t in self._vocab)  # an unseen token matches no member
+        return TokenQuery(np.array([k[0] for k in known], dtype=np.int64),
+                          np.array([k[1] for k in known]), np.array([k[2] for k in known]))
+
+    def _index_tokens(self, member: Member) -> None:
+        vocab = self._vocab
+        for name, vector in (("title", member.title), ("text", member.text)):
+            setattr(member, f"{name}_ids", np.fromiter(
+                (vocab.setdefault(t, len(vocab)) for t in vector), np.int64, len(vector)))
+            setattr(member, f"{name}_weights", np.fromiter(vector.values(), np.float64,
+                                                           len(vector)))
 
     def decide(self, item: ArticleFeatures) -> Decision:
         """The story `item` belongs to (None: a new one), without changing anything."""
@@ -274,6 +294,7 @@ class StoryEngine:
         member = Member(item=item, row=row, title=self.weighted(item.title_tokens),
                         text=self.weighted(item.text_tokens),
                         countries=frozenset(countries(item.names)))
+        self._index_tokens(member)
         self.members[item.key] = member
         self._story_of[item.key] = story_key
         self._token_df.update(set(item.title_tokens) | set(item.text_tokens))
@@ -309,6 +330,10 @@ class StoryEngine:
         old = [k for k, m in self.members.items() if m.item.published.timestamp() < stamp]
         for key in old:
             self.remove(key)
+        if len(self._vocab) > 2 * len(self._token_df) + 50_000:
+            self._vocab = {}  # tokens of forgotten articles: renumber the held ones
+            for member in self.members.values():
+                self._index_tokens(member)
         dead = self._row_keys.count(None)
         if dead > 1024 and dead > len(self._row_keys) // 2:
             self._compact()

@@ -39,7 +39,36 @@ class Query:
     text: dict[str, float]
     countries: frozenset[str]
     name_idf: Callable[[str], float]
-    idf: dict[str, float]  # of the article's own tokens, looked up once per article
+    title_tokens: TokenQuery
+    text_tokens: TokenQuery
+
+
+@dataclass(frozen=True)
+class TokenQuery:
+    """The article's weighted tokens as sorted engine token ids, with their IDF: every
+    member's overlap with them is a few numpy operations, not a Python loop."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+    idf: np.ndarray
+
+
+def overlaps(query: TokenQuery, members: list[tuple[np.ndarray, np.ndarray]]
+             ) -> tuple[float, float]:
+    """Over members' (token ids, weights): the best TF-IDF cosine with the article, and the
+    best summed IDF of shared tokens (unlike a cosine, a short wire item sharing three
+    rare words with a long report scores high)."""
+    ids = np.concatenate([m[0] for m in members])
+    if not len(query.ids) or not len(ids):
+        return 0.0, 0.0
+    weights = np.concatenate([m[1] for m in members])
+    member = np.repeat(np.arange(len(members)), [len(m[0]) for m in members])
+    at = np.minimum(np.searchsorted(query.ids, ids), len(query.ids) - 1)
+    hit = query.ids[at] == ids
+    cosine = np.bincount(member[hit], weights=query.weights[at[hit]] * weights[hit],
+                         minlength=len(members))
+    shared = np.bincount(member[hit], weights=query.idf[at[hit]], minlength=len(members))
+    return float(cosine.max()), float(shared.max())
 
 
 def _day(moment: datetime) -> date:
@@ -53,14 +82,6 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b[t] for t, v in a.items() if t in b)
 
 
-def _shared_weight(query: Query, a: dict[str, float], b: dict[str, float]) -> float:
-    """How telling the tokens the article (`a`) shares with a member (`b`) are: the sum of
-    their IDF (unlike a cosine, a short wire item sharing three rare words with a long
-    report scores high)."""
-    idf = query.idf
-    return sum(idf[t] for t in a if t in b)
-
-
 def pair_features(pair: Query, story: StoryState) -> np.ndarray:
     """One row of FEATURES for (article, story)."""
     item = pair.item
@@ -70,8 +91,10 @@ def pair_features(pair: Query, story: StoryState) -> np.ndarray:
     vectors = np.stack([m.item.vector for m in nearest])
     similarities = vectors @ item.vector
     best = nearest[int(np.argmax(similarities))]
-    title_max = max(_cosine(pair.title, m.title) for m in nearest)
-    text_max = max(_cosine(pair.text, m.text) for m in nearest)
+    title_max, title_shared = overlaps(pair.title_tokens,
+                                       [(m.title_ids, m.title_weights) for m in nearest])
+    text_max, text_shared = overlaps(pair.text_tokens,
+                                     [(m.text_ids, m.text_weights) for m in nearest])
     names_max = max(sum(pair.name_idf(n) for n in item.names & m.item.names) for m in nearest)
     story_names = frozenset().union(*(m.item.names for m in nearest))
     names_story = sum(pair.name_idf(n) for n in item.names & story_names)
@@ -82,8 +105,6 @@ def pair_features(pair: Query, story: StoryState) -> np.ndarray:
                            and not pair.countries & best.countries)
     same_source = float(best.item.source == item.source)
     title_max_value = float(title_max)
-    title_shared = max(_shared_weight(pair, pair.title, m.title) for m in nearest)
-    text_shared = max(_shared_weight(pair, pair.text, m.text) for m in nearest)
     emb_max = float(similarities.max())
     return np.array([
         emb_max,

@@ -67,28 +67,33 @@ class _Forest:
                 out[i, :len(values)] = values
             return out
 
-        self.feature = pad("feature", 0, np.int64)
-        self.threshold = pad("threshold", 0.0, np.float64)
-        self.left = pad("left", 0, np.int64)
-        self.right = pad("right", 0, np.int64)
-        self.leaf = pad("leaf", True, bool)
-        self.missing_left = pad("missing_left", True, bool)
-        self.value = pad("value", 0.0, np.float64)
+        base = (np.arange(len(trees)) * width)[:, None]
+        own = base + np.arange(width)[None, :]
+        leaf = pad("leaf", True, bool)
+        # flat node numbers across all trees; a leaf points to itself, so walking on
+        # from a leaf stays there and all rows can take the same number of steps
+        self.feature = pad("feature", 0, np.int64).ravel()
+        self.threshold = pad("threshold", 0.0, np.float64).ravel()
+        self.left = np.where(leaf, own, pad("left", 0, np.int64) + base).ravel()
+        self.right = np.where(leaf, own, pad("right", 0, np.int64) + base).ravel()
+        self.leaf = leaf.ravel()
+        self.missing_left = pad("missing_left", True, bool).ravel()
+        self.value = pad("value", 0.0, np.float64).ravel()
+        self.roots = base.ravel()
         self.depth = _depth(trees)
 
     def leaf_sum(self, rows: np.ndarray) -> np.ndarray:
-        tree = np.arange(len(self.feature))[:, None]
-        column = np.arange(len(rows))[None, :]
-        node = np.zeros((len(self.feature), len(rows)), dtype=np.int64)
+        count, width = rows.shape
+        node = np.repeat(self.roots, count)
+        cell = np.tile(np.arange(count) * width, len(self.roots))
+        values = rows.ravel()
         for _ in range(self.depth):
-            if self.leaf[tree, node].all():
+            if self.leaf[node].all():
                 break
-            x = rows[column, self.feature[tree, node]]
-            go_left = np.where(np.isnan(x), self.missing_left[tree, node],
-                               x <= self.threshold[tree, node])
-            step = np.where(go_left, self.left[tree, node], self.right[tree, node])
-            node = np.where(self.leaf[tree, node], node, step)
-        return self.value[tree, node].sum(axis=0)
+            x = values[cell + self.feature[node]]
+            go_left = np.where(np.isnan(x), self.missing_left[node], x <= self.threshold[node])
+            node = np.where(go_left, self.left[node], self.right[node])
+        return self.value[node].reshape(len(self.roots), count).sum(axis=0)
 
 
 def _depth(trees: tuple[Tree, ...]) -> int:
