@@ -9,6 +9,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+
 from newsloom.intel.cluster import ArticleFeatures
 from newsloom.intel.embed import embed
 from newsloom.intel.entities import named_things
@@ -54,15 +56,22 @@ def build_features_parallel(items: list[ArticleInput]) -> list[ArticleFeatures]:
         return [f for chunk in pool.map(build_features, chunks) for f in chunk]
 
 
+def engine_features(item: ArticleInput, vector: np.ndarray, names: frozenset[str],
+                    numbers: frozenset[str]) -> ArticleFeatures:
+    """What the engine holds of an article, whether just embedded or loaded from the
+    database: the one place that decides which text the word overlaps read."""
+    return ArticleFeatures(
+        key=item.key, vector=vector, title_tokens=tuple(match_tokens(item.title)),
+        text_tokens=tuple(match_tokens(item.text[:BODY_CHARS])), names=names,
+        numbers=numbers, published=item.published, language=item.language,
+        source=item.source)
+
+
 def build_features(items: list[ArticleInput]) -> list[ArticleFeatures]:
     leads = [lead(i.title, i.text) for i in items]
     vectors = embed(leads)
     features = []
     for item, text, vector in zip(items, leads, vectors, strict=True):
         things = named_things(text)
-        features.append(ArticleFeatures(
-            key=item.key, vector=vector, title_tokens=tuple(match_tokens(item.title)),
-            text_tokens=tuple(match_tokens(item.text[:BODY_CHARS])), names=things.names,
-            numbers=things.numbers, published=item.published, language=item.language,
-            source=item.source))
+        features.append(engine_features(item, vector, things.names, things.numbers))
     return features

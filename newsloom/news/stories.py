@@ -14,7 +14,6 @@ double-count."""
 
 from __future__ import annotations
 
-import logging
 import math
 from collections import Counter
 from datetime import datetime
@@ -26,11 +25,9 @@ from django.utils import timezone
 
 from newsloom.intel.cluster import ArticleFeatures, StoryEngine
 from newsloom.intel.embed import from_bytes
-from newsloom.intel.features import BODY_CHARS
-from newsloom.intel.text import match_tokens
+from newsloom.intel.features import ArticleInput, engine_features
 from newsloom.news.models import Article, Story
 
-log = logging.getLogger("newsloom.stories")
 _ADVISORY_KEY = 7_341_022
 _FIELDS = ("pk", "title", "text", "embedding", "names", "numbers", "published_at",
            "language", "source_id", "story_id", "story_seq")
@@ -56,25 +53,26 @@ def stored_features(row: dict[str, object]) -> ArticleFeatures | None:
     vector = from_bytes(row["embedding"])  # type: ignore[arg-type]
     if vector is None:
         return None
-    text = str(row["text"] or "")
-    return ArticleFeatures(
-        key=str(row["pk"]), vector=vector / max(float(np.linalg.norm(vector)), 1e-9),
-        title_tokens=tuple(match_tokens(str(row["title"] or ""))),
-        text_tokens=tuple(match_tokens(text[:BODY_CHARS])),
-        names=frozenset(row["names"] or ()), numbers=frozenset(row["numbers"] or ()),  # type: ignore[arg-type]
-        published=row["published_at"], language=str(row["language"] or ""),  # type: ignore[arg-type]
-        source=str(row["source_id"]))
+    item = ArticleInput(str(row["pk"]), str(row["title"] or ""), str(row["text"] or ""),
+                        row["published_at"], str(row["language"] or ""),  # type: ignore[arg-type]
+                        str(row["source_id"]))
+    return engine_features(item, vector / max(float(np.linalg.norm(vector)), 1e-9),
+                           frozenset(row["names"] or ()),  # type: ignore[arg-type]
+                           frozenset(row["numbers"] or ()))  # type: ignore[arg-type]
 
 
-def _hold(engine: StoryEngine, rows: QuerySet[Article], order: str = "published_at") -> None:
-    """Add stored articles to the engine. Catching up orders by `story_seq`, so the database
-    walks that index alone (ordered by time, SQLite walked the date index of the whole
-    archive, testing story_seq on each of 10^6 rows: 0.5 s an article)."""
+def _hold(engine: StoryEngine, rows: QuerySet[Article], order: str = "published_at") -> int:
+    """Add stored articles to the engine; returns the highest `story_seq` among them.
+    Catching up orders by `story_seq`, so the database walks that index alone (ordered by
+    time, SQLite walked the date index of the whole archive, testing story_seq on each of
+    10^6 rows: 0.5 s an article)."""
+    highest = 0
     for row in rows.values(*_FIELDS).order_by(order, "pk").iterator(chunk_size=500):
         item = stored_features(row)
         if item is not None and row["story_id"]:
             engine.add(item, int(row["story_id"]))  # type: ignore[arg-type]
-        _Held.watermark = max(_Held.watermark, int(row["story_seq"] or 0))  # type: ignore[arg-type]
+        highest = max(highest, int(row["story_seq"] or 0))  # type: ignore[arg-type]
+    return highest
 
 
 def synced_engine() -> StoryEngine:
@@ -87,15 +85,17 @@ def synced_engine() -> StoryEngine:
             forget_engine()
     if _Held.engine is None:
         engine = StoryEngine()
-        _Held.engine, _Held.watermark = engine, 0
         newest = Article.objects.filter(story__isnull=False).aggregate(
             newest=Max("published_at"))["newest"]
         if newest is not None:
             _hold(engine, Article.objects.filter(story__isnull=False,
                                                  published_at__gte=newest - engine.window))
+        # every assignment so far, in the window or not, is now accounted for
+        _Held.engine = engine
         _Held.watermark = Article.objects.aggregate(seq=Max("story_seq"))["seq"] or 0
         return engine
-    _hold(_Held.engine, Article.objects.filter(story_seq__gt=_Held.watermark), "story_seq")
+    _Held.watermark = max(_Held.watermark, _hold(
+        _Held.engine, Article.objects.filter(story_seq__gt=_Held.watermark), "story_seq"))
     return _Held.engine
 
 
@@ -164,7 +164,7 @@ def publisher(source_name: str) -> str:
     return source_name.split(" - ")[0].split(" | ")[0].strip().casefold()
 
 
-def refresh_story_by_id(story_id: int, engine: StoryEngine | None = None) -> None:
+def refresh_story_by_id(story_id: int) -> None:
     story = Story.objects.filter(pk=story_id).first()
     if story is not None:
         refresh_story(story)
