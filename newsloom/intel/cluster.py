@@ -169,6 +169,7 @@ class StoryEngine:
         self._vocab: dict[str, int] = {}  # token -> id, for numpy overlaps
         self._vectors = np.zeros((256, dim), dtype=np.float32)
         self._times = np.zeros(256, dtype=np.float64)
+        self._alive = np.zeros(256, dtype=bool)  # rows of held articles
         self._row_keys: list[str | None] = []
         self._next_key = first_key  # keys of new stories count up from here
 
@@ -209,9 +210,8 @@ class StoryEngine:
             return []
         stamp = item.published.timestamp()
         similarity = self._vectors[:rows] @ item.vector
-        alive = np.array([k is not None for k in self._row_keys])
         in_window = np.abs(self._times[:rows] - stamp) <= self.window.total_seconds()
-        similarity = np.where(alive & in_window, similarity, -2.0)
+        similarity = np.where(self._alive[:rows] & in_window, similarity, -2.0)
         order = np.argsort(-similarity, kind="stable")[:NEIGHBOURS]
         best: dict[int, float] = {}
         for row in order:
@@ -313,6 +313,7 @@ class StoryEngine:
         member = self.members.pop(key)
         story_key = self._story_of.pop(key)
         self._row_keys[member.row] = None
+        self._alive[member.row] = False
         _discount(self._token_df, set(member.item.title_tokens) | set(member.item.text_tokens))
         _discount(self._name_df, member.item.names)
         for name in member.item.names:
@@ -326,16 +327,16 @@ class StoryEngine:
 
     def forget_before(self, moment: datetime) -> None:
         """Drop articles published before `moment`: their stories are closed."""
-        stamp = moment.timestamp()
-        old = [k for k, m in self.members.items() if m.item.published.timestamp() < stamp]
-        for key in old:
-            self.remove(key)
+        rows = len(self._row_keys)
+        old = np.flatnonzero(self._alive[:rows] & (self._times[:rows] < moment.timestamp()))
+        for row in old:
+            self.remove(self._row_keys[row])  # type: ignore[arg-type]
         if len(self._vocab) > 2 * len(self._token_df) + 50_000:
             self._vocab = {}  # tokens of forgotten articles: renumber the held ones
             for member in self.members.values():
                 self._index_tokens(member)
-        dead = self._row_keys.count(None)
-        if dead > 1024 and dead > len(self._row_keys) // 2:
+        dead = rows - len(self.members)
+        if dead > 1024 and dead > rows // 2:
             self._compact()
 
     def _append_row(self, item: ArticleFeatures) -> int:
@@ -343,13 +344,16 @@ class StoryEngine:
         if row == len(self._vectors):
             self._vectors = np.concatenate([self._vectors, np.zeros_like(self._vectors)])
             self._times = np.concatenate([self._times, np.zeros_like(self._times)])
+            self._alive = np.concatenate([self._alive, np.zeros_like(self._alive)])
         self._vectors[row] = item.vector
         self._times[row] = item.published.timestamp()
+        self._alive[row] = True
         self._row_keys.append(item.key)
         return row
 
     def _compact(self) -> None:
         keys = [k for k in self._row_keys if k is not None]
         self._row_keys = []
+        self._alive[:] = False
         for key in keys:
             self.members[key].row = self._append_row(self.members[key].item)
