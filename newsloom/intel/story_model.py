@@ -4,9 +4,10 @@ and shipped as JSON inside the package.
 
 Trees, because the evidence interacts (a high embedding similarity means little across
 languages, shared numbers matter on a market day and not otherwise): on the labelled
-streams boosted trees beat a logistic regression on the same features by 3 to 8 points of
-B-cubed F1 (docs/benchmarks.md). scikit-learn fits them; applying them is a few numpy
-comparisons per tree, so the portal needs no machine-learning library at run time."""
+streams boosted trees beat a logistic regression on the same features by about 2 points
+of mean B-cubed F1 (-0.2 to +5.3 per set; docs/benchmarks.md). scikit-learn fits them;
+applying them is a few numpy comparisons per tree level, so the portal needs no
+machine-learning library at run time."""
 
 from __future__ import annotations
 
@@ -53,9 +54,10 @@ class Tree:
 
 
 class _Forest:
-    """All trees padded into (trees x nodes) arrays, so every row walks every tree at once:
-    one numpy step per tree level instead of one per tree and level (0.2 ms instead of
-    20 ms for a decision over a couple of dozen candidate stories)."""
+    """All trees padded into one array of nodes, so every row walks every tree at once:
+    one numpy step per tree level instead of one per tree and level (walking tree by
+    tree made fitting the threshold on the streams take minutes; now about 1 ms a
+    decision over a couple of dozen candidate stories)."""
 
     def __init__(self, trees: tuple[Tree, ...]) -> None:
         width = max((len(t.value) for t in trees), default=1)
