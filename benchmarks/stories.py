@@ -60,6 +60,17 @@ def cluster_command(rows: list[dict[str, str]]) -> tuple[float, str]:
     return time.perf_counter() - started, done.stdout.strip()
 
 
+def _url(row: dict[str, str]) -> str:
+    return f"https://stream.example/{row['id']}"
+
+
+def _import_line(row: dict[str, str]) -> str:
+    """A `newsloom import-jsonl` line for one stream article."""
+    return json.dumps({"url": _url(row), "title": row["title"], "text": row["text"],
+                       "published": row["published"], "source": row["source"],
+                       "language": "zh"})
+
+
 def assignment(rows: list[dict[str, str]], archive: int) -> dict[str, float]:
     os.environ["NEWSLOOM_DATA_DIR"] = tempfile.mkdtemp(prefix="newsloom-stories-")
     os.environ.pop("DATABASE_URL", None)
@@ -86,17 +97,11 @@ def assignment(rows: list[dict[str, str]], archive: int) -> dict[str, float]:
             published_at=first - timedelta(days=3, seconds=30 * (archive - i)))
             for i in range(start, min(start + 5000, archive))])
     print(f"  archive of {archive:,} articles stored in {time.perf_counter() - started:.0f} s")
-    lines = [json.dumps({"url": f"https://stream.example/{r['id']}", "title": r["title"],
-                         "text": r["text"], "published": r["published"],
-                         "source": r["source"], "language": "zh"}) for r in window]
-    import_jsonl(lines)  # enriched and clustered through the real path
+    import_jsonl([_import_line(r) for r in window])  # enriched and clustered, the real path
     print(f"  {len(window)} window articles imported and clustered")
-    import_jsonl([json.dumps({"url": f"https://stream.example/{r['id']}", "title": r["title"],
-                              "text": r["text"], "published": r["published"],
-                              "source": r["source"], "language": "zh"}) for r in new],
-                 enrich=False)
-    articles = list(Article.objects.filter(url__in=[f"https://stream.example/{r['id']}"
-                                                    for r in new]).order_by("published_at"))
+    import_jsonl([_import_line(r) for r in new], enrich=False)
+    articles = list(Article.objects.filter(url__in=[_url(r) for r in new])
+                    .order_by("published_at"))
     features = build_features([ArticleInput(str(a.pk), a.title, a.text, a.published_at,
                                             "zh", str(a.source_id)) for a in articles])
     timings = []
