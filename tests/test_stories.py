@@ -179,3 +179,17 @@ def test_parallel_features_equal_the_serial_ones(monkeypatch: pytest.MonkeyPatch
     for a, b in zip(parallel, serial, strict=True):
         assert a.title_tokens == b.title_tokens and a.names == b.names
         assert abs(float(a.vector @ b.vector) - 1.0) < 1e-5
+
+
+def test_fit_stories_names_the_unlabelled_lines(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management.base import CommandError
+
+    stream = tmp_path / "stream.jsonl"
+    stream.write_text("\n".join(json.dumps({
+        "id": f"a{i}", "title": "Hang Seng closes higher", "text": "Stocks rose.",
+        "published": DAY1.isoformat(), "source": "rthk", "language": "en",
+        **({"story": "s1"} if i else {})}) for i in range(3)))
+    model = tmp_path / "model.json"
+    with pytest.raises(CommandError, match="1 line\\(s\\) without 'story', first id a0"):
+        call_command("fit_stories", "--input", str(stream), "--output", str(model))
+    assert not model.exists()  # nothing half-written
