@@ -322,4 +322,6 @@ def test_story_headlines_follow_the_interface_language(portal: str, browser) -> 
         assert page.locator("h1").inner_text() == title
         assert page.locator("h1").get_attribute("lang") == lang
         assert "Coverage" not in page.locator("#main").inner_text()  # translated
+        read = {"zh-hant": "閱讀全文", "zh-hans": "阅读全文"}[code]
+        assert page.locator("#who-h + ul a").first.inner_text() == read
     page.close()
