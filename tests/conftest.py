@@ -4,6 +4,7 @@ the corpora folder (tests that need it skip with a clear message where it is abs
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,6 +39,17 @@ def fetcher() -> Iterator[Fetcher]:
                 connect_timeout=2, read_timeout=2, limiter=HostLimiter(8, 0))
     yield f
     f.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Give each PostgreSQL test run a database of its own, so two runs on one machine never
+    share (or drop) each other's `test_test`."""
+    from django.conf import settings
+
+    default = settings.DATABASES["default"]
+    if not default["ENGINE"].endswith("sqlite3"):
+        default.setdefault("TEST", {})["NAME"] = f"test_newsloom_{uuid.uuid4().hex[:10]}"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
