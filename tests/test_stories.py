@@ -193,3 +193,79 @@ def test_fit_stories_names_the_unlabelled_lines(tmp_path) -> None:  # type: igno
     with pytest.raises(CommandError, match="1 line\\(s\\) without 'story', first id a0"):
         call_command("fit_stories", "--input", str(stream), "--output", str(model))
     assert not model.exists()  # nothing half-written
+
+
+WEATHER = [
+    ("Typhoon Koinu signal 8 raised in Hong Kong",
+     "The Observatory raised the No 8 gale signal as Typhoon Koinu approached Hong Kong on "
+     "Monday; schools closed and ferries stopped."),
+    ("Rainstorm black warning floods Hong Kong streets",
+     "Hong Kong issued its black rainstorm warning on Tuesday as record rain flooded streets "
+     "and MTR stations in Wong Tai Sin."),
+    ("Heatwave: Hong Kong Observatory records hottest day",
+     "The Hong Kong Observatory recorded 36.1C on Wednesday, the hottest day of the year, and "
+     "issued a very hot weather warning."),
+    ("Typhoon Saola forces Shenzhen to shut schools and factories",
+     "Shenzhen closed schools, factories and the airport as Super Typhoon Saola neared the "
+     "Guangdong coast on Thursday."),
+    ("Hong Kong Observatory warns of cold snap, temperatures to 8C",
+     "The Hong Kong Observatory issued a cold weather warning as temperatures were forecast "
+     "to fall to 8C in urban areas on Friday."),
+    ("Macau raises typhoon signal 10 as Hato makes landfall",
+     "Macau's weather bureau raised the No 10 hurricane signal as Typhoon Hato made landfall, "
+     "flooding the inner harbour."),
+    ("Amber rainstorm warning issued in Hong Kong",
+     "The Observatory issued an amber rainstorm warning on Saturday morning as heavy showers "
+     "hit Hong Kong Island and Lantau."),
+    ("Guangzhou hit by hailstorm and strong winds",
+     "A hailstorm with strong winds hit Guangzhou on Sunday, damaging cars and uprooting "
+     "trees, the city's weather bureau said."),
+]
+
+
+def _related_lists() -> dict[int, list[int]]:
+    from newsloom.news.models import RelatedArticle
+
+    lists: dict[int, list[int]] = {}
+    for article, related in RelatedArticle.objects.order_by(
+            "article_id", "-score", "related_id").values_list("article_id", "related_id"):
+        lists.setdefault(article, []).append(related)
+    return lists
+
+
+@pytest.mark.django_db(transaction=True)
+def test_related_lists_are_mutual_capped_and_stable_when_enriched_again() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from newsloom.intel.embed import from_bytes
+    from newsloom.news.bulk import import_jsonl
+    from newsloom.news.enrich import enrich_articles
+    from newsloom.news.models import Article
+    from newsloom.news.related import PER_PUBLISHER, RELATED_LIMIT, relate
+
+    import_jsonl([json.dumps({"url": f"https://wx{i}.example/a", "title": title, "text": text,
+                              "source": f"Weather desk {i % 4}", "language": "en",
+                              "published": (DAY1 + timedelta(hours=3 * i)).isoformat()})
+                  for i, (title, text) in enumerate(WEATHER)])
+    articles = {a.pk: a for a in Article.objects.all()}
+    lists = _related_lists()
+    assert sum(len(v) for v in lists.values()) >= 8  # typhoons and rainstorms relate
+    for pk, related in lists.items():
+        assert pk not in related and len(related) <= RELATED_LIMIT
+        assert all(articles[r].story_id != articles[pk].story_id for r in related)
+        publishers = [articles[r].source_id for r in related]
+        assert max(publishers.count(p) for p in publishers) <= PER_PUBLISHER
+        for other in related:  # a short list takes in whoever listed it
+            assert pk in lists.get(other, [])
+
+    enrich_articles(list(articles))  # `newsloom enrich --all`: the same lists, no doubles
+    assert _related_lists() == lists
+
+    # neighbours' lists change in bulk: a fixed number of queries per article
+    busiest = max(lists, key=lambda pk: len(lists[pk]))
+    article = articles[busiest]
+    with CaptureQueriesContext(connection) as queries:
+        relate(article, from_bytes(article.embedding))
+    assert len(queries) <= 10, [q["sql"][:80] for q in queries.captured_queries]
+    assert _related_lists() == lists

@@ -231,6 +231,21 @@ class StoryEngine:
         ranked = sorted(best, key=lambda s: (-best[s], s))[:MAX_CANDIDATES]
         return [self.stories[s] for s in ranked if self._open(self.stories[s], item)]
 
+    def neighbours(self, vector: np.ndarray, moment: datetime,
+                   span: timedelta) -> tuple[list[ArticleFeatures], np.ndarray]:
+        """Held articles published within `span` of `moment`, with their embedding
+        similarity to `vector`: one matrix product over the window, so related articles
+        cost the same with 10^3 or 10^6 articles stored (the archive is never read)."""
+        rows = len(self._row_keys)
+        near = self._alive[:rows] & (
+            np.abs(self._times[:rows] - moment.timestamp()) <= span.total_seconds())
+        chosen = np.flatnonzero(near)
+        items = [self.members[self._row_keys[row]].item for row in chosen]  # type: ignore[index]
+        return items, (self._vectors[:rows] @ vector)[chosen]
+
+    def story_of(self, key: str) -> int | None:
+        return self._story_of.get(key)
+
     def _open(self, story: StoryState, item: ArticleFeatures) -> bool:
         assert story.first_seen and story.last_seen
         return (story.last_seen >= item.published - self.window
