@@ -157,6 +157,19 @@ def prepare_data_folder(config: Config) -> None:
                           f" {exc.strerror or exc}") from exc
 
 
+def child_environment(changes: Mapping[str, str | None]) -> dict[str, str]:
+    """The environment for a newsloom child process that runs with another configuration
+    (the demo's): this process's environment with `changes` applied, None removing a
+    variable. This process's own configuration and environment stay as they are."""
+    environment = dict(os.environ)
+    for name, value in changes.items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
+    return environment
+
+
 class _Reader:
     """Reads variables from one mapping, turning parse failures into ConfigErrors that name
     the variable and quote the value."""
