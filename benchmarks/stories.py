@@ -74,10 +74,9 @@ def _import_line(row: dict[str, str]) -> str:
 def assignment(rows: list[dict[str, str]], archive: int) -> dict[str, float]:
     os.environ["NEWSLOOM_DATA_DIR"] = tempfile.mkdtemp(prefix="newsloom-stories-")
     os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsloom.settings")
-    import django
+    from newsloom.startup import start_django
 
-    django.setup()
+    start_django()
     from django.core.management import call_command
 
     from newsloom.intel.features import ArticleInput, build_features

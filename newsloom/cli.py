@@ -11,12 +11,12 @@ get the same clear answer; `--traceback` shows the details of an unexpected one.
 from __future__ import annotations
 
 import difflib
-import os
 import sys
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 
-from newsloom.config import Config, ConfigError, current, prepare_data_folder
+from newsloom.config import ConfigError
+from newsloom.startup import start_django
 
 # Django commands that belong to newsloom's own workflow, with the line `--help` shows.
 ADOPTED_DJANGO_COMMANDS = {
@@ -138,25 +138,9 @@ def _load(name: str, own: bool = True):  # type: ignore[no-untyped-def]
 
 
 def _setup_django() -> None:
-    """Prepare the data folder and start Django with newsloom's settings; a bad
-    configuration value ends here, with its one-line message."""
-    import django
-    from django.apps import apps
-
-    if apps.ready:
-        return
+    """Start Django; a bad configuration value ends here, with its one-line message."""
     try:
-        # before Django: loading its apps opens the SQLite queue in the data folder
-        prepare_data_folder(_config())
-    except ConfigError as exc:
-        raise CLIError(str(exc)) from None
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsloom.settings")
-    django.setup()
-
-
-def _config() -> Config:
-    try:
-        return current()
+        start_django()
     except ConfigError as exc:
         raise CLIError(f"configuration error: {exc}") from None
 
