@@ -10,18 +10,18 @@ import dj_database_url
 
 from newsloom.config import current, stored_secret_key
 
-CONFIG = current()
+_config = current()
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = CONFIG.data_dir
+DATA_DIR = _config.data_dir
 
 # Empty only when no entry point prepared the data folder; Django then refuses to sign
 # anything rather than use a key that would differ between processes.
-SECRET_KEY = stored_secret_key(CONFIG)
-DEBUG = CONFIG.debug
-ALLOWED_HOSTS = list(CONFIG.allowed_hosts)
+SECRET_KEY = stored_secret_key(_config)
+DEBUG = _config.debug
+ALLOWED_HOSTS = list(_config.allowed_hosts)
 # behind an HTTPS reverse proxy: e.g. https://news.example.org
-CSRF_TRUSTED_ORIGINS = list(CONFIG.csrf_trusted_origins)
-if CONFIG.behind_https_proxy:
+CSRF_TRUSTED_ORIGINS = list(_config.csrf_trusted_origins)
+if _config.behind_https_proxy:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 
@@ -79,8 +79,8 @@ _SQLITE_OPTIONS = {
     "timeout": 30,
 }
 
-if CONFIG.database_url:
-    DATABASES = {"default": dj_database_url.parse(CONFIG.database_url, conn_max_age=60)}
+if _config.database_url:
+    DATABASES = {"default": dj_database_url.parse(_config.database_url, conn_max_age=60)}
     if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         DATABASES["default"]["OPTIONS"] = _SQLITE_OPTIONS
 else:
@@ -95,11 +95,11 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-if CONFIG.redis_url:
+if _config.redis_url:
     HUEY = {
         "huey_class": "huey.RedisHuey",
-        "name": CONFIG.queue_name,
-        "url": CONFIG.redis_url,
+        "name": _config.queue_name,
+        "url": _config.redis_url,
         "immediate": False,
         "consumer": {"workers": 4, "worker_type": "thread"},
     }
@@ -112,9 +112,9 @@ else:
         "consumer": {"workers": 4, "worker_type": "thread"},
     }
 
-if CONFIG.redis_url:
+if _config.redis_url:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": CONFIG.redis_url, "KEY_PREFIX": CONFIG.queue_name}}
+                          "LOCATION": _config.redis_url, "KEY_PREFIX": _config.queue_name}}
 else:  # shared by every process on this machine (web, worker), unlike a memory cache
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                           "LOCATION": str(DATA_DIR / "cache")}}
@@ -122,25 +122,25 @@ else:  # shared by every process on this machine (web, worker), unlike a memory 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-EMAIL_BACKEND = CONFIG.email_backend
-EMAIL_HOST = CONFIG.email_host
-EMAIL_PORT = CONFIG.email_port
-EMAIL_HOST_USER = CONFIG.email_user
-EMAIL_HOST_PASSWORD = CONFIG.email_password
-EMAIL_USE_TLS = CONFIG.email_tls
-DEFAULT_FROM_EMAIL = CONFIG.email_from
+EMAIL_BACKEND = _config.email_backend
+EMAIL_HOST = _config.email_host
+EMAIL_PORT = _config.email_port
+EMAIL_HOST_USER = _config.email_user
+EMAIL_HOST_PASSWORD = _config.email_password
+EMAIL_USE_TLS = _config.email_tls
+DEFAULT_FROM_EMAIL = _config.email_from
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Ad slots between paragraphs: off unless an HTML snippet is configured
-NEWSLOOM_AD_SNIPPET = CONFIG.ad_snippet
-NEWSLOOM_AD_EVERY = CONFIG.ad_every
+NEWSLOOM_AD_SNIPPET = _config.ad_snippet
+NEWSLOOM_AD_EVERY = _config.ad_every
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hant", "繁體中文"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = CONFIG.time_zone
+TIME_ZONE = _config.time_zone
 USE_I18N = True
 USE_TZ = True
 
@@ -153,22 +153,22 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
-        "newsloom": {"handlers": ["console"], "level": CONFIG.log_level},
+        "newsloom": {"handlers": ["console"], "level": _config.log_level},
         "huey": {"handlers": ["console"], "level": "WARNING"},
     },
 }
 
 # Fetching and scheduling knobs (seconds unless named otherwise).
 NEWSLOOM = {
-    "MAX_BYTES": CONFIG.max_bytes,
-    "PER_HOST": CONFIG.per_host,
-    "HOST_SPACING": CONFIG.host_spacing,
-    "CONNECT_TIMEOUT": CONFIG.connect_timeout,
-    "READ_TIMEOUT": CONFIG.read_timeout,
+    "MAX_BYTES": _config.max_bytes,
+    "PER_HOST": _config.per_host,
+    "HOST_SPACING": _config.host_spacing,
+    "CONNECT_TIMEOUT": _config.connect_timeout,
+    "READ_TIMEOUT": _config.read_timeout,
     "REFRESH_FLOOR": 5 * 60,
     "REFRESH_CEILING": 4 * 60 * 60,
     "REFRESH_DEFAULT": 30 * 60,
     "BACKOFF_CAP": 24 * 60 * 60,
     # how long a worker may hold an article before others assume it died
-    "ARTICLE_LEASE": CONFIG.article_lease,
+    "ARTICLE_LEASE": _config.article_lease,
 }
