@@ -147,14 +147,26 @@ def prepare_data_folder(config: Config) -> None:
     try:
         config.data_dir.joinpath("static").mkdir(parents=True, exist_ok=True)
         if not config.secret_key and not config.secret_key_file.exists():
-            fd = os.open(config.secret_key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_urlsafe(50))
-    except FileExistsError:
-        pass  # another process made the key first: use theirs
+            _write_secret_key(config.secret_key_file)
     except OSError as exc:
         raise ConfigError(f"NEWSLOOM_DATA_DIR: cannot prepare the data folder {config.data_dir}:"
                           f" {exc.strerror or exc}") from exc
+
+
+def _write_secret_key(path: Path) -> None:
+    """Write a new random key to `path` whole or not at all: written aside, then linked
+    into place, so a process starting at the same moment never reads a half-written key
+    and the first of two racing processes wins."""
+    draft = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(50))
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass  # another process made the key first: use theirs
+    finally:
+        draft.unlink()
 
 
 def child_environment(changes: Mapping[str, str | None]) -> dict[str, str]:

@@ -132,6 +132,16 @@ def test_an_unwritable_data_folder_is_one_clear_line(tmp_path: Path) -> None:
     assert "NEWSLOOM_DATA_DIR: cannot prepare the data folder" in error
 
 
+def test_an_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
+    pytest.importorskip("psycopg", reason="the scale extra (psycopg) is not installed")
+    with socket.socket() as closed:  # a port that nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    error = one_line_error(run(tmp_path, "stats",
+                               DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/x"))
+    assert error.startswith("newsloom stats: database error: connection failed")
+
+
 def test_importing_the_settings_writes_nothing(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     env = {**os.environ, "NEWSLOOM_DATA_DIR": str(folder)}
