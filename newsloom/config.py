@@ -113,12 +113,12 @@ class Config:
             ad_every=env.whole("NEWSLOOM_AD_EVERY", 4, minimum=1),
             time_zone=env.get("NEWSLOOM_TIME_ZONE", "UTC", _time_zone),
             log_level=env.get("NEWSLOOM_LOG", "INFO", _log_level),
-            max_bytes=env.whole("NEWSLOOM_MAX_BYTES", 10 * 1024 * 1024, minimum=1024),
+            max_bytes=env.whole("NEWSLOOM_MAX_BYTES", 10 * 1024 * 1024, minimum=1),
             per_host=env.whole("NEWSLOOM_PER_HOST", 2, minimum=1),
             host_spacing=env.number("NEWSLOOM_HOST_SPACING", 0.5, minimum=0),
             connect_timeout=env.number("NEWSLOOM_CONNECT_TIMEOUT", 10.0, minimum=0.1),
             read_timeout=env.number("NEWSLOOM_READ_TIMEOUT", 20.0, minimum=0.1),
-            article_lease=env.whole("NEWSLOOM_ARTICLE_LEASE", 300, minimum=10),
+            article_lease=env.whole("NEWSLOOM_ARTICLE_LEASE", 300, minimum=1),
         )
 
 
