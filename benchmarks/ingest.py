@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import subprocess
 import sys
 import time
@@ -88,10 +87,9 @@ def quality(limit: int | None) -> list[dict[str, object]]:
 
 def _throughput_child(feeds: int) -> None:
     """Runs in a subprocess whose environment selects the backend."""
-    import django
+    from newsloom.startup import start_django
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsloom.settings")
-    django.setup()
+    start_django()
     from django.core.management import call_command
 
     from newsloom.news.models import Article, Source

@@ -124,10 +124,9 @@ def main() -> None:
     require_corpora()
     os.environ["NEWSLOOM_DATA_DIR"] = tempfile.mkdtemp(prefix="newsloom-related-")
     os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsloom.settings")
-    import django
+    from newsloom.startup import start_django
 
-    django.setup()
+    start_django()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)

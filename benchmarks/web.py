@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import socket
@@ -209,10 +208,9 @@ def backend(name: str, env: dict[str, str], total: int) -> list[dict[str, object
 
 
 def load_child(total: int) -> None:
-    import django
+    from newsloom.startup import start_django
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsloom.settings")
-    django.setup()
+    start_django()
     from django.core.management import call_command
 
     from newsloom.news.bulk import import_jsonl

@@ -1,26 +1,27 @@
-"""Django settings. Everything a deployment changes comes from the environment:
-NEWSLOOM_DATA_DIR, DATABASE_URL, REDIS_URL, NEWSLOOM_FETCH_ALLOW, NEWSLOOM_SECRET_KEY,
-NEWSLOOM_DEBUG, NEWSLOOM_ALLOWED_HOSTS."""
+"""Django settings, derived from newsloom's configuration (newsloom/config.py: every
+environment variable, read once and validated). Importing this module writes nothing: the
+data folder and secret key are prepared by the entry points (`newsloom`, the WSGI module)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dj_database_url
 
-from newsloom.paths import data_dir, secret_key
+from newsloom.config import current, stored_secret_key
 
+_config = current()
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = data_dir()
+DATA_DIR = _config.data_dir
 
-SECRET_KEY = secret_key()
-DEBUG = os.environ.get("NEWSLOOM_DEBUG", "") == "1"
-ALLOWED_HOSTS = os.environ.get("NEWSLOOM_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+# Empty only when no entry point prepared the data folder; Django then refuses to sign
+# anything rather than use a key that would differ between processes.
+SECRET_KEY = stored_secret_key(_config)
+DEBUG = _config.debug
+ALLOWED_HOSTS = list(_config.allowed_hosts)
 # behind an HTTPS reverse proxy: e.g. https://news.example.org
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("NEWSLOOM_CSRF_TRUSTED_ORIGINS", "").split(",")
-                        if o]
-if os.environ.get("NEWSLOOM_BEHIND_HTTPS_PROXY") == "1":
+CSRF_TRUSTED_ORIGINS = list(_config.csrf_trusted_origins)
+if _config.behind_https_proxy:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 
@@ -78,8 +79,8 @@ _SQLITE_OPTIONS = {
     "timeout": 30,
 }
 
-if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+if _config.database_url:
+    DATABASES = {"default": dj_database_url.parse(_config.database_url, conn_max_age=60)}
     if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         DATABASES["default"]["OPTIONS"] = _SQLITE_OPTIONS
 else:
@@ -94,11 +95,11 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-if os.environ.get("REDIS_URL"):
+if _config.redis_url:
     HUEY = {
         "huey_class": "huey.RedisHuey",
-        "name": os.environ.get("NEWSLOOM_QUEUE_NAME", "newsloom"),
-        "url": os.environ["REDIS_URL"],
+        "name": _config.queue_name,
+        "url": _config.redis_url,
         "immediate": False,
         "consumer": {"workers": 4, "worker_type": "thread"},
     }
@@ -111,10 +112,9 @@ else:
         "consumer": {"workers": 4, "worker_type": "thread"},
     }
 
-if os.environ.get("REDIS_URL"):
+if _config.redis_url:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["REDIS_URL"],
-                          "KEY_PREFIX": os.environ.get("NEWSLOOM_QUEUE_NAME", "newsloom")}}
+                          "LOCATION": _config.redis_url, "KEY_PREFIX": _config.queue_name}}
 else:  # shared by every process on this machine (web, worker), unlike a memory cache
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                           "LOCATION": str(DATA_DIR / "cache")}}
@@ -122,32 +122,30 @@ else:  # shared by every process on this machine (web, worker), unlike a memory 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-EMAIL_BACKEND = os.environ.get("NEWSLOOM_EMAIL_BACKEND",
-                               "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("NEWSLOOM_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("NEWSLOOM_EMAIL_PORT", 25))
-EMAIL_HOST_USER = os.environ.get("NEWSLOOM_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("NEWSLOOM_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = os.environ.get("NEWSLOOM_EMAIL_TLS", "") == "1"
-DEFAULT_FROM_EMAIL = os.environ.get("NEWSLOOM_EMAIL_FROM", "newsloom@localhost")
+EMAIL_BACKEND = _config.email_backend
+EMAIL_HOST = _config.email_host
+EMAIL_PORT = _config.email_port
+EMAIL_HOST_USER = _config.email_user
+EMAIL_HOST_PASSWORD = _config.email_password
+EMAIL_USE_TLS = _config.email_tls
+DEFAULT_FROM_EMAIL = _config.email_from
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Ad slots between paragraphs: off unless an HTML snippet is configured
-NEWSLOOM_AD_SNIPPET = os.environ.get("NEWSLOOM_AD_SNIPPET", "")
-NEWSLOOM_AD_EVERY = int(os.environ.get("NEWSLOOM_AD_EVERY", 4))
+NEWSLOOM_AD_SNIPPET = _config.ad_snippet
+NEWSLOOM_AD_EVERY = _config.ad_every
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hant", "繁體中文"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("NEWSLOOM_TIME_ZONE", "UTC")
+TIME_ZONE = _config.time_zone
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
-DATA_DIR.joinpath("static").mkdir(exist_ok=True)  # whitenoise warns when it is missing
+STATIC_ROOT = DATA_DIR / "static"  # made by config.prepare_data_folder (whitenoise wants it)
 WHITENOISE_USE_FINDERS = True
 
 LOGGING = {
@@ -155,22 +153,22 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
-        "newsloom": {"handlers": ["console"], "level": os.environ.get("NEWSLOOM_LOG", "INFO")},
+        "newsloom": {"handlers": ["console"], "level": _config.log_level},
         "huey": {"handlers": ["console"], "level": "WARNING"},
     },
 }
 
 # Fetching and scheduling knobs (seconds unless named otherwise).
 NEWSLOOM = {
-    "MAX_BYTES": int(os.environ.get("NEWSLOOM_MAX_BYTES", 10 * 1024 * 1024)),
-    "PER_HOST": int(os.environ.get("NEWSLOOM_PER_HOST", 2)),
-    "HOST_SPACING": float(os.environ.get("NEWSLOOM_HOST_SPACING", 0.5)),
-    "CONNECT_TIMEOUT": float(os.environ.get("NEWSLOOM_CONNECT_TIMEOUT", 10)),
-    "READ_TIMEOUT": float(os.environ.get("NEWSLOOM_READ_TIMEOUT", 20)),
+    "MAX_BYTES": _config.max_bytes,
+    "PER_HOST": _config.per_host,
+    "HOST_SPACING": _config.host_spacing,
+    "CONNECT_TIMEOUT": _config.connect_timeout,
+    "READ_TIMEOUT": _config.read_timeout,
     "REFRESH_FLOOR": 5 * 60,
     "REFRESH_CEILING": 4 * 60 * 60,
     "REFRESH_DEFAULT": 30 * 60,
     "BACKOFF_CAP": 24 * 60 * 60,
     # how long a worker may hold an article before others assume it died
-    "ARTICLE_LEASE": int(os.environ.get("NEWSLOOM_ARTICLE_LEASE", 300)),
+    "ARTICLE_LEASE": _config.article_lease,
 }

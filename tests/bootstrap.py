@@ -14,3 +14,7 @@ if os.environ.get("NEWSLOOM_TEST_SCALE") == "1":
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     os.environ.setdefault("NEWSLOOM_QUEUE_NAME", f"newsloom-test-{uuid.uuid4().hex[:8]}")
+
+from newsloom.config import current, prepare_data_folder
+
+prepare_data_folder(current())  # what the `newsloom` command does before Django starts

@@ -9,7 +9,6 @@ before connecting, on every hop, and connects to the address it checked.
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 from dataclasses import dataclass, field
 
@@ -53,8 +52,10 @@ class AllowList:
 
     @classmethod
     def from_env(cls) -> AllowList:
-        """The allowlist of the `NEWSLOOM_FETCH_ALLOW` environment variable."""
-        return cls.parse(os.environ.get("NEWSLOOM_FETCH_ALLOW", ""))
+        """The allowlist of the configuration (`NEWSLOOM_FETCH_ALLOW`, checked there)."""
+        from newsloom.config import current  # here: the configuration module imports this one
+
+        return current().fetch_allow
 
     def allows_host(self, host: str) -> bool:
         return host.lower().rstrip(".") in self.hosts

@@ -4,20 +4,19 @@ headlines reliable."""
 
 from __future__ import annotations
 
-import os
 import threading
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
 from newsloom.articles.textstats import script_language
+from newsloom.config import current
 
 _lock = threading.Lock()
 _detector: LanguageDetector | None = None
 
 
 def configured_languages() -> list[str]:
-    return [c.strip().lower() for c in os.environ.get("NEWSLOOM_LANGUAGES", "en,zh").split(",")
-            if c.strip()]
+    return list(current().languages)
 
 
 def _get_detector() -> LanguageDetector:

@@ -6,11 +6,11 @@ extractive and offline. An LLM answer is shown only when the article supports it
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import httpx
 
+from newsloom.config import current
 from newsloom.intel.qa import Answer, answer_question, supported
 
 SYSTEM_PROMPT = (
@@ -34,12 +34,12 @@ class LLMConfig:
 
     @classmethod
     def from_env(cls) -> LLMConfig | None:
-        url = os.environ.get("NEWSLOOM_LLM_URL", "").rstrip("/")
-        if not url:
+        """The endpoint of the configuration's NEWSLOOM_LLM_* variables, or None (off)."""
+        config = current()
+        if not config.llm_url:
             return None
-        return cls(url=url, model=os.environ.get("NEWSLOOM_LLM_MODEL", "llama3.1"),
-                   key=os.environ.get("NEWSLOOM_LLM_KEY", ""),
-                   timeout=float(os.environ.get("NEWSLOOM_LLM_TIMEOUT", 30)))
+        return cls(url=config.llm_url, model=config.llm_model, key=config.llm_key,
+                   timeout=config.llm_timeout)
 
 
 def chat(config: LLMConfig, question: str, article: str) -> str:

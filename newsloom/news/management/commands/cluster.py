@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from newsloom.intel.cluster import StoryEngine
 from newsloom.intel.features import build_features_parallel
+from newsloom.news.management.arguments import output_file
 from newsloom.news.management.commands._jsonl import (
     article_inputs,
     read_records,
@@ -19,7 +20,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--input", required=True)
-        parser.add_argument("--output", required=True)
+        parser.add_argument("--output", required=True, type=output_file)
 
     def handle(self, *args: object, **options: str) -> None:
         records = list(read_records(options["input"]))

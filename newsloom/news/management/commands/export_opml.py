@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from newsloom.news.management.arguments import output_file
 from newsloom.news.management.base import ensure_schema
 from newsloom.news.sources import export_sources_opml
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
     help = "Export sources as OPML (to stdout or --output FILE)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--output", "-o", default="")
+        parser.add_argument("--output", "-o", default="", type=output_file)
 
     def handle(self, *args: object, **options: str) -> None:
         ensure_schema()

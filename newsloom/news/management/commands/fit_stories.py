@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from newsloom.intel.features import build_features
 from newsloom.intel.story_model import model_path
 from newsloom.intel.story_training import LabelledStream, fit
+from newsloom.news.management.arguments import output_file
 from newsloom.news.management.commands._jsonl import article_inputs, read_records
 
 
@@ -22,7 +23,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--input", action="append", required=True,
                             help="one labelled stream; give two or more")
-        parser.add_argument("--output", help="write the model here instead of the package")
+        parser.add_argument("--output", type=output_file,
+                            help="write the model here instead of the package")
 
     def handle(self, *args: object, **options: object) -> None:
         streams = []

@@ -10,13 +10,14 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from newsloom.news.management.arguments import ensure_can_listen, port
 from newsloom.news.management.base import ensure_schema
 
 
 def start_worker() -> subprocess.Popen[bytes]:
     """The Huey consumer as a child process (separate process: no GIL contention with
     the web server, and it can be killed and restarted on its own)."""
-    return subprocess.Popen([sys.executable, "-m", "newsloom.cli", "worker"], env=os.environ.copy())
+    return subprocess.Popen([sys.executable, "-m", "newsloom.cli", "worker"])
 
 
 def default_workers() -> int:
@@ -59,7 +60,7 @@ class Command(BaseCommand):
     help = "Run the portal: web server plus a background worker."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--port", type=port, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--no-worker", action="store_true",
                             help="web only (workers run elsewhere)")
@@ -67,6 +68,7 @@ class Command(BaseCommand):
                             help="web server processes (default: cores + 1)")
 
     def handle(self, *args: object, **options: object) -> None:
+        ensure_can_listen(str(options["host"]), int(options["port"]))  # type: ignore[arg-type]
         ensure_schema()
         run_portal(str(options["host"]), int(options["port"]),  # type: ignore[arg-type]
                    with_worker=not options["no_worker"], stdout=self.stdout,
@@ -86,8 +88,8 @@ def run_portal(host: str, port: int, with_worker: bool, stdout: object,
     stdout.write(f"newsloom is serving on http://{host}:{port}/ (Ctrl-C to stop)")  # type: ignore[attr-defined]
     try:
         serve_http(host, port, web_workers)
-    except (KeyboardInterrupt, SystemExit):
-        pass
+    except KeyboardInterrupt:
+        pass  # a server that fails to start exits non-zero (SystemExit): that passes through
     finally:
         if worker is not None:
             worker.terminate()

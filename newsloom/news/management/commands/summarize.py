@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandParser
 
 from newsloom.intel.summarize import summarize
+from newsloom.news.management.arguments import output_file
 from newsloom.news.management.commands._jsonl import read_records, write_records
 
 
@@ -13,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--input", required=True)
-        parser.add_argument("--output", required=True)
+        parser.add_argument("--output", required=True, type=output_file)
         parser.add_argument("--bullets", type=int, default=3)
 
     def handle(self, *args: object, **options: object) -> None:
