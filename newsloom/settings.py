@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsloom.web.security_headers.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "newsloom.urls"
@@ -119,6 +120,10 @@ else:  # shared by every process on this machine (web, worker), unlike a memory 
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                           "LOCATION": str(DATA_DIR / "cache")}}
 
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in ("UserAttributeSimilarityValidator", "MinimumLengthValidator",
+                 "CommonPasswordValidator", "NumericPasswordValidator")]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -157,6 +162,8 @@ LOGGING = {
     "loggers": {
         "newsloom": {"handlers": ["console"], "level": os.environ.get("NEWSLOOM_LOG", "INFO")},
         "huey": {"handlers": ["console"], "level": "WARNING"},
+        # server errors (HTTP 500) with their tracebacks; Django sends them nowhere by default
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 

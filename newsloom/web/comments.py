@@ -63,7 +63,10 @@ def post_comment(request: HttpRequest, article_id: int) -> HttpResponse:
         return _error(request, article, _("Comments are limited to 4,000 characters."), 400)
     parent = None
     if request.POST.get("parent"):
-        parent = get_object_or_404(Comment, pk=request.POST["parent"], article=article)
+        parent_id = request.POST["parent"]
+        if not parent_id.isdigit():
+            return _error(request, article, _("That reply does not belong to a comment."), 400)
+        parent = get_object_or_404(Comment, pk=int(parent_id), article=article)
         parent = parent.parent or parent  # replies stay one level deep
     recent = Comment.objects.filter(user=request.user, article=article, body=body,
                                     created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW)

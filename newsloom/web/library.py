@@ -6,9 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from newsloom.news.models import Article
+from newsloom.web.accounts import safe_next
 from newsloom.web.models import Follow, ReadMark, SavedArticle
 
 PAGE_SIZE = 30
@@ -21,7 +23,7 @@ def toggle_save(request: HttpRequest, article_id: int) -> HttpResponse:
     saved, created = SavedArticle.objects.get_or_create(user=request.user, article=article)
     if not created:
         saved.delete()
-    return redirect(request.POST.get("next") or f"/a/{article.pk}/")
+    return redirect(safe_next(request, f"/a/{article.pk}/"))
 
 
 @login_required
@@ -40,7 +42,7 @@ def toggle_follow(request: HttpRequest) -> HttpResponse:
         follow, created = Follow.objects.get_or_create(user=request.user, kind=kind, value=value)
         if not created:
             follow.delete()
-    return redirect(request.POST.get("next") or "for-you")
+    return redirect(safe_next(request, reverse("for-you")))
 
 
 @login_required
