@@ -9,10 +9,12 @@ from pathlib import Path
 
 import dj_database_url
 
+from newsloom.data_folder import read_only_sqlite_name, writable
 from newsloom.paths import data_dir, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
+DATA_WRITABLE = writable(DATA_DIR)  # read-only: pages are served, changes refused
 
 SECRET_KEY = secret_key()
 DEBUG = os.environ.get("NEWSLOOM_DEBUG", "") == "1"
@@ -48,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsloom.web.security_headers.SecurityHeadersMiddleware",
+    "newsloom.web.storage_errors.StorageErrorMiddleware",
 ]
 
 ROOT_URLCONF = "newsloom.urls"
@@ -83,6 +86,9 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
     if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         DATABASES["default"]["OPTIONS"] = _SQLITE_OPTIONS
+elif not DATA_WRITABLE:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3",
+                             "NAME": read_only_sqlite_name(DATA_DIR / "newsloom.sqlite3")}}
 else:
     DATABASES = {
         "default": {
@@ -108,6 +114,7 @@ else:
         "huey_class": "huey.SqliteHuey",
         "name": "newsloom",
         "filename": str(DATA_DIR / "huey.sqlite3"),
+        "create_tables": DATA_WRITABLE,
         "immediate": False,
         "consumer": {"workers": 4, "worker_type": "thread"},
     }
@@ -117,7 +124,7 @@ if os.environ.get("REDIS_URL"):
                           "LOCATION": os.environ["REDIS_URL"],
                           "KEY_PREFIX": os.environ.get("NEWSLOOM_QUEUE_NAME", "newsloom")}}
 else:  # shared by every process on this machine (web, worker), unlike a memory cache
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    CACHES = {"default": {"BACKEND": "newsloom.web.tolerant_cache.TolerantFileBasedCache",
                           "LOCATION": str(DATA_DIR / "cache")}}
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -152,7 +159,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-DATA_DIR.joinpath("static").mkdir(exist_ok=True)  # whitenoise warns when it is missing
+if DATA_WRITABLE:
+    DATA_DIR.joinpath("static").mkdir(exist_ok=True)  # whitenoise warns when it is missing
 WHITENOISE_USE_FINDERS = True
 
 LOGGING = {

@@ -8,7 +8,7 @@ remote images are enabled (see remote_images). The service worker (/sw.js) and h
 (/static/web/htmx.min.js, configured without eval or injected styles) are own scripts.
 
 Permissions-Policy: a news portal needs no camera, microphone, location, payment or USB,
-and no interest-cohort tracking; every feature is denied to the page and any frame.
+and no Topics API tracking; every feature is denied to the page and any frame.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from newsloom.web import remote_images
 
 _DENIED_FEATURES = ("accelerometer", "autoplay", "camera", "display-capture", "geolocation",
                     "gyroscope", "magnetometer", "microphone", "midi", "payment", "usb",
-                    "interest-cohort", "browsing-topics")
+                    "browsing-topics")
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in _DENIED_FEATURES)
 
 
