@@ -8,6 +8,8 @@ For each design, a fresh data folder, the portal served on loopback, then:
    byte every 2 s, never finishing it (the "slowloris" attack);
 3. with them all connected, the normal reader tries the six pages again within
    `--budget` seconds.
+Before the attack, also the throughput of an uncached page (/sources/) with 16 keep-alive
+clients for 10 s, so that a design that survives slow clients is not bought with speed.
 Prints a table: pages loaded, median and slowest page time, with and without the attack.
 
 Designs: `gunicorn-gthread` (the previous `newsloom serve`: 3 processes x 4 threads),
@@ -54,7 +56,11 @@ def serve(design: str, port: int) -> None:
     import django
 
     django.setup()
+    import logging
+
     from newsloom.wsgi import application
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # a line per queued request
 
     if design == "gunicorn-gthread":
         from gunicorn.app.base import BaseApplication
@@ -131,6 +137,29 @@ def read_pages(base: str, budget: float) -> list[float]:
     return times
 
 
+def throughput(port: int, clients: int = 16, seconds: float = 10.0) -> float:
+    """Requests per second for /sources/ from `clients` keep-alive connections."""
+    import http.client
+
+    deadline = time.monotonic() + seconds
+    counts = [0] * clients
+
+    def run(index: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < deadline:
+            connection.request("GET", "/sources/")
+            connection.getresponse().read()
+            counts[index] += 1
+        connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return round(sum(counts) / seconds, 1)
+
+
 class Trickle:
     """`count` connections that never finish their request headers."""
 
@@ -180,6 +209,7 @@ def measure(design: str, attackers: int, budget: float) -> dict[str, object]:
     try:
         wait_up(base, time.monotonic() + 60)
         calm = read_pages(base, budget)
+        rate = throughput(port)
         attack = Trickle(port, attackers)
         time.sleep(3)
         loaded = read_pages(base, budget)
@@ -188,8 +218,9 @@ def measure(design: str, attackers: int, budget: float) -> dict[str, object]:
         os.killpg(server.pid, 15)
         server.wait(20)
     return {"design": design, "calm_pages": len(calm), "calm_median_s": _median(calm),
+            "sources_per_s": rate,
             "attack_pages": len(loaded), "attack_median_s": _median(loaded),
-            "attack_slowest_s": max(loaded) if loaded else None,
+            "attack_slowest_s": round(max(loaded), 3) if loaded else None,
             "attackers_still_open": still_open}
 
 
@@ -216,14 +247,17 @@ def main() -> None:
         rows.append(measure(design, args.attackers, args.budget))
         row = rows[-1]
         print(f"{design:18} calm {row['calm_pages']}/{len(PAGES)} "
-              f"(median {row['calm_median_s']} s)  under {args.attackers} slow clients: "
+              f"(median {row['calm_median_s']} s, {row['sources_per_s']} /sources/ per s); "
+              f"under {args.attackers} slow clients: "
               f"{row['attack_pages']}/{len(PAGES)} pages, median {row['attack_median_s']} s, "
               f"slowest {row['attack_slowest_s']} s; {row['attackers_still_open']} slow clients "
               "still connected", flush=True)
-    print(f"\n| design | pages, calm | median, calm | pages, {args.attackers} slow clients "
-          "| median | slowest |\n|---|---|---|---|---|---|")
+    print(f"\n| design | pages, calm | median, calm | /sources/ per s, calm "
+          f"| pages, {args.attackers} slow clients | median | slowest |\n"
+          "|---|---|---|---|---|---|---|")
     for row in rows:
         print(f"| {row['design']} | {row['calm_pages']}/{len(PAGES)} | {row['calm_median_s']} s "
+              f"| {row['sources_per_s']} "
               f"| {row['attack_pages']}/{len(PAGES)} | {row['attack_median_s']} s "
               f"| {row['attack_slowest_s']} s |")
     print(f"\nsaved {save('slow_clients', rows)}")

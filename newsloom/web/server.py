@@ -11,8 +11,8 @@ per process, so on POSIX the parent binds the socket and forks one waitress per 
 
 from __future__ import annotations
 
+import logging
 import os
-import resource
 import signal
 import socket
 import sys
@@ -41,6 +41,10 @@ def bind(host: str, port: int) -> socket.socket:
         info = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
         listener = socket.socket(info[0], socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # inherited by accepted connections: small responses go out at once rather than
+        # waiting for the client's delayed acknowledgement (waitress sets this only on the
+        # sockets it creates itself)
+        listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         listener.bind(info[4])
         listener.listen(1024)
         listener.setblocking(False)  # each process's event loop accepts; none may block
@@ -50,7 +54,12 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def _open_file_allowance() -> int:
-    """Raise the open-file limit as far as allowed: each connection is a file descriptor."""
+    """Raise the open-file limit as far as allowed: each connection is a file descriptor
+    (POSIX; elsewhere the limit is left as it is)."""
+    try:
+        import resource
+    except ImportError:
+        return CONNECTIONS
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY or hard > soft:
         target = 65536 if hard == resource.RLIM_INFINITY else min(hard, 65536)
@@ -64,6 +73,10 @@ def _open_file_allowance() -> int:
 
 def _run_waitress(listener: socket.socket, threads: int) -> None:
     from waitress import serve
+
+    # "Task queue depth is N" on every queued request: requests waiting for a thread is
+    # how the design works under load, not a fault worth a log line each
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
     from newsloom.wsgi import application
 

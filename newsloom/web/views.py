@@ -167,7 +167,8 @@ def _article_context(request: HttpRequest, item: Article, **extra: object) -> di
 @require_GET
 def ask(request: HttpRequest, article_id: int) -> HttpResponse:
     """Answer a question from the article's own sentences (or say it does not say). A GET:
-    it changes nothing, so the form needs no CSRF token and pages stay cacheable."""
+    it changes no reader data (it only counts toward the client's limit), so the form needs
+    no CSRF token and pages stay cacheable."""
     item = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
     question = clean_text(request.GET.get("q"), 300)
     refusal, status, checked = "", 200, None
