@@ -98,13 +98,14 @@ def _serving(folder: Path, log: Path) -> Iterator[str]:
         server.wait(20)
 
 
-def _sign_up(base: str) -> tuple[int, str]:
+def _sign_up(base: str, name: str = "newreader",
+             jar: CookieJar | None = None) -> tuple[int, str]:
     """Sign up as a reader would: the form first (for its CSRF cookie), then the post."""
-    jar = CookieJar()
+    jar = CookieJar() if jar is None else jar
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     opener.open(base + "/accounts/signup/", timeout=30).read()
     token = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
-    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "newreader",
+    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": name,
                                    "password1": "S3cure-pass-99",
                                    "password2": "S3cure-pass-99"}).encode()
     try:
@@ -127,8 +128,15 @@ def test_pages_are_served_from_a_read_only_data_folder(tmp_path: Path) -> None:
     folder.mkdir()
     _fill(folder)
     log = tmp_path / "serve.log"
+    reader = CookieJar()
+    with _serving(folder, tmp_path / "writable.log") as base:
+        assert _sign_up(base, "regular", reader)[0] == 200  # signed up and in, then...
     with _read_only(folder), _serving(folder, log) as base:
         _assert_pages_served(base)
+        signed_in = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(reader))
+        with signed_in.open(base + "/a/1/", timeout=30) as response:
+            page = response.read().decode()  # a signed-in reader's page writes history
+            assert response.status == 200 and TITLE in page and "Sign out" in page
         status, page = _sign_up(base)
         assert status == 503 and "read-only" in page
     output = log.read_text()

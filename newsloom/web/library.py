@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from newsloom.news.models import Article
 from newsloom.web.accounts import safe_next
 from newsloom.web.models import Follow, ReadMark, SavedArticle
+from newsloom.web.storage_errors import storage_problem
 
 PAGE_SIZE = 30
 
@@ -72,5 +74,12 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 def mark_read(request: HttpRequest, article: Article) -> None:
-    if request.user.is_authenticated:
+    """Note the article in the reader's history. A data folder that takes no writes (read-only,
+    full) loses the note but still shows the article."""
+    if not request.user.is_authenticated:
+        return
+    try:
         ReadMark.objects.update_or_create(user=request.user, article=article)
+    except DatabaseError as exc:
+        if not storage_problem(exc):
+            raise

@@ -1,12 +1,12 @@
-"""The embedded web server: waitress, one process per core on POSIX, sharing one socket.
+"""The embedded web server: waitress, cores + 1 processes on POSIX, sharing one socket.
 
 Why waitress (measured in benchmarks/slow_clients.py, figures in docs/benchmarks.md): it
 reads requests on an event loop and hands a request to a worker thread only once it has
 fully arrived, so a client trickling its headers costs a socket, not a thread. gunicorn's
 gthread worker gives a thread to every connection that sends a first byte; 200 such
 clients left a normal reader with 0 of 6 pages in 60 s. Python runs one thread at a time
-per process, so on POSIX the parent binds the socket and forks one waitress per core on it
-(the kernel spreads connections over them), and replaces any that dies.
+per process, so on POSIX the parent binds the socket and forks cores + 1 waitress processes
+on it (the kernel spreads connections over them), and replaces any that dies.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ class ServerError(Exception):
 
 
 def default_processes() -> int:
-    return max(1, os.cpu_count() or 1)
+    """One per core plus one, so a core is not left idle while a process waits on the
+    database (the same count gunicorn ran before)."""
+    return (os.cpu_count() or 1) + 1
 
 
 def bind(host: str, port: int) -> socket.socket:

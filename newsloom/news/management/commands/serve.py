@@ -39,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true",
                             help="web only (workers run elsewhere)")
         parser.add_argument("--web-workers", type=int, default=0,
-                            help="web server processes (default: one per core)")
+                            help="web server processes (default: cores + 1)")
 
     def handle(self, *args: object, **options: object) -> None:
         ensure_schema()
