@@ -11,11 +11,9 @@ import json
 import os
 import re
 import shutil
-import socket
 import stat
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,14 +23,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.serve_process import data_env, serving
+
 TITLE = "Harbour bridge opens after four years"
 PAGES = ["/", "/a/1/", "/search?q=harbour", "/feeds/rss/", "/sources/", "/accounts/login/"]
-
-
-def _env(folder: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env["NEWSLOOM_DATA_DIR"] = str(folder)
-    return env
 
 
 def _fill(folder: Path) -> None:
@@ -42,7 +36,7 @@ def _fill(folder: Path) -> None:
                                 "text": "The harbour bridge opened on Monday. " * 20,
                                 "source": "Paper A"}) + "\n")
     for command in (["migrate", "-v", "0"], ["import-jsonl", str(rows), "--no-enrich"]):
-        subprocess.run([sys.executable, "-m", "newsloom.cli", *command], env=_env(folder),
+        subprocess.run([sys.executable, "-m", "newsloom.cli", *command], env=data_env(folder),
                        check=True, capture_output=True)
     rows.unlink()
 
@@ -71,31 +65,6 @@ def _read_only(folder: Path) -> Iterator[None]:
     finally:
         for path, mode in modes.items():
             path.chmod(mode)
-
-
-@contextlib.contextmanager
-def _serving(folder: Path, log: Path) -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "newsloom.cli", "serve", "--no-worker", "--port", str(port)],
-            env=_env(folder), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and server.poll() is None:
-            with contextlib.suppress(OSError), urllib.request.urlopen(base + "/healthz",
-                                                                      timeout=2):
-                break
-            time.sleep(0.3)
-        else:
-            pytest.fail(f"server did not come up:\n{log.read_text()}")
-        yield base
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(20)
 
 
 def _sign_up(base: str, name: str = "newreader",
@@ -129,9 +98,10 @@ def test_pages_are_served_from_a_read_only_data_folder(tmp_path: Path) -> None:
     _fill(folder)
     log = tmp_path / "serve.log"
     reader = CookieJar()
-    with _serving(folder, tmp_path / "writable.log") as base:
-        assert _sign_up(base, "regular", reader)[0] == 200  # signed up and in, then...
-    with _read_only(folder), _serving(folder, log) as base:
+    with serving(folder, tmp_path / "writable.log") as portal:
+        assert _sign_up(portal.base, "regular", reader)[0] == 200  # signed up and in, then...
+    with _read_only(folder), serving(folder, log) as portal:
+        base = portal.base
         _assert_pages_served(base)
         signed_in = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(reader))
         with signed_in.open(base + "/a/1/", timeout=30) as response:
@@ -156,7 +126,8 @@ def test_a_full_disk_refuses_changes_clearly_and_keeps_serving(tmp_path: Path) -
     try:
         folder = disk / "data"
         shutil.copytree(source, folder)
-        with _serving(folder, tmp_path / "serve.log") as base:
+        with serving(folder, tmp_path / "serve.log") as portal:
+            base = portal.base
             with urllib.request.urlopen(base + "/", timeout=30):
                 pass  # started, queue and WAL files made: now the disk fills up
             with contextlib.suppress(OSError), (disk / "filler").open("wb") as filler:

@@ -54,6 +54,7 @@ def _parallel(count: int, call) -> list[int]:  # type: ignore[no-untyped-def]
         return list(pool.map(lambda _: call(), range(count)))
 
 
+@pytest.mark.ingest  # runs on PostgreSQL too: the counting SQL differs per database
 def test_parallel_wrong_passwords_get_no_more_checks_than_the_limit(live_server) -> None:  # type: ignore[no-untyped-def]
     User.objects.create_user("victim", password=PASSWORD)
 
@@ -108,6 +109,7 @@ def test_password_spraying_from_one_address_is_refused(monkeypatch) -> None:  # 
     assert statuses == [200] * 4 + [429] * 2
 
 
+@pytest.mark.ingest  # runs on PostgreSQL too: the counting SQL differs per database
 def test_parallel_comments_store_no_more_than_the_limit(live_server, article: Article) -> None:  # type: ignore[no-untyped-def]
     from newsloom.web.comments import PER_MINUTE
 
@@ -209,6 +211,7 @@ def test_signup_needs_a_real_password_and_takes_an_optional_email() -> None:
     assert not mail.outbox
 
 
+@pytest.mark.ingest  # runs on PostgreSQL too: the counting SQL differs per database
 def test_ask_is_limited_per_client_and_cached_per_question(article: Article) -> None:
     url = f"/a/{article.pk}/ask"
     reader = client("203.0.113.7", HTTP_HX_REQUEST="true")
@@ -225,6 +228,7 @@ def test_ask_is_limited_per_client_and_cached_per_question(article: Article) -> 
     assert other.status_code == 200  # another reader is not affected
 
 
+@pytest.mark.ingest  # runs on PostgreSQL too: integer and text limits differ per database
 @pytest.mark.parametrize("path", [
     "/?page=100000000000000000000", "/edition/hk/?page=99999999999999999999999",
     "/search?q=a%00b", "/search?q=bridge&until=9999-12-31",
