@@ -1,15 +1,16 @@
 """Slow clients against candidate web-server designs, one command:
 `python benchmarks/slow_clients.py [--attackers 200] [--designs a,b] [--budget 60]`.
 
-For each design, a fresh data folder, the portal served on loopback, then:
+Every design serves a fresh data folder on loopback, all at once; for each in turn:
 1. a normal reader loads six pages (home, sources, search, RSS, sign-in, health) with no
    attack: the baseline;
 2. `--attackers` connections each send the start of a request and then one more header
    byte every 2 s, never finishing it (the "slowloris" attack);
 3. with them all connected, the normal reader tries the six pages again within
    `--budget` seconds.
-Before the attack, also the throughput of an uncached page (/sources/) with 16 keep-alive
-clients for 10 s, so that a design that survives slow clients is not bought with speed.
+Before the attacks, also the throughput of an uncached page (/sources/) with 16 keep-alive
+clients, 5 s per design in three rounds of turns (median shown), so that surviving slow
+clients is not bought with speed.
 Prints a table: pages loaded, median and slowest page time, with and without the attack.
 
 Designs: `gunicorn-gthread` (the previous `newsloom serve`: 3 processes x 4 threads),
@@ -137,7 +138,7 @@ def read_pages(base: str, budget: float) -> list[float]:
     return times
 
 
-def throughput(port: int, clients: int = 16, seconds: float = 10.0) -> float:
+def throughput(port: int, clients: int = 16, seconds: float = 5.0) -> float:
     """Requests per second for /sources/ from `clients` keep-alive connections."""
     import http.client
 
@@ -198,30 +199,47 @@ class Trickle:
         return alive
 
 
-def measure(design: str, attackers: int, budget: float) -> dict[str, object]:
+def start(design: str) -> tuple[str, int, subprocess.Popen[bytes]]:
+    """`design` serving a fresh data folder on a free port."""
     port = free_port()
     env = isolated_env("newsloom-slow-", PYTHONPATH=str(ROOT))
     subprocess.run([sys.executable, "-m", "newsloom.cli", "migrate", "-v", "0"], env=env,
                    check=True)
     server = subprocess.Popen([sys.executable, __file__, "--serve", design, "--port",
                                str(port)], env=env, cwd=ROOT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    wait_up(f"http://127.0.0.1:{port}", time.monotonic() + 60)
+    return design, port, server
+
+
+def measure(designs: list[str], attackers: int, budget: float,
+            rounds: int = 3) -> list[dict[str, object]]:
+    """Every design served at once; throughput measured in turns (this machine's load from
+    other work changes from minute to minute, and turns spread it evenly), then each design
+    attacked alone while the others sit idle."""
+    servers = [start(design) for design in designs]
+    rows: dict[str, dict[str, object]] = {}
     try:
-        wait_up(base, time.monotonic() + 60)
-        calm = read_pages(base, budget)
-        rate = throughput(port)
-        attack = Trickle(port, attackers)
-        time.sleep(3)
-        loaded = read_pages(base, budget)
-        still_open = attack.close()
+        for design, port, _ in servers:
+            calm = read_pages(f"http://127.0.0.1:{port}", budget)
+            rows[design] = {"design": design, "calm_pages": len(calm),
+                            "calm_median_s": _median(calm), "rates": []}
+        for _ in range(rounds):
+            for design, port, _ in servers:
+                rows[design]["rates"].append(throughput(port))  # type: ignore[attr-defined]
+        for design, port, _ in servers:
+            attack = Trickle(port, attackers)
+            time.sleep(3)
+            loaded = read_pages(f"http://127.0.0.1:{port}", budget)
+            rows[design].update({
+                "sources_per_s": statistics.median(rows[design]["rates"]),  # type: ignore[arg-type]
+                "attack_pages": len(loaded), "attack_median_s": _median(loaded),
+                "attack_slowest_s": round(max(loaded), 3) if loaded else None,
+                "attackers_still_open": attack.close()})
     finally:
-        os.killpg(server.pid, 15)
-        server.wait(20)
-    return {"design": design, "calm_pages": len(calm), "calm_median_s": _median(calm),
-            "sources_per_s": rate,
-            "attack_pages": len(loaded), "attack_median_s": _median(loaded),
-            "attack_slowest_s": round(max(loaded), 3) if loaded else None,
-            "attackers_still_open": still_open}
+        for _, _, server in servers:
+            os.killpg(server.pid, 15)
+            server.wait(20)
+    return list(rows.values())
 
 
 def _median(times: list[float]) -> float | None:
@@ -239,19 +257,20 @@ def main() -> None:
     if args.serve:
         serve(args.serve, args.port)
         return
-    rows = []
+    designs = []
     for design in args.designs.split(","):
-        if not available(design):
+        if available(design):
+            designs.append(design)
+        else:
             print(f"{design}: not installed, skipped")
-            continue
-        rows.append(measure(design, args.attackers, args.budget))
-        row = rows[-1]
-        print(f"{design:18} calm {row['calm_pages']}/{len(PAGES)} "
-              f"(median {row['calm_median_s']} s, {row['sources_per_s']} /sources/ per s); "
+    rows = measure(designs, args.attackers, args.budget)
+    for row in rows:
+        print(f"{row['design']:18} calm {row['calm_pages']}/{len(PAGES)} "
+              f"(median {row['calm_median_s']} s, /sources/ per s {row['rates']}); "
               f"under {args.attackers} slow clients: "
               f"{row['attack_pages']}/{len(PAGES)} pages, median {row['attack_median_s']} s, "
               f"slowest {row['attack_slowest_s']} s; {row['attackers_still_open']} slow clients "
-              "still connected", flush=True)
+              "still connected")
     print(f"\n| design | pages, calm | median, calm | /sources/ per s, calm "
           f"| pages, {args.attackers} slow clients | median | slowest |\n"
           "|---|---|---|---|---|---|---|")

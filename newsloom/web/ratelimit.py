@@ -9,6 +9,7 @@ and the caller is refused when the count it got back is over the limit, so no mo
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from django.db import connection, transaction
@@ -16,6 +17,15 @@ from django.db import connection, transaction
 from newsloom.web.models import Throttle
 
 _TABLE = Throttle._meta.db_table
+_BUCKET_LENGTH = Throttle._meta.get_field("bucket").max_length
+
+
+def _bucket(key: str) -> str:
+    """`key` as stored: a long key (a 150-character user name and an IPv6 address) keeps a
+    readable start and a hash of the whole, so two long keys never share a counter."""
+    if len(key) <= _BUCKET_LENGTH:
+        return key
+    return key[:_BUCKET_LENGTH - 65] + ":" + hashlib.sha256(key.encode()).hexdigest()
 
 
 def hit(key: str, limit: int, window: int) -> bool:
@@ -28,21 +38,13 @@ def hit(key: str, limit: int, window: int) -> bool:
             f"INSERT INTO {_TABLE} (bucket, period, hits, expires) VALUES (%s, %s, 1, %s) "
             f"ON CONFLICT (bucket, period) DO UPDATE SET hits = {_TABLE}.hits + 1 "
             "RETURNING hits",
-            [key[:200], number, expires])
+            [_bucket(key), number, expires])
         count = cursor.fetchone()[0]
         if count == 1:  # a new window: forget the ones that have ended
             cursor.execute(f"DELETE FROM {_TABLE} WHERE expires < %s", [int(now)])
     return count <= limit
 
 
-def blocked(key: str, limit: int, window: int) -> bool:
-    """Whether `key` has already used up `limit` in the current window (counts nothing)."""
-    number = int(time.time() // window)
-    count = (Throttle.objects.filter(bucket=key[:200], period=number)
-             .values_list("hits", flat=True).first())
-    return (count or 0) >= limit
-
-
 def forget(key: str) -> None:
     """Clear `key`'s counters (a reader who signs in correctly starts afresh)."""
-    Throttle.objects.filter(bucket=key[:200]).delete()
+    Throttle.objects.filter(bucket=_bucket(key)).delete()
