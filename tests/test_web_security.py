@@ -252,6 +252,13 @@ def test_bad_input_gets_a_4xx_or_a_page_never_a_500(article: Article, path: str)
     assert response.status_code == 200 or 400 <= response.status_code < 500
 
 
+def test_following_a_source_id_too_big_for_the_database_keeps_for_you_working() -> None:
+    reader = Client(raise_request_exception=False)
+    reader.force_login(User.objects.create_user("follower", password=PASSWORD))
+    reader.post("/follow", {"kind": "source", "value": "1" * 30})
+    assert reader.get("/for-you/").status_code == 200
+
+
 def test_a_reply_to_a_non_comment_is_a_400(article: Article) -> None:
     writer = Client(raise_request_exception=False)
     writer.force_login(User.objects.create_user("replier", password=PASSWORD))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from newsloom.news.models import Article
 from newsloom.web.accounts import safe_next
 from newsloom.web.models import Follow, ReadMark, SavedArticle
+from newsloom.web.params import optional_id
 from newsloom.web.storage_errors import storage_problem
 
 PAGE_SIZE = 30
@@ -52,8 +53,9 @@ def for_you(request: HttpRequest) -> HttpResponse:
     follows = list(Follow.objects.filter(user=request.user))
     condition = Q(pk__in=[])
     for follow in follows:
-        if follow.kind == Follow.Kind.SOURCE and follow.value.isdigit():
-            condition |= Q(source_id=int(follow.value))
+        source_id = optional_id(follow.value)
+        if follow.kind == Follow.Kind.SOURCE and source_id is not None:
+            condition |= Q(source_id=source_id)
         elif follow.kind == Follow.Kind.REGION:
             condition |= Q(source__region=follow.value)
         elif follow.kind == Follow.Kind.TOPIC:
