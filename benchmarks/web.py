@@ -3,7 +3,7 @@
 
 Loads the 28,188 articles of theagora-news1-zh-2020 plus synthetic copies (text changed so
 each is a distinct article) with `import_jsonl`, enriches the newest 500, starts
-`newsloom serve --no-worker` (gunicorn), and drives it on loopback: random article pages,
+`newsloom serve --no-worker`, and drives it on loopback: random article pages,
 the home page and 300 distinct searches (Chinese and English words of every frequency,
 with sorts, pages and filters, so most miss the page cache).
 Loads: 100 readers (open loop: each opens a page, then reads for a mean 5 s, as real

@@ -49,6 +49,8 @@ class Config:
     allowed_hosts: tuple[str, ...]
     csrf_trusted_origins: tuple[str, ...]
     behind_https_proxy: bool
+    trusted_proxies: tuple[str, ...]  # CIDRs whose X-Forwarded-For is believed
+    remote_images: bool  # load article images from publishers (they see readers' addresses)
     database_url: str  # empty: SQLite in the data folder
     redis_url: str  # empty: the SQLite queue in the data folder
     queue_name: str
@@ -92,6 +94,8 @@ class Config:
                                   _non_empty_list),
             csrf_trusted_origins=env.get("NEWSLOOM_CSRF_TRUSTED_ORIGINS", "", _origins),
             behind_https_proxy=env.flag("NEWSLOOM_BEHIND_HTTPS_PROXY"),
+            trusted_proxies=env.get("NEWSLOOM_TRUSTED_PROXIES", "", _networks),
+            remote_images=env.flag("NEWSLOOM_REMOTE_IMAGES"),
             database_url=env.get("DATABASE_URL", "", _database_url),
             redis_url=env.get("REDIS_URL", "", _redis_url),
             queue_name=env.get("NEWSLOOM_QUEUE_NAME", "newsloom", _word),
@@ -256,6 +260,17 @@ def _origins(raw: str) -> tuple[str, ...]:
     bad = [item for item in items if not re.match(r"^https?://[^/\s]+$", item)]
     if bad:
         raise ValueError(f"{bad[0]!r} is not an origin such as https://news.example.org")
+    return items
+
+
+def _networks(raw: str) -> tuple[str, ...]:
+    items = _items(raw)
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(f"{item!r} is not an address or network such as 10.0.0.0/8"
+                             ) from None
     return items
 
 

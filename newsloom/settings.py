@@ -9,10 +9,13 @@ from pathlib import Path
 import dj_database_url
 
 from newsloom.config import current, stored_secret_key
+from newsloom.data_folder import read_only_sqlite_name, writable
 
 _config = current()
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = _config.data_dir
+# read-only: pages are served, changes refused (a folder not made yet will be, writable)
+DATA_WRITABLE = writable(DATA_DIR) if DATA_DIR.exists() else True
 
 # Empty only when no entry point prepared the data folder; Django then refuses to sign
 # anything rather than use a key that would differ between processes.
@@ -21,6 +24,8 @@ DEBUG = _config.debug
 ALLOWED_HOSTS = list(_config.allowed_hosts)
 # behind an HTTPS reverse proxy: e.g. https://news.example.org
 CSRF_TRUSTED_ORIGINS = list(_config.csrf_trusted_origins)
+NEWSLOOM_TRUSTED_PROXIES = _config.trusted_proxies
+NEWSLOOM_REMOTE_IMAGES = _config.remote_images
 if _config.behind_https_proxy:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
@@ -48,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsloom.web.security_headers.SecurityHeadersMiddleware",
+    "newsloom.web.storage_errors.StorageErrorMiddleware",
 ]
 
 ROOT_URLCONF = "newsloom.urls"
@@ -83,6 +90,9 @@ if _config.database_url:
     DATABASES = {"default": dj_database_url.parse(_config.database_url, conn_max_age=60)}
     if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         DATABASES["default"]["OPTIONS"] = _SQLITE_OPTIONS
+elif not DATA_WRITABLE:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3",
+                             "NAME": read_only_sqlite_name(DATA_DIR / "newsloom.sqlite3")}}
 else:
     DATABASES = {
         "default": {
@@ -108,6 +118,7 @@ else:
         "huey_class": "huey.SqliteHuey",
         "name": "newsloom",
         "filename": str(DATA_DIR / "huey.sqlite3"),
+        "create_tables": DATA_WRITABLE,
         "immediate": False,
         "consumer": {"workers": 4, "worker_type": "thread"},
     }
@@ -116,9 +127,13 @@ if _config.redis_url:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": _config.redis_url, "KEY_PREFIX": _config.queue_name}}
 else:  # shared by every process on this machine (web, worker), unlike a memory cache
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    CACHES = {"default": {"BACKEND": "newsloom.web.tolerant_cache.TolerantFileBasedCache",
                           "LOCATION": str(DATA_DIR / "cache")}}
 
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in ("UserAttributeSimilarityValidator", "MinimumLengthValidator",
+                 "CommonPasswordValidator", "NumericPasswordValidator")]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -155,6 +170,8 @@ LOGGING = {
     "loggers": {
         "newsloom": {"handlers": ["console"], "level": _config.log_level},
         "huey": {"handlers": ["console"], "level": "WARNING"},
+        # server errors (HTTP 500) with their tracebacks; Django sends them nowhere by default
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 

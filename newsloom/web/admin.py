@@ -1,4 +1,5 @@
-"""Comment moderation in the admin: reported comments first, hide or unhide in bulk."""
+"""Comment moderation in the admin: reported comments first, hide or unhide in bulk. The
+admin's sign-in form gets the same throttle as the reader's."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from django.contrib import admin
 from django.db.models import Count
 
 from newsloom.web.models import Comment, CommentReport
+from newsloom.web.signin_throttle import ThrottledAdminAuthenticationForm
+
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 class ReportInline(admin.TabularInline):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from newsloom.news.models import Article
 from newsloom.web.markdown_lite import render as render_markdown
 from newsloom.web.models import Comment, CommentReport
+from newsloom.web.params import optional_id
 from newsloom.web.ratelimit import hit
 
 MAX_LENGTH = 4000
@@ -63,7 +64,10 @@ def post_comment(request: HttpRequest, article_id: int) -> HttpResponse:
         return _error(request, article, _("Comments are limited to 4,000 characters."), 400)
     parent = None
     if request.POST.get("parent"):
-        parent = get_object_or_404(Comment, pk=request.POST["parent"], article=article)
+        parent_id = optional_id(request.POST["parent"])
+        if parent_id is None:
+            return _error(request, article, _("That reply does not belong to a comment."), 400)
+        parent = get_object_or_404(Comment, pk=parent_id, article=article)
         parent = parent.parent or parent  # replies stay one level deep
     recent = Comment.objects.filter(user=request.user, article=article, body=body,
                                     created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import urlencode
 
 from newsloom.news.models import Article, Source
+from newsloom.web.params import clean_text, optional_id
 from newsloom.web.search import search
 
 ITEMS = 50
+KINDS = ("home", "region", "language", "topic", "source", "search")
+_SLUG = re.compile(r"[\w-]{1,50}")
 
 
 def _latest():  # type: ignore[no-untyped-def]
@@ -22,10 +28,19 @@ class LatestFeed(Feed):
     """kind: home | region | language | topic | source | search."""
 
     def get_object(self, request: HttpRequest, kind: str = "home", value: str = ""):  # type: ignore[no-untyped-def, override]
-        if kind == "source":
-            get_object_or_404(Source, pk=value)
+        """(kind, value) for a feed that exists; 404 for an unknown kind, a value that is no
+        slug (such as %00) or a source id that is not one."""
+        if kind not in KINDS:
+            raise Http404("no such feed")
         if kind == "search":
-            value = request.GET.get("q", "")
+            return (kind, clean_text(request.GET.get("q")))
+        if kind == "source":
+            source_id = optional_id(value)
+            if source_id is None:
+                raise Http404("no such source")
+            return (kind, str(get_object_or_404(Source, pk=source_id).pk))
+        if (kind == "home") != (value == "") or (value and not _SLUG.fullmatch(value)):
+            raise Http404("no such feed")
         return (kind, value)
 
     def title(self, obj: tuple[str, str]) -> str:
@@ -36,7 +51,7 @@ class LatestFeed(Feed):
         kind, value = obj
         links = {"home": "/", "region": f"/edition/{value}/", "language": f"/lang/{value}/",
                  "topic": f"/topic/{value}/", "source": f"/source/{value}/",
-                 "search": f"/search?q={value}"}
+                 "search": f"/search?{urlencode({'q': value})}"}
         return links[kind]
 
     def description(self, obj: tuple[str, str]) -> str:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from newsloom.news.models import Article
+from newsloom.web.accounts import safe_next
 from newsloom.web.models import Follow, ReadMark, SavedArticle
+from newsloom.web.params import optional_id
+from newsloom.web.storage_errors import storage_problem
 
 PAGE_SIZE = 30
 
@@ -21,7 +26,7 @@ def toggle_save(request: HttpRequest, article_id: int) -> HttpResponse:
     saved, created = SavedArticle.objects.get_or_create(user=request.user, article=article)
     if not created:
         saved.delete()
-    return redirect(request.POST.get("next") or f"/a/{article.pk}/")
+    return redirect(safe_next(request, f"/a/{article.pk}/"))
 
 
 @login_required
@@ -40,7 +45,7 @@ def toggle_follow(request: HttpRequest) -> HttpResponse:
         follow, created = Follow.objects.get_or_create(user=request.user, kind=kind, value=value)
         if not created:
             follow.delete()
-    return redirect(request.POST.get("next") or "for-you")
+    return redirect(safe_next(request, reverse("for-you")))
 
 
 @login_required
@@ -48,8 +53,9 @@ def for_you(request: HttpRequest) -> HttpResponse:
     follows = list(Follow.objects.filter(user=request.user))
     condition = Q(pk__in=[])
     for follow in follows:
-        if follow.kind == Follow.Kind.SOURCE and follow.value.isdigit():
-            condition |= Q(source_id=int(follow.value))
+        source_id = optional_id(follow.value)
+        if follow.kind == Follow.Kind.SOURCE and source_id is not None:
+            condition |= Q(source_id=source_id)
         elif follow.kind == Follow.Kind.REGION:
             condition |= Q(source__region=follow.value)
         elif follow.kind == Follow.Kind.TOPIC:
@@ -70,5 +76,12 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 def mark_read(request: HttpRequest, article: Article) -> None:
-    if request.user.is_authenticated:
+    """Note the article in the reader's history. A data folder that takes no writes (read-only,
+    full) loses the note but still shows the article."""
+    if not request.user.is_authenticated:
+        return
+    try:
         ReadMark.objects.update_or_create(user=request.user, article=article)
+    except DatabaseError as exc:
+        if not storage_problem(exc):
+            raise

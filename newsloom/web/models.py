@@ -77,3 +77,19 @@ class ReadMark(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "article"], name="read_once")]
+
+
+class Throttle(models.Model):
+    """One counter of a fixed-window limit (sign-in attempts, comments, resets, questions).
+    Kept in the database rather than the cache because the embedded default's file cache
+    cannot increment atomically across processes: one INSERT ... ON CONFLICT statement
+    counts and reads back in a single step, on SQLite and PostgreSQL alike."""
+
+    bucket = models.CharField(max_length=200, help_text="what is limited, e.g. signin-ip:1.2.3.4")
+    period = models.BigIntegerField(help_text="window number: unix time // window length")
+    hits = models.PositiveIntegerField(default=0)
+    expires = models.BigIntegerField(db_index=True, help_text="unix time the window ends")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bucket", "period"],
+                                               name="throttle_once")]

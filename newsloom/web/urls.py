@@ -2,28 +2,31 @@
 /s/<id>/, search at /search?q=."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, register_converter
 from django.views.generic import RedirectView
 
 from newsloom.web import accounts, comments, library, pwa, views
 from newsloom.web.feeds import LatestAtomFeed, LatestFeed
+from newsloom.web.params import IdConverter
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("edition/<slug:region>/", views.edition, name="edition"),
     path("lang/<slug:code>/", views.language, name="language"),
     path("topic/<slug:name>/", views.topic, name="topic"),
-    path("source/<int:source_id>/", views.source_page, name="source"),
-    path("a/<int:article_id>/", views.article, name="article"),
-    path("a/<int:article_id>/ask", views.ask, name="ask"),
-    path("a/<int:article_id>/comments", comments.post_comment, name="comment-post"),
-    path("a/<int:article_id>/save", library.toggle_save, name="save"),
-    path("a/<int:article_id>/<str:slug>/", views.article, name="article-slug"),
-    path("c/<int:comment_id>/edit", comments.edit_comment, name="comment-edit"),
-    path("c/<int:comment_id>/delete", comments.delete_comment, name="comment-delete"),
-    path("c/<int:comment_id>/report", comments.report_comment, name="comment-report"),
-    path("c/<int:comment_id>/hide", comments.hide_comment, name="comment-hide"),
-    path("s/<int:story_id>/", views.story, name="story"),
+    path("source/<id:source_id>/", views.source_page, name="source"),
+    path("a/<id:article_id>/", views.article, name="article"),
+    path("a/<id:article_id>/ask", views.ask, name="ask"),
+    path("a/<id:article_id>/comments", comments.post_comment, name="comment-post"),
+    path("a/<id:article_id>/save", library.toggle_save, name="save"),
+    path("a/<id:article_id>/<str:slug>/", views.article, name="article-slug"),
+    path("c/<id:comment_id>/edit", comments.edit_comment, name="comment-edit"),
+    path("c/<id:comment_id>/delete", comments.delete_comment, name="comment-delete"),
+    path("c/<id:comment_id>/report", comments.report_comment, name="comment-report"),
+    path("c/<id:comment_id>/hide", comments.hide_comment, name="comment-hide"),
+    path("s/<id:story_id>/", views.story, name="story"),
     path("search", views.search_page, name="search"),
     path("search/", RedirectView.as_view(pattern_name="search", query_string=True)),
     path("sources/", views.sources, name="sources"),
@@ -38,7 +41,7 @@ urlpatterns = [
          name="password_change"),
     path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(),
+    path("accounts/password/reset/", accounts.ThrottledPasswordResetView.as_view(),
          name="password_reset"),
     path("accounts/password/reset/done/", auth_views.PasswordResetDoneView.as_view(),
          name="password_reset_done"),

@@ -10,22 +10,25 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from newsloom.intel.llm import LLMConfig
-from newsloom.intel.llm import ask as ask_llm
 from newsloom.intel.story_digest import story_digest
 from newsloom.news.models import Article, Source, Story
 from newsloom.news.stories import publisher
+from newsloom.web import questions
+from newsloom.web.accounts import safe_next
 from newsloom.web.ad_slots import with_ad_slots
 from newsloom.web.caching import cache_for_anonymous
 from newsloom.web.comments import can_moderate, visible_comments
 from newsloom.web.headlines import Headline, headline, story_headlines
 from newsloom.web.library import mark_read
 from newsloom.web.models import Follow, ReadMark, SavedArticle
+from newsloom.web.params import clean_text, optional_id, page_number
+from newsloom.web.remote_images import allowed as remote_images_allowed
+from newsloom.web.remote_images import without_remote_images
 from newsloom.web.search import PER_PAGE, Filters, search
 
 PAGE_SIZE = 30
@@ -42,7 +45,7 @@ class ListingPage:
     cost more than rendering the page): one extra row says whether there is a next page."""
 
     def __init__(self, query: QuerySet[Article], number: str | None) -> None:
-        self.number = int(number) if number and number.isdigit() and int(number) > 0 else 1
+        self.number = page_number(number)
         start = (self.number - 1) * PAGE_SIZE
         rows = list(query[start:start + PAGE_SIZE + 1])
         self.object_list = rows[:PAGE_SIZE]
@@ -152,9 +155,10 @@ def _article_context(request: HttpRequest, item: Article, **extra: object) -> di
         "related": related, "coverage": coverage,
         "comments": visible_comments(item, request.user),
         "moderator": can_moderate(request.user), "saved": saved,
-        "body": with_ad_slots(item.html, settings.NEWSLOOM_AD_SNIPPET,
+        "remote_images": remote_images_allowed(),
+        "body": with_ad_slots(without_remote_images(item.html), settings.NEWSLOOM_AD_SNIPPET,
                               settings.NEWSLOOM_AD_EVERY),
-        "question": "", "answer": None,
+        "question": "", "answer": None, "refusal": "",
     }
     context.update(extra)
     return context
@@ -163,16 +167,22 @@ def _article_context(request: HttpRequest, item: Article, **extra: object) -> di
 @require_GET
 def ask(request: HttpRequest, article_id: int) -> HttpResponse:
     """Answer a question from the article's own sentences (or say it does not say). A GET:
-    it changes nothing, so the form needs no CSRF token and pages stay cacheable."""
+    it changes no reader data (it only counts toward the client's limit), so the form needs
+    no CSRF token and pages stay cacheable."""
     item = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
-    question = request.GET.get("q", "").strip()[:300]
-    checked = ask_llm(question, item.text, LLMConfig.from_env()) if question else None
-    answer = checked.extractive if checked else None
+    question = clean_text(request.GET.get("q"), 300)
+    refusal, status, checked = "", 200, None
+    if question:
+        try:
+            checked = questions.answer(request, item, question)
+        except questions.TooManyQuestions:
+            refusal, status = _("You are asking too fast. Please wait a minute."), 429
+    context = {"question": question, "answer": checked.extractive if checked else None,
+               "checked": checked, "refusal": refusal}
     if request.headers.get("HX-Request"):
-        return render(request, "web/_answer.html",
-                      {"question": question, "answer": answer, "checked": checked})
-    return render(request, "web/article.html", _article_context(
-        request, item, question=question, answer=answer, checked=checked))
+        return render(request, "web/_answer.html", context, status=status)
+    return render(request, "web/article.html", _article_context(request, item, **context),
+                  status=status)
 
 
 @cache_for_anonymous
@@ -191,11 +201,13 @@ def story(request: HttpRequest, story_id: int) -> HttpResponse:
 
 
 def _day(value: str | None) -> date | None:
-    """A YYYY-MM-DD date from a form, or None for anything else (2026-02-30 included)."""
+    """A YYYY-MM-DD date from a form, or None for anything else (2026-02-30 included, and
+    9999-12-31, whose next day, the exclusive end of a range, does not exist)."""
     try:
-        return parse_date(value or "")
+        day = parse_date(clean_text(value, 10))
     except ValueError:
         return None
+    return day if day and day < date.max else None
 
 
 def _midnight(day: date | None) -> datetime | None:
@@ -216,16 +228,14 @@ def _query_with(request: HttpRequest, **changes: str | None) -> str:
 
 @cache_for_anonymous
 def search_page(request: HttpRequest) -> HttpResponse:
-    query = (request.GET.get("q") or "").strip()[:200]
-    source = request.GET.get("source") or ""
+    query = clean_text(request.GET.get("q"))
     since, until = _day(request.GET.get("since")), _day(request.GET.get("until"))
-    filters = Filters(source=int(source) if source.isdigit() else None,
-                      region=request.GET.get("region", ""),
-                      language=request.GET.get("lang", ""),
+    filters = Filters(source=optional_id(request.GET.get("source")),
+                      region=clean_text(request.GET.get("region"), 20),
+                      language=clean_text(request.GET.get("lang"), 20),
                       since=_midnight(since),
                       before=_midnight(until + timedelta(days=1)) if until else None)
-    page_number = request.GET.get("page", "1")
-    page = max(1, int(page_number)) if page_number.isdigit() else 1
+    page = page_number(request.GET.get("page"))
     order = "relevance" if request.GET.get("sort") == "relevance" else "date"
     results = search(query, filters, page, order) if query else None
     more = results is not None and page * PER_PAGE < results.total
@@ -251,11 +261,7 @@ def switch_language(request: HttpRequest) -> HttpResponse:
     """Choose the interface language (a preference cookie, so a plain GET link/form:
     no CSRF token in every page)."""
     code = request.GET.get("language", "")
-    target = request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                           require_https=request.is_secure()):
-        target = "/"
-    response = redirect(target)
+    response = redirect(safe_next(request))
     if code in dict(settings.LANGUAGES):
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600,
                             samesite="Lax")

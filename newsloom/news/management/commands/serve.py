@@ -3,12 +3,12 @@ on the embedded default (SQLite database, SQLite queue): nothing else to start."
 
 from __future__ import annotations
 
-import os
 import signal
+import socket
 import subprocess
 import sys
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from newsloom.news.management.arguments import ensure_can_listen, port
 from newsloom.news.management.base import ensure_schema
@@ -20,40 +20,14 @@ def start_worker() -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "newsloom.cli", "worker"])
 
 
-def default_workers() -> int:
-    return max(2, (os.cpu_count() or 1) + 1)
+def listen(host: str, port: int) -> socket.socket:
+    """The portal's listening socket, or a one-line CommandError (port taken or invalid)."""
+    from newsloom.web.server import ServerError, bind
 
-
-def serve_http(host: str, port: int, workers: int = 0, threads: int = 4) -> None:
-    """Serve the WSGI app until interrupted: gunicorn processes on POSIX (Python runs one
-    thread at a time per process, so a single process cannot use two cores), waitress
-    elsewhere."""
-    from django.db import connections
-
-    from newsloom.wsgi import application
-
-    connections.close_all()  # never share a database connection across fork()
     try:
-        from gunicorn.app.base import BaseApplication
-    except ImportError:
-        from waitress import serve
-
-        serve(application, host=host, port=port, threads=threads * 2, ident="newsloom",
-              clear_untrusted_proxy_headers=True)
-        return
-
-    class Portal(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            for key, value in {"bind": f"{host}:{port}", "workers": workers or default_workers(),
-                               "worker_class": "gthread", "threads": threads,
-                               "accesslog": None, "errorlog": "-", "loglevel": "warning",
-                               "graceful_timeout": 10}.items():
-                self.cfg.set(key, value)
-
-        def load(self):  # type: ignore[no-untyped-def]
-            return application
-
-    Portal().run()
+        return bind(host, port)
+    except ServerError as exc:
+        raise CommandError(str(exc)) from exc
 
 
 class Command(BaseCommand):
@@ -83,13 +57,16 @@ def _interrupt(signum: int, frame: object) -> None:
 def run_portal(host: str, port: int, with_worker: bool, stdout: object,
                web_workers: int = 0) -> None:
     """Serve until Ctrl-C or SIGTERM, then stop the worker too."""
+    from newsloom.web.server import serve
+
+    listener = listen(host, port)  # before anything starts: a taken port fails cleanly
     worker = start_worker() if with_worker else None
     signal.signal(signal.SIGTERM, _interrupt)
     stdout.write(f"newsloom is serving on http://{host}:{port}/ (Ctrl-C to stop)")  # type: ignore[attr-defined]
     try:
-        serve_http(host, port, web_workers)
+        serve(listener, web_workers)
     except KeyboardInterrupt:
-        pass  # a server that fails to start exits non-zero (SystemExit): that passes through
+        pass  # a server that fails exits non-zero (SystemExit): that passes through
     finally:
         if worker is not None:
             worker.terminate()

@@ -28,6 +28,12 @@
     refresh();
     setInterval(refresh, 60000);
   }
+  // the language menu applies on change (a script, not an inline handler: the
+  // Content-Security-Policy allows no inline code)
+  var languages = document.getElementById("lang-switch");
+  if (languages) {
+    languages.addEventListener("change", function () { languages.form.submit(); });
+  }
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function (reg) {
       var saved = document.querySelectorAll("[data-offline-url]");
