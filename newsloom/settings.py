@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "newsloom.news.apps.NewsConfig",
     "newsloom.web.apps.WebConfig",
+    "newsloom.api.apps.ApiConfig",
 ]
 
 MIDDLEWARE = [
