@@ -11,7 +11,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja.errors import HttpError
 from ninja.security import APIKeyHeader, HttpBearer
 
 from newsloom.api import passwords, throttle
@@ -24,8 +25,10 @@ from newsloom.web.views import REGIONS, visible_articles
 
 
 def _reader(request: HttpRequest, token: str) -> AbstractBaseUser | None:
-    if throttle.is_blocked(request):
+    if not token:
         return None
+    if throttle.is_blocked(request):
+        raise HttpError(429, "too many failed logins from this address; try again later")
     user = passwords.user_for_token(token)
     if user is None:
         throttle.record_failure(request)
@@ -120,19 +123,33 @@ class EditionOut(Schema):
     name: str
 
 
-class Paging(Schema):
-    limit: int = 20
-    offset: int = 0
-
-
 class Error(Schema):
     detail: str
 
 
+class Invalid(Schema):
+    detail: list[dict[str, object]]
+
+
+MAX_ID = 2**53  # ids beyond any database row, and beyond what JSON clients read exactly
+
+
+def answers(ok: object, *, missing: bool = False) -> dict[int, object]:
+    """The documented responses of an operation: its own, the authentication ones every
+    operation can give, and 422 for parameters that do not validate."""
+    codes: dict[int, object] = {200: ok, 401: Error, 422: Invalid, 429: Error}
+    if missing:
+        codes[404] = Error
+    return codes
+
+
+class Paging(Schema):
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=100_000)
+
+
 def _window(query: QuerySet, paging: Paging) -> QuerySet:  # type: ignore[type-arg]
-    limit = min(max(paging.limit, 1), 100)
-    offset = max(paging.offset, 0)
-    return query[offset:offset + limit]
+    return query[paging.offset:paging.offset + paging.limit]
 
 
 def _texts(value: object) -> list[str]:
@@ -143,15 +160,15 @@ def _texts(value: object) -> list[str]:
             else str(item) for item in value]
 
 
-@api.get("/stories", response=list[StoryBrief], summary="Top stories, most outlets first")
+@api.get("/stories", response=answers(list[StoryBrief]), summary="Top stories, most outlets first")
 def stories(request: HttpRequest, paging: Query[Paging]) -> list[Story]:
     return list(_window(Story.objects.filter(article_count__gte=1).order_by("-score", "pk"),
                         paging))
 
 
-@api.get("/stories/{story_id}", response={200: StoryOut, 404: Error},
+@api.get("/stories/{story_id}", response=answers(StoryOut, missing=True),
          summary="One story with its articles and outlets")
-def story(request: HttpRequest, story_id: int) -> dict[str, object]:
+def story(request: HttpRequest, story_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, object]:
     item = get_object_or_404(Story, pk=story_id)
     members = list(visible_articles().filter(story=item).select_related("source")
                    .order_by("published_at", "pk"))
@@ -159,9 +176,10 @@ def story(request: HttpRequest, story_id: int) -> dict[str, object]:
             "outlets": sorted({publisher(a.source.name) for a in members})}
 
 
-@api.get("/articles/{article_id}", response={200: ArticleOut, 404: Error},
+@api.get("/articles/{article_id}", response=answers(ArticleOut, missing=True),
          summary="An article with its summary, key points and related articles")
-def article(request: HttpRequest, article_id: int) -> dict[str, object]:
+def article(request: HttpRequest,
+            article_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, object]:
     item = get_object_or_404(visible_articles().select_related("source"), pk=article_id)
     related = [{"id": link.related_id, "title": link.related.title, "score": link.score}
                for link in item.related_links.select_related("related")[:10]]
@@ -172,9 +190,10 @@ def article(request: HttpRequest, article_id: int) -> dict[str, object]:
             "story_id": item.story_id, "related": related}
 
 
-@api.get("/articles/{article_id}/ask", response={200: AnswerOut, 404: Error},
+@api.get("/articles/{article_id}/ask", response=answers(AnswerOut, missing=True),
          summary="Ask this article: an answer quoted from its own sentences")
-def ask(request: HttpRequest, article_id: int, q: str) -> dict[str, object]:
+def ask(request: HttpRequest, q: str = Query(..., min_length=1, max_length=300),
+        article_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, object]:
     item = get_object_or_404(visible_articles(), pk=article_id)
     question = q.strip()[:300]
     checked = ask_llm(question, item.text, LLMConfig.from_env())
@@ -182,22 +201,25 @@ def ask(request: HttpRequest, article_id: int, q: str) -> dict[str, object]:
             "sentences": checked.extractive.sentences, "generated": checked.generated}
 
 
-@api.get("/search", response=SearchOut, summary=f"Full-text search, {PER_PAGE} hits a page")
-def search_articles(request: HttpRequest, q: str, page: int = 1) -> dict[str, object]:
-    results = search(q[:200], page=min(max(page, 1), 1000))
+@api.get("/search", response=answers(SearchOut),
+         summary=f"Full-text search, {PER_PAGE} hits a page")
+def search_articles(request: HttpRequest, q: str = Query(..., max_length=200),
+                    page: int = Query(1, ge=1, le=25)) -> dict[str, object]:
+    results = search(q, page=page)
     return {"total": results.total, "capped": results.capped,
             "hits": [{"article": hit.article, "snippet": hit.snippet} for hit in results.hits]}
 
 
-@api.get("/editions", response=list[EditionOut], summary="Regional editions")
+@api.get("/editions", response=answers(list[EditionOut]), summary="Regional editions")
 def editions(request: HttpRequest) -> list[dict[str, str]]:
     regions = set(Source.objects.exclude(region="").values_list("region", flat=True))
     return [{"region": code, "name": REGIONS.get(code, code.upper())}
             for code in sorted(regions | set(REGIONS))]
 
 
-@api.get("/editions/{region}", response=list[ArticleBrief],
+@api.get("/editions/{region}", response=answers(list[ArticleBrief]),
          summary="An edition's latest articles")
-def edition(request: HttpRequest, region: str, paging: Query[Paging]) -> list[Article]:
+def edition(request: HttpRequest, paging: Query[Paging],
+            region: str = Path(..., max_length=16)) -> list[Article]:
     return list(_window(visible_articles().filter(source__region=region)
                         .select_related("source").order_by("-published_at", "-pk"), paging))
