@@ -1,0 +1,165 @@
+"""API passwords, `newsloom users`, the Apps settings page, throttling behind a trusted
+proxy, malformed requests and paging while articles arrive, through Django's test client
+on the real database."""
+
+from __future__ import annotations
+
+import io
+import sys
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from newsloom.api import passwords
+from newsloom.news.models import Article, Source
+from newsloom.web.models import Follow
+
+pytestmark = pytest.mark.django_db
+READING_LIST = "user/-/state/com.google/reading-list"
+
+
+@pytest.fixture(autouse=True)
+def _no_failed_logins_behind() -> None:
+    cache.clear()
+
+
+def _users(*args: str, stdin: str = "") -> str:
+    out = io.StringIO()
+    old = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        call_command("users", *args, stdout=out)
+    finally:
+        sys.stdin = old
+    return out.getvalue()
+
+
+def test_users_command_creates_readers_and_prints_the_api_password_last() -> None:
+    assert "created reader" in _users("create", "Wen", "--password-stdin", "--email",
+                                      "wen@example.org", stdin="harbour-lights-77\n")
+    user = get_user_model().objects.get(username="Wen")
+    assert user.check_password("harbour-lights-77") and not user.is_staff
+    printed = _users("api-password", "wen").strip().splitlines()[-1]
+    assert passwords.user_for_password("Wen", printed) == user
+    assert not user.check_password(printed)  # the API password is not the web password
+    with pytest.raises(CommandError, match="already exists"):
+        _users("create", "wen", "--password-stdin", stdin="harbour-lights-77\n")
+    with pytest.raises(CommandError, match="the password is empty"):
+        _users("create", "kit", "--password-stdin", stdin="\n")
+    with pytest.raises(CommandError, match="no reader named 'nobody'"):
+        _users("api-password", "nobody")
+    _users("create", "root", "--admin", "--password-stdin", stdin="harbour-lights-78\n")
+    assert get_user_model().objects.get(username="root").is_superuser
+
+
+def test_settings_page_creates_shows_once_and_revokes() -> None:
+    assert Client().get("/accounts/api-password/").status_code == 302  # sign in first
+    user = get_user_model().objects.create_user("lee", password="harbour-lights-77")
+    web = Client()
+    web.force_login(user)
+    assert "no API password yet" in web.get("/accounts/api-password/").content.decode()
+    page = web.post("/accounts/api-password/", {"action": "create"}).content.decode()
+    password = page.split('id="api-password">')[1].split("<")[0]
+    app = Client(HTTP_X_AUTH_TOKEN=password)
+    assert app.get("/v1/me").json()["username"] == "lee"
+    again = web.get("/accounts/api-password/").content.decode()
+    assert password not in again and "API password created" in again
+    web.post("/accounts/api-password/", {"action": "revoke"})
+    assert app.get("/v1/me").status_code == 401
+
+
+@override_settings(NEWSLOOM_TRUSTED_PROXIES=["10.0.0.1"])
+def test_failed_logins_count_against_the_forwarded_address_of_a_trusted_proxy() -> None:
+    user = get_user_model().objects.create_user("pat", password="harbour-lights-77")
+    password = passwords.issue(user)
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(5):
+        wrong = Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.5").post(
+            "/api/greader/accounts/ClientLogin", {"Email": "someone", "Passwd": "guess"})
+        assert wrong.status_code == 401
+    login = {"Email": "pat", "Passwd": password}
+    refused = Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.5").post(
+        "/api/greader/accounts/ClientLogin", login)
+    assert refused.status_code == 429
+    other_client = Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.6").post(
+        "/api/greader/accounts/ClientLogin", login)
+    assert other_client.status_code == 200
+    # an untrusted peer cannot pick its address by sending X-Forwarded-For
+    for _ in range(5):
+        Client(REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="203.0.113.7").post(
+            "/api/greader/accounts/ClientLogin", {"Email": "x", "Passwd": "guess"})
+    assert Client(REMOTE_ADDR="198.51.100.9").post(
+        "/api/greader/accounts/ClientLogin", login).status_code == 429
+    assert Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.7").post(
+        "/api/greader/accounts/ClientLogin", login).status_code == 200
+
+
+def _reader_with_articles(count: int) -> tuple[Client, Source]:
+    user = get_user_model().objects.create_user("ida", password="harbour-lights-77")
+    password = passwords.issue(user)
+    source = Source.objects.create(name="Ledger", feed_url="https://ledger.example/feed")
+    Follow.objects.create(user=user, kind=Follow.Kind.SOURCE, value=str(source.pk))
+    _add_articles(source, count, "old")
+    client = Client()
+    auth = client.post("/api/greader/accounts/ClientLogin",
+                       {"Email": "ida", "Passwd": password}).content.decode()
+    token = auth.split("Auth=")[1].strip()
+    return Client(HTTP_AUTHORIZATION=f"GoogleLogin auth={token}"), source
+
+
+def _add_articles(source: Source, count: int, tag: str) -> None:
+    now = timezone.now()
+    Article.objects.bulk_create([Article(
+        source=source, guid=f"{tag}-{i}", url=f"https://ledger.example/{tag}/{i}",
+        title=f"{tag} {i}", text="Body.", status=Article.Status.READY,
+        published_at=now - timedelta(minutes=i)) for i in range(count)])
+
+
+@pytest.mark.parametrize("order", ["", "o"])
+def test_paging_never_skips_or_repeats_while_articles_arrive(order: str) -> None:
+    client, source = _reader_with_articles(25)
+    before = set(Article.objects.values_list("pk", flat=True))
+    seen: list[str] = []
+    continuation = ""
+    for round_ in range(10):
+        page = client.get("/api/greader/reader/api/0/stream/items/ids",
+                          {"s": READING_LIST, "n": 10, "r": order, "c": continuation}).json()
+        seen += [ref["id"] for ref in page["itemRefs"]]
+        _add_articles(source, 3, f"new{round_}")  # arrivals between two pages
+        continuation = page.get("continuation", "")
+        if not continuation:
+            break
+    assert len(seen) == len(set(seen))
+    if order == "o":  # oldest first reaches the arrivals too, in order
+        assert {int(i) for i in seen} >= before and seen == sorted(seen, key=int)
+    else:
+        assert {int(i) for i in seen} == before
+
+
+def test_malformed_requests_get_a_clear_4xx() -> None:
+    client, _ = _reader_with_articles(3)
+    api = "/api/greader/reader/api/0"
+    assert client.get(f"{api}/stream/contents/feed/999999").status_code == 404
+    assert client.get(f"{api}/stream/items/ids", {"s": READING_LIST, "ot": "soon"}
+                      ).status_code == 400
+    assert client.post(f"{api}/subscription/edit", {"ac": "dance", "s": "feed/1"}
+                       ).status_code == 400
+    assert client.post(f"{api}/subscription/import", b"<not-opml/>",
+                       content_type="text/xml").status_code == 400
+    password = passwords.issue(get_user_model().objects.get(username="ida"))
+    app = Client(HTTP_X_AUTH_TOKEN=password)
+    for body in (b"{", b"[1]", b'{"entry_ids": "all", "status": "read"}',
+                 b'{"entry_ids": [1], "status": "gone"}'):
+        answer = app.put("/v1/entries", body, content_type="application/json")
+        assert answer.status_code == 400 and answer.json()["error_message"], body
+    assert app.get("/v1/entries", {"limit": "ten"}).status_code == 400
+    assert app.get("/v1/entries", {"order": "nonsense"}).status_code == 400
+    assert app.get("/v1/nothing-here").status_code == 404
+    fever_key = passwords.fever_key("ida", password)
+    bad = Client().post("/api/fever.php?api&items&since_id=x", {"api_key": fever_key})
+    assert bad.status_code == 400 and bad.json()["auth"] == 1
