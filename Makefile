@@ -42,3 +42,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/clustering.py
 	$(BIN)/python benchmarks/intelligence.py
+	$(BIN)/python benchmarks/sync.py

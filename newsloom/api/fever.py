@@ -127,12 +127,11 @@ def fever(request: HttpRequest) -> JsonResponse:
         if "groups" in wants:
             answer["groups"], answer["feeds_groups"] = _feeds_groups(user)
         if "feeds" in wants:
-            folders = state.folder_names(user)
             answer["feeds"] = [{
                 "id": s.pk, "favicon_id": 1, "title": s.name, "url": s.feed_url,
                 "site_url": s.site_url, "is_spark": 0,
                 "last_updated_on_time": seconds(s.last_success_at or s.created_at),
-            } for s in state.subscriptions(user) if s.pk in folders]
+            } for s in state.subscriptions(user)]
             answer["feeds_groups"] = _feeds_groups(user)[1]
         if "favicons" in wants:
             answer["favicons"] = [{"id": 1, "data": BLANK_ICON}]

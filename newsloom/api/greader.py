@@ -444,11 +444,12 @@ def _authenticated(request: HttpRequest) -> AbstractBaseUser | None:
 
 @csrf_exempt
 def client_login(request: HttpRequest) -> HttpResponse:
-    """accounts/ClientLogin: Email and Passwd (the API password) give an Auth token."""
-    username = (request.POST.get("Email") or request.GET.get("Email") or "").strip()
-    password = request.POST.get("Passwd") or request.GET.get("Passwd") or ""
-    if request.method != "POST" and "Passwd" not in request.GET:
-        return _text("Error=BadRequest\nClientLogin takes Email and Passwd\n", 400)
+    """accounts/ClientLogin: Email and Passwd (the API password), POSTed (a password in a
+    query string would end up in access logs), give an Auth token."""
+    if request.method != "POST":
+        return _text("Error=BadRequest\nPOST Email and Passwd\n", 405)
+    username = (request.POST.get("Email") or "").strip()
+    password = request.POST.get("Passwd") or ""
     if throttle.is_blocked(request, username):
         return _text("Error=TooManyAttempts\n", 429)
     user = passwords.user_for_password(username, password)
