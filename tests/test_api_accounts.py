@@ -151,6 +151,13 @@ def test_malformed_requests_get_a_clear_4xx() -> None:
                        ).status_code == 400
     assert client.post(f"{api}/subscription/import", b"<not-opml/>",
                        content_type="text/xml").status_code == 400
+    huge = "9" * 30  # beyond any database integer: SQLite raised OverflowError (a 500)
+    for params in ({"s": READING_LIST, "c": huge}, {"s": f"feed/{huge}"}):
+        assert client.get(f"{api}/stream/items/ids", params).status_code in (400, 404)
+    assert client.get(f"{api}/stream/items/ids", {"s": READING_LIST, "ot": huge}
+                      ).status_code == 200
+    assert client.post(f"{api}/edit-tag", {"i": huge, "a": "user/-/state/com.google/read"}
+                       ).status_code == 400
     password = passwords.issue(get_user_model().objects.get(username="ida"))
     app = Client(HTTP_X_AUTH_TOKEN=password)
     for body in (b"{", b"[1]", b'{"entry_ids": "all", "status": "read"}',
@@ -160,6 +167,14 @@ def test_malformed_requests_get_a_clear_4xx() -> None:
     assert app.get("/v1/entries", {"limit": "ten"}).status_code == 400
     assert app.get("/v1/entries", {"order": "nonsense"}).status_code == 400
     assert app.get("/v1/nothing-here").status_code == 404
+    assert app.get(f"/v1/entries/{huge}").status_code == 404
+    assert app.get(f"/v1/feeds/{huge}/entries").status_code == 404
+    assert app.get("/v1/entries", {"after": huge}).status_code == 400
+    assert app.get("/v1/entries", {"after": "99999999999"}).json()["total"] == 0
+    assert app.put("/v1/entries", f'{{"entry_ids": [{huge}], "status": "read"}}',
+                   content_type="application/json").status_code == 204
     fever_key = passwords.fever_key("ida", password)
-    bad = Client().post("/api/fever.php?api&items&since_id=x", {"api_key": fever_key})
-    assert bad.status_code == 400 and bad.json()["auth"] == 1
+    for query in ("items&since_id=x", f"items&since_id={huge}", f"items&with_ids=1,{huge}",
+                  f"mark=feed&as=read&id={huge}"):
+        bad = Client().post(f"/api/fever.php?api&{query}", {"api_key": fever_key})
+        assert bad.status_code == 400 and bad.json()["auth"] == 1, query

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from html import escape
 
 from newsloom.feeds.opml import OpmlFeed, export_opml
 from newsloom.news.models import Article, Source
+
+# Python integers have no bound, database columns do: a larger id or time in a request
+# made SQLite raise OverflowError (a 500) before these limits were checked.
+MAX_NUMBER = 2**63 - 1          # the largest id a database row can have
+LATEST_SECONDS = 253402300799   # 9999-12-31T23:59:59Z, the last second a datetime holds
+
+
+def in_range(value: int, high: int = MAX_NUMBER) -> bool:
+    return -high <= value <= high
+
+
+def from_seconds(value: float) -> datetime:
+    return datetime.fromtimestamp(min(max(value, 0), LATEST_SECONDS), UTC)
 
 
 def article_html(article: Article) -> str:

@@ -4,8 +4,6 @@ gets auth 0, as the spec asks, and counts as a failed login for the client's add
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
@@ -13,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from newsloom.api import passwords, state, throttle
-from newsloom.api.content import article_html, seconds
+from newsloom.api.content import article_html, from_seconds, in_range, seconds
 from newsloom.news.models import Article
 
 API_VERSION = 3
@@ -29,9 +27,12 @@ class FeverError(ValueError):
 
 def _ids(raw: str) -> list[int]:
     try:
-        return [int(part) for part in raw.split(",") if part.strip()][:PAGE]
+        ids = [int(part) for part in raw.split(",") if part.strip()][:PAGE]
     except ValueError:
-        raise FeverError(f"not a comma-separated list of ids: {raw[:80]!r}") from None
+        ids = [-1]
+    if not all(pk > 0 and in_range(pk) for pk in ids):
+        raise FeverError(f"not a comma-separated list of ids: {raw[:80]!r}")
+    return ids
 
 
 def _number(request: HttpRequest, name: str) -> int | None:
@@ -39,9 +40,12 @@ def _number(request: HttpRequest, name: str) -> int | None:
     if raw in (None, ""):
         return None
     try:
-        return int(raw)
+        number = int(raw)
     except ValueError:
-        raise FeverError(f"{name} must be a number, not {raw[:40]!r}") from None
+        number = None
+    if number is None or not in_range(number):
+        raise FeverError(f"{name} must be a number, not {raw[:40]!r}")
+    return number
 
 
 def _feeds_groups(user: AbstractBaseUser) -> tuple[list[dict], list[dict]]:
@@ -104,7 +108,7 @@ def _mark(request: HttpRequest, user: AbstractBaseUser) -> dict[str, object]:
             raise FeverError(f"unknown group {target}")
         articles = state.only_labelled(articles, user, name)
     before = _number(request, "before")
-    state.mark_all_read(articles, user, datetime.fromtimestamp(before, UTC) if before else None)
+    state.mark_all_read(articles, user, from_seconds(before) if before else None)
     return {}
 
 

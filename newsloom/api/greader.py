@@ -8,7 +8,7 @@ item while new articles arrive (they get larger ids)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Max, QuerySet
@@ -17,7 +17,15 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from newsloom.api import passwords, state, throttle
-from newsloom.api.content import article_html, seconds, subscriptions_opml, usec
+from newsloom.api.content import (
+    MAX_NUMBER,
+    article_html,
+    from_seconds,
+    in_range,
+    seconds,
+    subscriptions_opml,
+    usec,
+)
 from newsloom.feeds.opml import OpmlError, parse_opml
 from newsloom.news.models import Article, Source
 from newsloom.news.sources import SourceError, import_opml
@@ -62,7 +70,10 @@ def item_id(value: str) -> int:
         number = int(value)
     except ValueError:
         raise ApiError(f"not an item id: {value[:80]!r}") from None
-    return number if number >= 0 else number + 2**64  # signed 64-bit form of a long id
+    number = number if number >= 0 else number + 2**64  # signed 64-bit form of a long id
+    if not 0 < number <= MAX_NUMBER:
+        raise ApiError(f"not an item id: {value[:80]!r}")
+    return number
 
 
 def long_id(pk: int) -> str:
@@ -70,7 +81,7 @@ def long_id(pk: int) -> str:
 
 
 def _int(request: HttpRequest, name: str, default: int, low: int = 0,
-         high: int = 2**62) -> int:
+         high: int = MAX_NUMBER) -> int:
     raw = request.GET.get(name) or request.POST.get(name)
     if raw in (None, ""):
         return default
@@ -131,9 +142,9 @@ def _filtered(request: HttpRequest, user: AbstractBaseUser) -> tuple[QuerySet[Ar
             articles = state.only_starred(articles, user)
     oldest, newest = _int(request, "ot", 0), _int(request, "nt", 0)
     if oldest:
-        articles = articles.filter(created_at__gte=datetime.fromtimestamp(oldest, UTC))
+        articles = articles.filter(created_at__gte=from_seconds(oldest))
     if newest:
-        articles = articles.filter(created_at__lte=datetime.fromtimestamp(newest, UTC))
+        articles = articles.filter(created_at__lte=from_seconds(newest))
     return articles, stream
 
 
@@ -142,7 +153,7 @@ def _page(request: HttpRequest, articles: QuerySet[Article]) -> QuerySet[Article
     oldest_first = (request.GET.get("r") or request.POST.get("r")) == "o"
     after = request.GET.get("c") or request.POST.get("c")
     if after:
-        if not after.isdigit():
+        if not after.isdigit() or not in_range(int(after)):
             raise ApiError(f"invalid continuation: {after[:40]!r}")
         articles = articles.filter(**{"pk__gt" if oldest_first else "pk__lt": int(after)})
     return articles.order_by("pk" if oldest_first else "-pk")
@@ -411,7 +422,7 @@ def mark_all_as_read(request: HttpRequest, user: AbstractBaseUser) -> HttpRespon
     if not stream:
         raise ApiError("missing stream id (s)")
     before_usec = _int(request, "ts", 0)
-    before = datetime.fromtimestamp(before_usec / 1_000_000, UTC) if before_usec else None
+    before = from_seconds(before_usec / 1_000_000) if before_usec else None
     articles = stream_articles(user, stream)
     if before is not None:
         articles = articles.filter(created_at__lt=before)

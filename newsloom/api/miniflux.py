@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from newsloom.api import passwords, state, throttle
-from newsloom.api.content import article_html, subscriptions_opml
+from newsloom.api.content import article_html, from_seconds, in_range, subscriptions_opml
 from newsloom.news.models import Article, Source
 from newsloom.news.sources import SourceError
 from newsloom.news.tasks import refresh_source_task
@@ -84,6 +84,8 @@ def endpoint(**methods: View) -> View:
     @csrf_exempt
     @wraps(next(iter(methods.values())))
     def view(request: HttpRequest, **kwargs: int) -> HttpResponse:
+        if not all(in_range(v) for v in kwargs.values() if isinstance(v, int)):
+            return _error("Not found", 404)
         username = _basic_username(request)
         if throttle.is_blocked(request, username):
             return _error("Too many failed logins, try again later", 429)
@@ -278,7 +280,7 @@ def _entries_of(request: HttpRequest, user: AbstractBaseUser,
                          ("published_before", "published_at__lt"),
                          ("published_after", "published_at__gt")):
         if numbers[name] is not None:
-            articles = articles.filter(**{lookup: datetime.fromtimestamp(numbers[name], UTC)})
+            articles = articles.filter(**{lookup: from_seconds(numbers[name])})
     if numbers["before_entry_id"] is not None:
         articles = articles.filter(pk__lt=numbers["before_entry_id"])
     if numbers["after_entry_id"] is not None:
@@ -313,9 +315,12 @@ def _int(raw: str | None, name: str) -> int | None:
     if raw in (None, ""):
         return None
     try:
-        return int(raw)
+        number = int(raw)
     except ValueError:
-        raise MinifluxError(f"{name} must be a number, not {raw[:40]!r}") from None
+        number = None
+    if number is None or not in_range(number):
+        raise MinifluxError(f"{name} must be a number, not {raw[:40]!r}")
+    return number
 
 
 def _entry_rows(user: AbstractBaseUser, articles: list[Article]) -> list[dict[str, object]]:

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
 
+from newsloom.api.content import MAX_NUMBER
 from newsloom.api.models import Folder, ItemLabel
 from newsloom.news.models import Article, Source
 from newsloom.news.sources import SourceSpec, add_source, resolve_feed
@@ -71,7 +72,7 @@ def only_labelled(articles: QuerySet[Article], user: AbstractBaseUser,
 
 def existing(ids: Iterable[int]) -> list[int]:
     """The ids that name a visible article (anything else is ignored, not an error)."""
-    wanted = sorted(set(ids))
+    wanted = sorted({pk for pk in ids if 0 < pk <= MAX_NUMBER})
     found: list[int] = []
     for start in range(0, len(wanted), BATCH):
         found += visible_articles().filter(pk__in=wanted[start:start + BATCH]).values_list(
