@@ -89,7 +89,7 @@ def test_google_reader_client_subscribes_reads_and_marks(portal: Portal) -> None
     assert [item.id for item in contents.items] == [google_reader.get_long_item_id(int(i))
                                                    for i in seen[:2]]
     first, second = contents.items
-    assert first.origin.title in subscriptions and first.content.content
+    assert first.origin.title in subscriptions and first.summary.content
 
     client.edit_tags(auth, edit, [first.id], add_tags=[READ])      # long id form
     client.edit_tags(auth, edit, [seen[1]], add_tags=[STARRED])    # short id form

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from newsloom.api import passwords, state, throttle
-from newsloom.api.content import article_html, from_seconds, in_range, seconds
+from newsloom.api.content import ITEM_FIELDS, article_html, from_seconds, in_range, seconds
 from newsloom.news.models import Article
 
 API_VERSION = 3
@@ -69,7 +69,7 @@ def _items(request: HttpRequest, user: AbstractBaseUser) -> dict[str, object]:
         chosen = articles.filter(pk__lt=before).order_by("-pk")
     else:
         chosen = articles.filter(pk__gt=since or 0).order_by("pk")
-    rows = list(chosen.select_related("source")[:PAGE])
+    rows = list(chosen.select_related("source").only(*ITEM_FIELDS)[:PAGE])
     read, saved = state.flags(user, [a.pk for a in rows])
     return {
         "total_items": articles.count(),

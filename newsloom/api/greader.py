@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from newsloom.api import passwords, state, throttle
 from newsloom.api.content import (
+    ITEM_FIELDS,
     MAX_NUMBER,
     article_html,
     from_seconds,
@@ -174,7 +175,6 @@ def _items(user: AbstractBaseUser, articles: list[Article]) -> list[dict[str, ob
         if a.source_id in folders:
             categories.append(LABEL + folders[a.source_id])
         categories += [LABEL + name for name in labels.get(a.pk, [])]
-        body = {"direction": "ltr", "content": article_html(a)}
         items.append({
             "id": long_id(a.pk),
             "crawlTimeMsec": str(usec(a.created_at) // 1000),
@@ -188,8 +188,7 @@ def _items(user: AbstractBaseUser, articles: list[Article]) -> list[dict[str, ob
             "categories": categories,
             "origin": {"streamId": f"feed/{a.source_id}", "title": a.source.name,
                        "htmlUrl": a.source.site_url},
-            "summary": body,
-            "content": body,
+            "summary": {"direction": "ltr", "content": article_html(a)},
             "enclosure": ([{"url": a.image_url, "type": "image/jpeg"}] if a.image_url else []),
         })
     return items
@@ -215,7 +214,7 @@ def stream_contents(request: HttpRequest, user: AbstractBaseUser,
     articles, stream_id = _filtered(request, user)
     limit = _int(request, "n", 20, 1, MAX_CONTENTS)
     ordered = _page(request, articles)
-    rows = list(ordered.select_related("source")[:limit + 1])
+    rows = list(ordered.select_related("source").only(*ITEM_FIELDS)[:limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     return _contents(user, stream_id, rows, str(rows[-1].pk) if more else "")
@@ -240,11 +239,11 @@ def items_contents(request: HttpRequest, user: AbstractBaseUser) -> HttpResponse
     wanted = [item_id(v) for v in _params(request, "i")][:MAX_CONTENTS]
     if not wanted:
         raise ApiError("missing item ids (i)")
-    found = state.reader_articles(user).select_related("source").in_bulk(wanted)
+    found = state.reader_articles(user).select_related("source").only(
+        *ITEM_FIELDS).in_bulk(wanted)
     if len(found) < len(set(wanted)):  # starred items of feeds no longer followed, too
-        found.update(state.only_starred(Article.objects.all(), user)
-                     .select_related("source").in_bulk([pk for pk in wanted
-                                                        if pk not in found]))
+        found.update(state.only_starred(Article.objects.all(), user).select_related(
+            "source").only(*ITEM_FIELDS).in_bulk([pk for pk in wanted if pk not in found]))
     return _contents(user, READING_LIST, [found[pk] for pk in dict.fromkeys(wanted)
                                           if pk in found])
 
