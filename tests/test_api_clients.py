@@ -200,6 +200,9 @@ def test_miniflux_client_and_newsboat(portal: Portal, tmp_path: Path) -> None:
     if newsboat:
         assert _newsboat_unread(newsboat, portal, password, tmp_path) == entries["total"] - 1
     assert newest["title"] in _web_titles(portal, "mina", "saved")
+    fever = FreshRSSAPI(host=portal.base, username="mina", password=password)
+    assert [item.id for item in fever.get_saved()] == [newest["id"]]
+    assert newest["id"] not in {item.id for item in fever.get_unreads()}
     client.delete_feed(feed_id)
     assert client.get_feeds() == []
 
