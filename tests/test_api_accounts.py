@@ -151,6 +151,14 @@ def test_malformed_requests_get_a_clear_4xx() -> None:
                        ).status_code == 400
     assert client.post(f"{api}/subscription/import", b"<not-opml/>",
                        content_type="text/xml").status_code == 400
+    for url in ("file:///etc/passwd", "ftp://127.0.0.1/feed", "http://169.254.169.254/"):
+        refused = client.post(f"{api}/subscription/quickadd", {"quickadd": url})
+        assert refused.status_code == 400 and refused.json()["error"], url
+    opml = (b'<opml version="2.0"><body><outline xmlUrl="http://10.1.2.3/a.xml"/>'
+            b'<outline xmlUrl="gopher://x/"/></body></opml>')
+    imported = client.post(f"{api}/subscription/import", opml, content_type="text/x-opml")
+    assert imported.content.decode().startswith("OK 0 subscribed, 2 failed")
+    assert not Source.objects.filter(feed_url__contains="10.1.2.3").exists()
     huge = "9" * 30  # beyond any database integer: SQLite raised OverflowError (a 500)
     for params in ({"s": READING_LIST, "c": huge}, {"s": f"feed/{huge}"}):
         assert client.get(f"{api}/stream/items/ids", params).status_code in (400, 404)

@@ -107,6 +107,18 @@ def test_google_reader_client_subscribes_reads_and_marks(portal: Portal) -> None
     assert mf.get_entry(int(seen[0]))["status"] == "read"
     assert mf.get_entry(int(seen[1]))["starred"] is True
 
+    # OPML out of one reader and into another: the same subscriptions and folders
+    api = f"{portal.base}/api/greader/reader/api/0"
+    opml = requests.get(f"{api}/subscription/export", timeout=10,
+                        headers={"Authorization": f"GoogleLogin auth={auth.AccessToken}"})
+    other, other_auth, _ = _greader(portal, "gil")
+    imported = requests.post(f"{api}/subscription/import", data=opml.content, timeout=60,
+                             headers={"Authorization": f"GoogleLogin auth={other_auth.AccessToken}",
+                                      "Content-Type": "text/x-opml"})
+    assert imported.text.startswith("OK 2 subscribed, 0 failed"), imported.text
+    assert {(s.title, s.categories[0].label) for s in other.list_subscriptions(other_auth)} \
+        == {(s.title, s.categories[0].label) for s in subscriptions.values()}
+
     client.rename_tag(auth, edit, "user/-/label/Morning", "Daily")
     assert {t.id for t in client.list_tags(auth)} >= {"user/-/label/Daily"}
     client.mark_all_as_read(auth, edit, "user/-/label/Daily")

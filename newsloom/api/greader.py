@@ -29,7 +29,7 @@ from newsloom.api.content import (
 )
 from newsloom.feeds.opml import OpmlError, parse_opml
 from newsloom.news.models import Article, Source
-from newsloom.news.sources import SourceError, import_opml
+from newsloom.news.sources import SourceError
 
 ITEM_PREFIX = "tag:google.com,2005:reader/item/"
 READING_LIST = "user/-/state/com.google/reading-list"
@@ -338,22 +338,22 @@ def subscription_export(request: HttpRequest, user: AbstractBaseUser) -> HttpRes
 
 
 def subscription_import(request: HttpRequest, user: AbstractBaseUser) -> HttpResponse:
-    """OPML in the body (or an `opml` form field): adds missing sources as
-    `newsloom import-opml` does, then subscribes the reader to every feed in it."""
+    """OPML in the body (or an `opml` form field or file): each feed is subscribed through
+    the same guarded path as quickadd; a feed that fails is listed and the rest go on."""
     data = request.FILES["opml"].read() if "opml" in request.FILES else (
         request.POST.get("opml", "").encode() or request.body)
     try:
         feeds = parse_opml(data)
-        import_opml(data)
     except OpmlError as exc:
         raise ApiError(str(exc)) from exc
-    count = 0
+    failed = []
     for feed in feeds:
-        source = Source.objects.filter(feed_url=feed.feed_url).first()
-        if source is not None:
-            state.subscribe(user, source.feed_url, feed.category)
-            count += 1
-    return _text(f"OK {count}")
+        try:
+            state.subscribe(user, feed.feed_url, feed.category)
+        except SourceError as exc:
+            failed.append(f"{feed.feed_url}: {exc}")
+    return _text("\n".join([f"OK {len(feeds) - len(failed)} subscribed, {len(failed)} failed",
+                            *failed]) + "\n")
 
 
 def unread_count(request: HttpRequest, user: AbstractBaseUser) -> HttpResponse:
