@@ -186,3 +186,26 @@ def test_malformed_requests_get_a_clear_4xx() -> None:
                   f"mark=feed&as=read&id={huge}"):
         bad = Client().post(f"/api/fever.php?api&{query}", {"api_key": fever_key})
         assert bad.status_code == 400 and bad.json()["auth"] == 1, query
+
+
+def test_articles_saved_on_the_web_are_starred_in_every_app_even_unsubscribed() -> None:
+    client, _ = _reader_with_articles(2)
+    elsewhere = Source.objects.create(name="Elsewhere", feed_url="https://else.example/feed")
+    _add_articles(elsewhere, 1, "else")
+    article = Article.objects.get(source=elsewhere)
+    user = get_user_model().objects.get(username="ida")
+    web = Client()
+    web.force_login(user)
+    web.post(f"/a/{article.pk}/save")  # the web's save button
+    api = "/api/greader/reader/api/0"
+    starred = client.get(f"{api}/stream/items/ids",
+                         {"s": "user/-/state/com.google/starred"}).json()["itemRefs"]
+    assert [ref["id"] for ref in starred] == [str(article.pk)]
+    contents = client.post(f"{api}/stream/items/contents", {"i": str(article.pk)}).json()
+    assert [item["title"] for item in contents["items"]] == [article.title]
+    key = passwords.fever_key("ida", passwords.issue(user))
+    fever = Client().post("/api/fever.php?api&saved_item_ids", {"api_key": key}).json()
+    assert fever["saved_item_ids"] == str(article.pk)
+    items = Client().post(f"/api/fever.php?api&items&with_ids={article.pk}",
+                          {"api_key": key}).json()
+    assert [item["is_saved"] for item in items["items"]] == [1]

@@ -64,7 +64,8 @@ def _items(request: HttpRequest, user: AbstractBaseUser) -> dict[str, object]:
     with_ids = request.GET.get("with_ids") or request.POST.get("with_ids")
     since, before = _number(request, "since_id"), _number(request, "max_id")
     if with_ids is not None:
-        chosen: QuerySet[Article] = articles.filter(pk__in=_ids(with_ids)).order_by("pk")
+        chosen: QuerySet[Article] = state.readable(user).filter(pk__in=_ids(with_ids)).order_by(
+            "pk")
     elif before is not None:
         chosen = articles.filter(pk__lt=before).order_by("-pk")
     else:
@@ -147,8 +148,7 @@ def fever(request: HttpRequest) -> JsonResponse:
             answer["unread_item_ids"] = _id_list(
                 state.only_unread(state.reader_articles(user), user))
         if "saved_item_ids" in wants or ("mark" in wants and "as" in wants):
-            answer["saved_item_ids"] = _id_list(
-                state.only_starred(Article.objects.all(), user))
+            answer["saved_item_ids"] = _id_list(state.starred_articles(user))
     except FeverError as exc:
         return JsonResponse({**answer, "error": str(exc)}, status=400)
     return JsonResponse(answer, json_dumps_params={"ensure_ascii": False})

@@ -113,7 +113,7 @@ def stream_articles(user: AbstractBaseUser, stream: str) -> QuerySet[Article]:
     if stream == READING_LIST:
         return articles
     if stream == STARRED:
-        return state.only_starred(articles, user)
+        return state.starred_articles(user)
     if stream == READ:
         return state.only_read(articles, user)
     if stream.startswith("feed/"):
@@ -239,11 +239,7 @@ def items_contents(request: HttpRequest, user: AbstractBaseUser) -> HttpResponse
     wanted = [item_id(v) for v in _params(request, "i")][:MAX_CONTENTS]
     if not wanted:
         raise ApiError("missing item ids (i)")
-    found = state.reader_articles(user).select_related("source").only(
-        *ITEM_FIELDS).in_bulk(wanted)
-    if len(found) < len(set(wanted)):  # starred items of feeds no longer followed, too
-        found.update(state.only_starred(Article.objects.all(), user).select_related(
-            "source").only(*ITEM_FIELDS).in_bulk([pk for pk in wanted if pk not in found]))
+    found = state.readable(user).select_related("source").only(*ITEM_FIELDS).in_bulk(wanted)
     return _contents(user, READING_LIST, [found[pk] for pk in dict.fromkeys(wanted)
                                           if pk in found])
 

@@ -364,7 +364,7 @@ def category_entries(request: HttpRequest, user: AbstractBaseUser,
 
 
 def _one(user: AbstractBaseUser, entry_id: int, articles: QuerySet[Article]) -> HttpResponse:
-    article = (articles | state.only_starred(Article.objects.all(), user)).filter(
+    article = (articles | state.starred_articles(user)).filter(
         pk=entry_id).select_related("source").first()
     if article is None:
         raise MinifluxError("Entry not found", 404)

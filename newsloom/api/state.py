@@ -42,6 +42,17 @@ def reader_articles(user: AbstractBaseUser) -> QuerySet[Article]:
     return visible_articles().filter(source_id__in=subscribed_ids(user))
 
 
+def starred_articles(user: AbstractBaseUser) -> QuerySet[Article]:
+    """Every article the reader starred (saved), from their subscriptions or not: the web
+    saves any article page, and apps show the same list."""
+    return visible_articles().filter(pk__in=starred_ids(user))
+
+
+def readable(user: AbstractBaseUser) -> QuerySet[Article]:
+    """What an app may fetch by id: the subscriptions' articles and the starred ones."""
+    return reader_articles(user) | starred_articles(user)
+
+
 def read_ids(user: AbstractBaseUser) -> QuerySet[ReadMark]:
     return ReadMark.objects.filter(user=user).values("article_id")
 
