@@ -209,3 +209,13 @@ def test_articles_saved_on_the_web_are_starred_in_every_app_even_unsubscribed() 
     items = Client().post(f"/api/fever.php?api&items&with_ids={article.pk}",
                           {"api_key": key}).json()
     assert [item["is_saved"] for item in items["items"]] == [1]
+
+
+def test_newsloom_api_refuses_an_address_after_failed_logins() -> None:
+    user = get_user_model().objects.create_user("nia", password="harbour-lights-77")
+    token = passwords.issue(user)
+    assert Client(HTTP_X_AUTH_TOKEN=token).get("/api/v1/editions").status_code == 200
+    for _ in range(5):
+        assert Client(HTTP_X_AUTH_TOKEN="guess").get("/api/v1/editions").status_code == 401
+    refused = Client(HTTP_X_AUTH_TOKEN=token).get("/api/v1/editions")
+    assert refused.status_code == 429 and "too many failed logins" in refused.json()["detail"]
