@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "newsloom.news.apps.NewsConfig",
     "newsloom.web.apps.WebConfig",
     "newsloom.api.apps.ApiConfig",
+    "ninja",  # serves the API docs' Swagger UI from static files, not from a CDN
 ]
 
 MIDDLEWARE = [

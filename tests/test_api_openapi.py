@@ -73,3 +73,9 @@ def test_schemathesis_finds_no_server_errors_or_schema_violations(portal: Portal
          "--seed", "1", "--no-color"],
         capture_output=True, text=True, timeout=280, cwd=tmp_path)
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+
+
+def test_api_docs_page_loads_its_scripts_from_the_portal(portal: Portal) -> None:
+    page = requests.get(f"{portal.base}/api/v1/docs", timeout=10)
+    assert page.ok and "swagger" in page.text.lower()
+    assert "cdn" not in page.text.lower()  # no internet needed to read the API docs
