@@ -219,3 +219,18 @@ def test_newsloom_api_refuses_an_address_after_failed_logins() -> None:
         assert Client(HTTP_X_AUTH_TOKEN="guess").get("/api/v1/editions").status_code == 401
     refused = Client(HTTP_X_AUTH_TOKEN=token).get("/api/v1/editions")
     assert refused.status_code == 429 and "too many failed logins" in refused.json()["detail"]
+
+
+def test_an_administrator_revokes_an_api_password_in_the_admin() -> None:
+    reader = get_user_model().objects.create_user("rae", password="harbour-lights-77")
+    token = passwords.issue(reader)
+    admin = get_user_model().objects.create_superuser("boss", password="harbour-lights-78")
+    web = Client()
+    web.force_login(admin)
+    listing = web.get("/admin/api/apipassword/").content.decode()
+    assert "rae" in listing and token not in listing
+    row = reader.api_password
+    assert passwords.digest_of(token) not in web.get(
+        f"/admin/api/apipassword/{row.pk}/change/").content.decode()
+    web.post(f"/admin/api/apipassword/{row.pk}/delete/", {"post": "yes"})
+    assert Client(HTTP_X_AUTH_TOKEN=token).get("/v1/me").status_code == 401

@@ -15,7 +15,7 @@ from django.db import transaction
 from newsloom.api.models import ApiPassword
 
 
-def _digest(password: str) -> str:
+def digest_of(password: str) -> str:
     return hashlib.sha256(password.encode()).hexdigest()
 
 
@@ -29,7 +29,7 @@ def issue(user: AbstractBaseUser) -> str:
     password = secrets.token_urlsafe(24)
     with transaction.atomic():
         ApiPassword.objects.filter(user=user).delete()
-        ApiPassword.objects.create(user=user, digest=_digest(password),
+        ApiPassword.objects.create(user=user, digest=digest_of(password),
                                    fever_key=fever_key(user.get_username(), password))
     return password
 
@@ -42,7 +42,7 @@ def revoke(user: AbstractBaseUser) -> bool:
 def user_for_password(username: str, password: str) -> AbstractBaseUser | None:
     """The active reader named `username` whose API password this is."""
     row = (ApiPassword.objects.select_related("user")
-           .filter(digest=_digest(password)).first()) if password else None
+           .filter(digest=digest_of(password)).first()) if password else None
     if row and row.user.is_active and hmac.compare_digest(
             row.user.get_username().lower(), username.strip().lower()):
         return row.user
@@ -52,7 +52,7 @@ def user_for_password(username: str, password: str) -> AbstractBaseUser | None:
 def user_for_token(token: str) -> AbstractBaseUser | None:
     """The active reader whose API password `token` is (Miniflux X-Auth-Token)."""
     row = (ApiPassword.objects.select_related("user")
-           .filter(digest=_digest(token)).first()) if token else None
+           .filter(digest=digest_of(token)).first()) if token else None
     return row.user if row and row.user.is_active else None
 
 
