@@ -119,6 +119,12 @@ def test_google_reader_client_subscribes_reads_and_marks(portal: Portal) -> None
     assert {(s.title, s.categories[0].label) for s in other.list_subscriptions(other_auth)} \
         == {(s.title, s.categories[0].label) for s in subscriptions.values()}
 
+    # a title of her own, which no other reader sees
+    ledger = subscriptions["Kowloon Ledger"].id
+    client.edit_subscription(auth, edit, ledger, "edit", title="The Ledger")
+    assert "The Ledger" in {s.title for s in client.list_subscriptions(auth)}
+    assert "Kowloon Ledger" in {s.title for s in other.list_subscriptions(other_auth)}
+
     client.rename_tag(auth, edit, "user/-/label/Morning", "Daily")
     assert {t.id for t in client.list_tags(auth)} >= {"user/-/label/Daily"}
     client.mark_all_as_read(auth, edit, "user/-/label/Daily")
@@ -198,8 +204,11 @@ def test_miniflux_client_and_newsboat(portal: Portal, tmp_path: Path) -> None:
     assert entries["total"] == len(entries["entries"]) > 1
     newest = entries["entries"][0]
     assert newest["status"] == "unread" and newest["content"]
-    with pytest.raises(miniflux.BadRequest):
-        client.update_feed(feed_id, title="mine now")  # titles are shared by all readers
+    with pytest.raises(miniflux.BadRequest):  # the source's URL is shared by all readers
+        client.update_feed(feed_id, feed_url="http://127.0.0.1:1/elsewhere.xml")
+    assert client.update_feed(feed_id, title="My Harbour")["title"] == "My Harbour"
+    assert client.get_feed(feed_id)["title"] == "My Harbour"
+    assert "My Harbour" not in requests.get(f"{portal.base}/sources/", timeout=10).text
 
     newsboat = shutil.which("newsboat")
     if newsboat:

@@ -44,10 +44,11 @@ def seconds(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def subscriptions_opml(sources: list[Source], folders: dict[int, str]) -> bytes:
-    """A reader's subscriptions as OPML, filed under their own folders."""
+def subscriptions_opml(sources: list[Source], folders: dict[int, str],
+                       titles: dict[int, str]) -> bytes:
+    """A reader's subscriptions as OPML, under their own folders and titles."""
     return export_opml([
-        OpmlFeed(feed_url=s.feed_url, title=s.name, site_url=s.site_url,
+        OpmlFeed(feed_url=s.feed_url, title=titles.get(s.pk) or s.name, site_url=s.site_url,
                  category=folders.get(s.pk, ""), region=s.region, language=s.language,
                  topics=list(s.topics))
         for s in sources])

@@ -132,8 +132,9 @@ def fever(request: HttpRequest) -> JsonResponse:
         if "groups" in wants:
             answer["groups"], answer["feeds_groups"] = _feeds_groups(user)
         if "feeds" in wants:
+            titles = state.titles(user)
             answer["feeds"] = [{
-                "id": s.pk, "favicon_id": 1, "title": s.name, "url": s.feed_url,
+                "id": s.pk, "favicon_id": 1, "title": state.title_of(s, titles), "url": s.feed_url,
                 "site_url": s.site_url, "is_spark": 0,
                 "last_updated_on_time": seconds(s.last_success_at or s.created_at),
             } for s in state.subscriptions(user)]

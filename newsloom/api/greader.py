@@ -164,6 +164,7 @@ def _items(user: AbstractBaseUser, articles: list[Article]) -> list[dict[str, ob
     ids = [a.pk for a in articles]
     read, starred = state.flags(user, ids)
     folders = state.folder_names(user)
+    titles = state.titles(user)
     labels = state.item_labels(user, ids)
     items = []
     for a in articles:
@@ -186,7 +187,8 @@ def _items(user: AbstractBaseUser, articles: list[Article]) -> list[dict[str, ob
             "canonical": [{"href": a.url}],
             "alternate": [{"href": a.url, "type": "text/html"}],
             "categories": categories,
-            "origin": {"streamId": f"feed/{a.source_id}", "title": a.source.name,
+            "origin": {"streamId": f"feed/{a.source_id}",
+                       "title": state.title_of(a.source, titles),
                        "htmlUrl": a.source.site_url},
             "summary": {"direction": "ltr", "content": article_html(a)},
             "enclosure": ([{"url": a.image_url, "type": "image/jpeg"}] if a.image_url else []),
@@ -266,9 +268,10 @@ def tag_list(request: HttpRequest, user: AbstractBaseUser) -> HttpResponse:
 
 
 def subscription_list(request: HttpRequest, user: AbstractBaseUser) -> HttpResponse:
-    folders = state.folder_names(user)
+    folders, titles = state.folder_names(user), state.titles(user)
     return JsonResponse({"subscriptions": [{
-        "id": f"feed/{s.pk}", "title": s.name, "url": s.feed_url, "htmlUrl": s.site_url,
+        "id": f"feed/{s.pk}", "title": state.title_of(s, titles), "url": s.feed_url,
+        "htmlUrl": s.site_url,
         "iconUrl": s.icon_url, "firstitemmsec": str(usec(s.created_at) // 1000),
         "categories": [{"id": LABEL + folders[s.pk], "label": folders[s.pk]}],
     } for s in state.subscriptions(user)]}, json_dumps_params={"ensure_ascii": False})
@@ -291,24 +294,31 @@ def subscription_edit(request: HttpRequest, user: AbstractBaseUser) -> HttpRespo
     if action not in ("subscribe", "unsubscribe", "edit") or not streams:
         raise ApiError("subscription/edit needs ac=subscribe|unsubscribe|edit and s=feed/…")
     add, remove = request.POST.get("a", ""), request.POST.get("r", "")
+    title = request.POST.get("t")
     for stream in streams:
         ref = _feed_url(stream)
         if action == "subscribe":
             try:
-                state.subscribe(user, ref if not ref.isdigit() else
-                                _source_of(stream, user).feed_url, _label(add) if add else "")
+                source = state.subscribe(user, ref if not ref.isdigit() else
+                                         _source_of(stream, user).feed_url,
+                                         _label(add) if add else "")
             except SourceError as exc:
                 raise ApiError(str(exc)) from exc
+            if title:
+                state.set_title(user, source.pk, title)
             continue
         source = _source_of(stream, user)
         if action == "unsubscribe":
             state.unsubscribe(user, source.pk)
         elif not state.is_subscribed(user, source.pk):
             raise ApiError(f"not subscribed to {stream[:200]}", 404)
-        elif add:
-            state.set_folder(user, source.pk, _label(add))
-        elif remove:
-            state.Folder.objects.filter(user=user, source=source).delete()
+        else:
+            if title is not None:
+                state.set_title(user, source.pk, title)
+            if add:
+                state.set_folder(user, source.pk, _label(add))
+            elif remove:
+                state.set_folder(user, source.pk, source.category)
     return _text("OK")
 
 
@@ -327,7 +337,8 @@ def quickadd(request: HttpRequest, user: AbstractBaseUser) -> HttpResponse:
 
 
 def subscription_export(request: HttpRequest, user: AbstractBaseUser) -> HttpResponse:
-    body = subscriptions_opml(list(state.subscriptions(user)), state.folder_names(user))
+    body = subscriptions_opml(list(state.subscriptions(user)), state.folder_names(user),
+                              state.titles(user))
     response = HttpResponse(body, content_type="text/x-opml; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="subscriptions.opml"'
     return response
@@ -345,9 +356,12 @@ def subscription_import(request: HttpRequest, user: AbstractBaseUser) -> HttpRes
     failed = []
     for feed in feeds:
         try:
-            state.subscribe(user, feed.feed_url, feed.category)
+            source = state.subscribe(user, feed.feed_url, feed.category)
         except SourceError as exc:
             failed.append(f"{feed.feed_url}: {exc}")
+            continue
+        if feed.title and feed.title != source.name:
+            state.set_title(user, source.pk, feed.title)
     return _text("\n".join([f"OK {len(feeds) - len(failed)} subscribed, {len(failed)} failed",
                             *failed]) + "\n")
 

@@ -119,10 +119,11 @@ def _category(user: AbstractBaseUser, name: str) -> dict[str, object]:
             "hide_globally": False}
 
 
-def _feed(user: AbstractBaseUser, source: Source, folders: dict[int, str]) -> dict[str, object]:
+def _feed(user: AbstractBaseUser, source: Source, folders: dict[int, str],
+          titles: dict[int, str]) -> dict[str, object]:
     return {
         "id": source.pk, "user_id": user.pk, "feed_url": source.feed_url,
-        "site_url": source.site_url, "title": source.name,
+        "site_url": source.site_url, "title": state.title_of(source, titles),
         "checked_at": _time(source.last_fetched_at), "next_check_at": _time(source.next_fetch_at),
         "etag_header": "", "last_modified_header": "",
         "parsing_error_message": source.last_error if source.consecutive_errors else "",
@@ -183,14 +184,14 @@ def categories(request: HttpRequest, user: AbstractBaseUser) -> HttpResponse:
 def category_feeds(request: HttpRequest, user: AbstractBaseUser,
                    category_id: int) -> HttpResponse:
     name = _folder(user, category_id)
-    folders = state.folder_names(user)
-    return _json([_feed(user, s, folders) for s in state.subscriptions(user)
+    folders, titles = state.folder_names(user), state.titles(user)
+    return _json([_feed(user, s, folders, titles) for s in state.subscriptions(user)
                   if folders.get(s.pk) == name])
 
 
 def feeds(request: HttpRequest, user: AbstractBaseUser) -> HttpResponse:
-    folders = state.folder_names(user)
-    return _json([_feed(user, s, folders) for s in state.subscriptions(user)])
+    folders, titles = state.folder_names(user), state.titles(user)
+    return _json([_feed(user, s, folders, titles) for s in state.subscriptions(user)])
 
 
 def create_feed(request: HttpRequest, user: AbstractBaseUser) -> HttpResponse:
@@ -207,20 +208,27 @@ def create_feed(request: HttpRequest, user: AbstractBaseUser) -> HttpResponse:
 
 
 def feed(request: HttpRequest, user: AbstractBaseUser, feed_id: int) -> HttpResponse:
-    return _json(_feed(user, _subscription(user, feed_id), state.folder_names(user)))
+    return _json(_feed(user, _subscription(user, feed_id), state.folder_names(user),
+                       state.titles(user)))
 
 
 def update_feed(request: HttpRequest, user: AbstractBaseUser, feed_id: int) -> HttpResponse:
-    """Only the category is the reader's to change: title, URL and fetch settings of a
+    """The category and the title are the reader's own; URL and fetch settings of a
     source are shared by every reader, and stay with the administrator."""
     source = _subscription(user, feed_id)
     data = _body(request)
-    unknown = sorted(set(data) - {"category_id"})
+    unknown = sorted(set(data) - {"category_id", "title"})
     if unknown:
-        raise MinifluxError(f"only category_id can be changed here, not {', '.join(unknown)}")
+        raise MinifluxError(f"only category_id and title can be changed here, not "
+                            f"{', '.join(unknown)}")
+    if "title" in data and not isinstance(data["title"], str):
+        raise MinifluxError("title must be a string")
     if "category_id" in data:
         state.set_folder(user, source.pk, _folder(user, data["category_id"]))
-    return _json(_feed(user, source, state.folder_names(user)), status=201)
+    if "title" in data:
+        state.set_title(user, source.pk, str(data["title"]))
+    return _json(_feed(user, source, state.folder_names(user), state.titles(user)),
+                 status=201)
 
 
 def delete_feed(request: HttpRequest, user: AbstractBaseUser, feed_id: int) -> HttpResponse:
@@ -326,7 +334,7 @@ def _int(raw: str | None, name: str) -> int | None:
 def _entry_rows(user: AbstractBaseUser, articles: list[Article]) -> list[dict[str, object]]:
     ids = [a.pk for a in articles]
     read, starred = state.flags(user, ids)
-    folders = state.folder_names(user)
+    folders, titles = state.folder_names(user), state.titles(user)
     labels = state.item_labels(user, ids)
     return [{
         "id": a.pk, "user_id": user.pk, "feed_id": a.source_id,
@@ -336,7 +344,7 @@ def _entry_rows(user: AbstractBaseUser, articles: list[Article]) -> list[dict[st
         "changed_at": _time(a.updated_at or a.created_at), "content": article_html(a),
         "author": a.author, "share_code": "", "starred": a.pk in starred,
         "reading_time": a.reading_minutes, "enclosures": [], "tags": labels.get(a.pk, []),
-        "feed": _feed(user, a.source, folders),
+        "feed": _feed(user, a.source, folders, titles),
     } for a in articles]
 
 
@@ -407,7 +415,8 @@ def mark_feed_read(request: HttpRequest, user: AbstractBaseUser, feed_id: int) -
 
 
 def export(request: HttpRequest, user: AbstractBaseUser) -> HttpResponse:
-    body = subscriptions_opml(list(state.subscriptions(user)), state.folder_names(user))
+    body = subscriptions_opml(list(state.subscriptions(user)), state.folder_names(user),
+                              state.titles(user))
     return HttpResponse(body, content_type="text/xml; charset=utf-8")
 
 

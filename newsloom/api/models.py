@@ -1,5 +1,6 @@
 """What reader apps need beyond the web's reading state (which lives in newsloom.web.models
-and is shared, not copied): the API password, per-reader folders and item labels."""
+and is shared, not copied): the API password, per-reader subscription settings (folder,
+title) and item labels."""
 
 from __future__ import annotations
 
@@ -27,14 +28,17 @@ class ApiPassword(models.Model):
         return f"API password of {self.user}"
 
 
-class Folder(models.Model):
-    """The folder (Google Reader label, Miniflux category, Fever group) a reader files one
-    of their subscriptions under; without one, the source's own OPML category is used."""
+class SubscriptionSettings(models.Model):
+    """A reader's own folder (Google Reader label, Miniflux category, Fever group) and
+    title for one of their subscriptions; blank means the source's category and name. The
+    subscription itself is the web's Follow; the source is shared, so renaming it in an
+    app renames it for that reader only."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="+")
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(max_length=200)
+    folder = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=200, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "source"],

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from newsloom.api.content import MAX_NUMBER
-from newsloom.api.models import Folder, ItemLabel
+from newsloom.api.models import ItemLabel, SubscriptionSettings
 from newsloom.news.models import Article, Source
 from newsloom.news.sources import SourceSpec, add_source, resolve_feed
 from newsloom.news.tasks import refresh_source_task
@@ -160,7 +160,7 @@ def subscribe(user: AbstractBaseUser, url: str, folder: str = "") -> Source:
 def unsubscribe(user: AbstractBaseUser, source_id: int) -> bool:
     """Stop following a source (the source itself stays for other readers)."""
     with transaction.atomic():
-        Folder.objects.filter(user=user, source_id=source_id).delete()
+        SubscriptionSettings.objects.filter(user=user, source_id=source_id).delete()
         return Follow.objects.filter(user=user, kind=Follow.Kind.SOURCE,
                                      value=str(source_id)).delete()[0] > 0
 
@@ -172,14 +172,32 @@ def is_subscribed(user: AbstractBaseUser, source_id: int) -> bool:
 
 def folder_names(user: AbstractBaseUser) -> dict[int, str]:
     """Subscription source id -> its folder: the reader's own, else the source's category."""
-    own = dict(Folder.objects.filter(user=user).values_list("source_id", "name"))
+    own = dict(SubscriptionSettings.objects.filter(user=user).exclude(folder="")
+               .values_list("source_id", "folder"))
     return {source.pk: own.get(source.pk) or source.category or DEFAULT_FOLDER
             for source in subscriptions(user).only("pk", "category")}
 
 
 def set_folder(user: AbstractBaseUser, source_id: int, name: str) -> None:
-    Folder.objects.update_or_create(user=user, source_id=source_id,
-                                    defaults={"name": name.strip()[:200] or DEFAULT_FOLDER})
+    SubscriptionSettings.objects.update_or_create(
+        user=user, source_id=source_id,
+        defaults={"folder": name.strip()[:200] or DEFAULT_FOLDER})
+
+
+def titles(user: AbstractBaseUser) -> dict[int, str]:
+    """Source id -> the title the reader gave it (only where they gave one)."""
+    return dict(SubscriptionSettings.objects.filter(user=user).exclude(title="")
+                .values_list("source_id", "title"))
+
+
+def title_of(source: Source, own: dict[int, str]) -> str:
+    return own.get(source.pk) or source.name
+
+
+def set_title(user: AbstractBaseUser, source_id: int, title: str) -> None:
+    """Rename a subscription for this reader; a blank title brings back the source's."""
+    SubscriptionSettings.objects.update_or_create(
+        user=user, source_id=source_id, defaults={"title": title.strip()[:200]})
 
 
 def rename_folder(user: AbstractBaseUser, old: str, new: str) -> int:
@@ -194,7 +212,7 @@ def rename_folder(user: AbstractBaseUser, old: str, new: str) -> int:
 def delete_folder(user: AbstractBaseUser, name: str) -> None:
     """Forget folder `name`: its subscriptions go back to their default folder."""
     in_folder = [pk for pk, folder in folder_names(user).items() if folder == name]
-    Folder.objects.filter(user=user, source_id__in=in_folder).delete()
+    SubscriptionSettings.objects.filter(user=user, source_id__in=in_folder).update(folder="")
     ItemLabel.objects.filter(user=user, name=name).delete()
 
 
