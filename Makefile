@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -U pip
 	$(BIN)/pip install -q -e '.[scale,dev]'
+	# google-reader declares Python >= 3.12 but runs on 3.11: the API tests drive it
+	$(BIN)/pip install -q --ignore-requires-python 'google-reader>=0.0.3'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -40,3 +42,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/clustering.py
 	$(BIN)/python benchmarks/intelligence.py
+	$(BIN)/python benchmarks/sync.py

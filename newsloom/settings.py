@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "newsloom.news.apps.NewsConfig",
     "newsloom.web.apps.WebConfig",
+    "newsloom.api.apps.ApiConfig",
+    "ninja",  # serves the API docs' Swagger UI from static files, not from a CDN
 ]
 
 MIDDLEWARE = [

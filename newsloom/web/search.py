@@ -50,8 +50,10 @@ class Results:
 
 
 def terms_of(query: str) -> list[str]:
-    """Whitespace-separated terms, quotes removed, at most 8."""
-    return [t for t in re.split(r"\s+", query.replace('"', " ").strip()) if t][:8]
+    """Whitespace-separated terms, quotes and control characters removed (a NUL ends an
+    FTS5 query string early: SQLite answered "unterminated string"), at most 8."""
+    cleaned = re.sub(r"[\x00-\x1f\x7f\"]", " ", query)
+    return [t for t in re.split(r"\s+", cleaned.strip()) if t][:8]
 
 
 _HAN = re.compile(f"^[{HAN}]{{2,}}$")
