@@ -1,4 +1,4 @@
-"""A real `newsloom demo` portal (gunicorn + worker, demo corpus ingested, SQLite in a data
+"""A real demo portal (`newsloom serve` + worker, demo corpus ingested, SQLite in a data
 folder of its own) on a free port, with two readers who have API passwords, and a local
 publisher with a feed the portal does not know yet. Used by the reader-app API tests."""
 
@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -55,9 +56,11 @@ class Portal:
         return self.passwords[name]
 
     def forget_failed_logins(self) -> None:
-        """Clear the portal's rate-limit counters (its file cache), so each test starts as
-        a client with no failed logins behind it: all tests connect from 127.0.0.1."""
-        shutil.rmtree(Path(self.env["NEWSLOOM_DATA_DIR"]) / "cache", ignore_errors=True)
+        """Clear the portal's throttle counters (newsloom.web.ratelimit), so each test starts
+        as a client with no failed logins behind it: all tests connect from 127.0.0.1."""
+        database = Path(self.env["NEWSLOOM_DATA_DIR"]) / "newsloom.sqlite3"
+        with sqlite3.connect(database, timeout=30) as connection:
+            connection.execute("DELETE FROM web_throttle")
 
     def demo_feed(self, name: str) -> str:
         """The feed URL of a demo publisher (already a source of the portal)."""
@@ -86,17 +89,26 @@ def _free_port() -> int:
 
 
 def start_portal() -> Iterator[Portal]:
+    """The demo's steps (`newsloom demo` runs the same ones in a temporary folder of its
+    own) in a data folder the tests can reach with `newsloom users`."""
+    from newsloom.demo.server import DemoServer
+
     publisher = FixtureServer()
     publisher.routes["/ledger.xml"] = respond(200, NEW_FEED, "application/rss+xml")
-    port, fixtures = _free_port(), _free_port()
-    env = dict(os.environ, NEWSLOOM_DATA_DIR=tempfile.mkdtemp(prefix="newsloom-apps-"),
-               NEWSLOOM_FETCH_ALLOW="127.0.0.1/32")
+    demo = DemoServer(port=0, host="127.0.0.1").start()
+    port = _free_port()
+    folder = Path(tempfile.mkdtemp(prefix="newsloom-apps-"))
+    env = dict(os.environ, NEWSLOOM_DATA_DIR=str(folder), NEWSLOOM_FETCH_ALLOW="127.0.0.1/32")
     for name in ("DATABASE_URL", "REDIS_URL"):
         env.pop(name, None)
+    (folder / "demo.opml").write_bytes(demo.opml())
+    for step in (["migrate", "-v", "0"], ["import-opml", str(folder / "demo.opml")],
+                 ["refresh", "--all", "--wait"]):
+        subprocess.run([sys.executable, "-m", "newsloom.cli", *step], env=env, check=True,
+                       capture_output=True, timeout=300)
     process = subprocess.Popen(
-        [sys.executable, "-m", "newsloom.cli", "demo", "--port", str(port),
-         "--fixtures-port", str(fixtures)], env=env, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True)
+        [sys.executable, "-m", "newsloom.cli", "serve", "--port", str(port)], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
@@ -108,10 +120,13 @@ def start_portal() -> Iterator[Portal]:
             time.sleep(0.5)
     else:
         os.killpg(process.pid, 9)
+        demo.stop()
         raise RuntimeError("the demo portal did not come up")
     try:
-        yield Portal(base, env, publisher, f"http://127.0.0.1:{fixtures}")
+        yield Portal(base, env, publisher, demo.base)
     finally:
         os.killpg(process.pid, 15)
         process.wait(30)
         publisher.close()
+        demo.stop()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -34,7 +34,7 @@ def test_every_operation_needs_the_reader(portal: Portal, token: str) -> None:
     assert requests.get(f"{portal.base}/api/v1/stories", timeout=10).status_code == 401
     bearer = requests.get(f"{portal.base}/api/v1/stories", timeout=10,
                           headers={"Authorization": f"Bearer {token}"})
-    assert bearer.ok and bearer.json()
+    assert bearer.ok and bearer.json(), bearer.text
     document = requests.get(f"{portal.base}/api/v1/openapi.json", timeout=10).json()
     assert {"/api/v1/stories", "/api/v1/articles/{article_id}/ask", "/api/v1/search",
             "/api/v1/editions"} <= set(document["paths"])

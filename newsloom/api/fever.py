@@ -116,13 +116,14 @@ def _mark(request: HttpRequest, user: AbstractBaseUser) -> dict[str, object]:
 @csrf_exempt
 def fever(request: HttpRequest) -> JsonResponse:
     answer: dict[str, object] = {"api_version": API_VERSION, "auth": 0}
-    if throttle.is_blocked(request):
-        return JsonResponse({**answer, "error": "too many failed logins"}, status=429)
     key = request.POST.get("api_key") or request.GET.get("api_key") or ""
-    user = passwords.user_for_fever_key(key)
+    if not key:
+        return JsonResponse(answer)
+    outcome = throttle.checked(request, "", lambda: passwords.user_for_fever_key(key))
+    if outcome.throttled:
+        return JsonResponse({**answer, "error": "too many failed logins"}, status=429)
+    user = outcome.user
     if user is None:
-        if key:
-            throttle.record_failure(request)
         return JsonResponse(answer)
     answer.update(auth=1, last_refreshed_on_time=seconds(timezone.now()))
     wants = set(request.GET) | set(request.POST)

@@ -470,11 +470,12 @@ def client_login(request: HttpRequest) -> HttpResponse:
         return _text("Error=BadRequest\nPOST Email and Passwd\n", 405)
     username = (request.POST.get("Email") or "").strip()
     password = request.POST.get("Passwd") or ""
-    if throttle.is_blocked(request, username):
+    outcome = throttle.checked(request, username,
+                               lambda: passwords.user_for_password(username, password))
+    if outcome.throttled:
         return _text("Error=TooManyAttempts\n", 429)
-    user = passwords.user_for_password(username, password)
+    user = outcome.user
     if user is None:
-        throttle.record_failure(request, username)
         return _text("Error=BadAuthentication\n", 401)
     auth = passwords.session_token(user, "auth")
     return _text(f"SID={auth}\nLSID=null\nAuth={auth}\n")
@@ -490,12 +491,13 @@ def dispatch(request: HttpRequest, endpoint: str) -> HttpResponse:
     handler = READS.get(endpoint) or WRITES.get(endpoint)
     if handler is None:
         return _text(f"Error: unknown endpoint {endpoint[:100]}", 404)
-    if throttle.is_blocked(request):
+    if "HTTP_AUTHORIZATION" not in request.META:
+        return _text("Unauthorized!", 401)
+    outcome = throttle.checked(request, "", lambda: _authenticated(request))
+    if outcome.throttled:
         return _text("Error: too many failed logins from this address", 429)
-    user = _authenticated(request)
+    user = outcome.user
     if user is None:
-        if "HTTP_AUTHORIZATION" in request.META:  # a wrong token, not a missing one
-            throttle.record_failure(request)
         return _text("Unauthorized!", 401)
     if endpoint in WRITES:
         if request.method != "POST":

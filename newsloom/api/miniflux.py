@@ -87,12 +87,13 @@ def endpoint(**methods: View) -> View:
         if not all(in_range(v) for v in kwargs.values() if isinstance(v, int)):
             return _error("Not found", 404)
         username = _basic_username(request)
-        if throttle.is_blocked(request, username):
+        if not {"HTTP_X_AUTH_TOKEN", "HTTP_AUTHORIZATION"} & set(request.META):
+            return _error("Access Unauthorized", 401)
+        outcome = throttle.checked(request, username, lambda: _authenticate(request))
+        if outcome.throttled:
             return _error("Too many failed logins, try again later", 429)
-        user = _authenticate(request)
+        user = outcome.user
         if user is None:
-            if {"HTTP_X_AUTH_TOKEN", "HTTP_AUTHORIZATION"} & set(request.META):
-                throttle.record_failure(request, username)
             return _error("Access Unauthorized", 401)
         handler = methods.get(request.method.lower())
         if handler is None:

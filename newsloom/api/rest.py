@@ -27,12 +27,10 @@ from newsloom.web.views import REGIONS, visible_articles
 def _reader(request: HttpRequest, token: str) -> AbstractBaseUser | None:
     if not token:
         return None
-    if throttle.is_blocked(request):
+    outcome = throttle.checked(request, "", lambda: passwords.user_for_token(token))
+    if outcome.throttled:
         raise HttpError(429, "too many failed logins from this address; try again later")
-    user = passwords.user_for_token(token)
-    if user is None:
-        throttle.record_failure(request)
-    return user
+    return outcome.user
 
 
 class TokenHeader(APIKeyHeader):

@@ -13,6 +13,7 @@ import hashlib
 import time
 
 from django.db import connection, transaction
+from django.db.models import F
 
 from newsloom.web.models import Throttle
 
@@ -43,6 +44,14 @@ def hit(key: str, limit: int, window: int) -> bool:
         if count == 1:  # a new window: forget the ones that have ended
             cursor.execute(f"DELETE FROM {_TABLE} WHERE expires < %s", [int(now)])
     return count <= limit
+
+
+def refund(key: str, window: int) -> None:
+    """Give back one event counted in the current window (a login that turned out to be
+    correct: apps authenticate every request and must not use up their own limit)."""
+    number = int(time.time() // window)
+    Throttle.objects.filter(bucket=_bucket(key), period=number, hits__gt=0).update(
+        hits=F("hits") - 1)
 
 
 def forget(key: str) -> None:

@@ -40,10 +40,15 @@ def _known_accounts(request: HttpRequest) -> set[str]:
     return {name for name in value.split("\n") if name}
 
 
+def account_key(request: HttpRequest, username: str) -> str:
+    """The per-account-and-address counter's key (the API logins count on it too)."""
+    return f"signin:{normalized(username)}:{client_ip(request)}"
+
+
 def admit(request: HttpRequest, username: str) -> bool:
     """Count one sign-in attempt; False when any of its limits is used up."""
     address = client_ip(request)
-    allowed = (hit(f"signin:{username}:{address}", PER_ACCOUNT_AND_ADDRESS, WINDOW)
+    allowed = (hit(account_key(request, username), PER_ACCOUNT_AND_ADDRESS, WINDOW)
                and hit(f"signin-ip:{address}", PER_ADDRESS, WINDOW))
     if allowed and username not in _known_accounts(request):
         allowed = hit(f"signin-account:{username}", PER_ACCOUNT_HOURLY, 3600)
@@ -53,7 +58,7 @@ def admit(request: HttpRequest, username: str) -> bool:
 def remember(request: HttpRequest, response: HttpResponse, username: str) -> None:
     """After a correct password: clear this place's counter and mark the browser as one
     that has signed in to the account."""
-    forget(f"signin:{username}:{client_ip(request)}")
+    forget(account_key(request, username))
     known = sorted(_known_accounts(request) | {username})[-20:]
     response.set_signed_cookie(KNOWN_COOKIE, "\n".join(known), salt=KNOWN_SALT,
                                max_age=KNOWN_MAX_AGE, httponly=True, samesite="Lax",
