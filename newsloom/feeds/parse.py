@@ -96,16 +96,20 @@ class _DateBudget:
 
     def __init__(self, calls: int = _DATEPARSER_PER_FEED) -> None:
         self.calls = calls
+        self.seen: dict[str, datetime | None] = {}  # (feedparser copies pubDate to updated)
 
     def parse(self, raw: str) -> datetime | None:
-        """A multilingual parse of `raw` (Italian, Chinese, ... month names that feedparser
+        """A multilingual parse of `raw` (Russian, German, ... month names that feedparser
         does not know), or None once the budget is spent or the string is no date."""
         raw = raw.strip()
+        if raw in self.seen:
+            return self.seen[raw]
         if not raw or len(raw) > _DATEPARSER_MAX_CHARS or self.calls <= 0:
             return None
         self.calls -= 1
         value = _fallback_parser().get_date_data(raw).date_obj
-        return value.astimezone(UTC) if value else None
+        self.seen[raw] = value.astimezone(UTC) if value else None
+        return self.seen[raw]
 
 
 def _date(entry: Any, key: str, budget: _DateBudget) -> datetime | None:

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from newsloom.articles.clean import clean_html, clean_text
@@ -156,8 +156,8 @@ def _record_skipped(source: Source, problems: list[str]) -> None:
         return
     kept = (problems + source.last_skipped.splitlines())[:_SKIP_LINES]
     source.last_skipped = "\n".join(kept)
-    Source.objects.filter(pk=source.pk).update(
-        entries_skipped=F("entries_skipped") + len(problems), last_skipped=source.last_skipped)
+    source.entries_skipped += len(problems)  # (the source is claimed: no other writer)
+    source.save(update_fields=["entries_skipped", "last_skipped"])
     for problem in problems:
         log.warning("source %s: skipped %s", source.feed_url, problem)
 
