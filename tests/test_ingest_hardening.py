@@ -344,3 +344,49 @@ def test_add_source_reports_an_unreadable_feed_in_one_line(server: FixtureServer
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "no RSS, Atom or JSON Feed found" in result.stderr
     assert not Source.objects.exists()
+
+
+# --------------------------------------------------------------- siblings of the above
+
+def test_autodiscovery_skips_malformed_links_and_keeps_the_good_one() -> None:
+    from newsloom.feeds.discover import discover_feeds
+
+    page_html = (b'<html><head><base href="http://[::1/">'
+                 b'<link rel=alternate type=application/rss+xml href="http://[::1/feed">'
+                 b'<link rel=alternate type=application/rss+xml href="/ok.xml"></head></html>')
+    found = discover_feeds(page_html, "https://e.example/")
+    assert [f.url for f in found] == ["https://e.example/ok.xml"]
+
+
+def test_deeply_nested_opml_is_a_clear_error_not_a_crash() -> None:
+    from newsloom.feeds.opml import OpmlError, parse_opml
+
+    deep = (b"<opml><body>" + b'<outline text="a">' * 5000 + b"</outline>" * 5000
+            + b"</body></opml>")
+    with pytest.raises(OpmlError, match="nested too deeply"):
+        parse_opml(deep)
+
+
+def test_upgrade_cleans_control_characters_stored_before() -> None:
+    """Titles stored before the boundary stripped them keep breaking the site's feeds
+    unless the upgrade cleans them."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("news", "0009_story_engine")], [("news", "0010_ingest_hardening")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    source = old.get_model("news", "Source").objects.create(
+        name="Old\x0bname", feed_url="https://old.example/feed")
+    old.get_model("news", "Article").objects.create(
+        source_id=source.pk, guid="g", url="https://old.example/a", title="Old\x0b title\x01",
+        text="clean text", published_at=timezone.now())
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert Source.objects.get().name == "Oldname"
+    assert Article.objects.get().title == "Old title"
+    assert Client().get("/feeds/rss/").status_code == 200
