@@ -31,10 +31,10 @@ log = logging.getLogger("newsloom.feeds")
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
-# dateparser is the fallback for dates feedparser cannot read. Its locale set-up costs about
-# a second per parser, so one parser is built once per process and shared; a date string
-# longer than any real date is not tried at all, and each feed gets a bounded number of
-# fallback parses (a malformed date costs ~12 ms even with a warm parser).
+# dateparser is the fallback for dates feedparser cannot read. Its locale loading (~1.5 s of
+# CPU on first use) is paid once per process, with one shared parser; what each date costs
+# is bounded: a string longer than any real date is not tried at all, and each feed gets a
+# limited number of fallback parses (a malformed date costs 5-12 ms with a warm parser).
 _DATEPARSER_MAX_CHARS = 64
 _DATEPARSER_PER_FEED = 50
 _dateparser_lock = threading.Lock()
