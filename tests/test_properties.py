@@ -206,3 +206,15 @@ def test_json_feed_parser_answers_or_says_why(data: bytes) -> None:
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_are_a_feed_or_a_readable_error(data: bytes) -> None:
     _check_feed(data)
+
+
+@BOUNDED
+@given(st.lists(st.one_of(st.text(alphabet=st.characters(blacklist_characters="<>&"),
+                                  max_size=20),
+                          st.sampled_from(["<p>", "</p>", "</div>", "<html>", "</body>",
+                                           "<!-- c -->", "<b>", "</html>"])), max_size=8))
+def test_fragment_parser_keeps_every_piece_of_text(pieces: list[str]) -> None:
+    """Markup that closes the parser's own wrapper early must not cost the text after it."""
+    html = "".join(pieces)
+    words = strip_unsafe_chars("".join(p for p in pieces if not p.startswith("<"))).split()
+    assert parse_fragment(html).text_content().split() == words

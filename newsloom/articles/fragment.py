@@ -10,6 +10,7 @@ parses: it becomes the children of a <div>, comments and processing instructions
 
 from __future__ import annotations
 
+import re
 from html import escape as html_escape
 
 import lxml.etree
@@ -18,11 +19,14 @@ import lxml.html
 from newsloom.articles.chars import safe_markup
 
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
+# Document-level tags mean nothing inside a fragment, and libxml2 drops whatever follows a
+# stray </body> or </html>: they are removed before parsing, their content kept.
+_DOCUMENT_TAGS = re.compile(r"</?(?:html|body|head)\b[^>]*>", re.IGNORECASE)
 
 
 def parse_fragment(html: str) -> lxml.html.HtmlElement:
     """A <div> holding the fragment's content (an empty <div> when there is none)."""
-    text = safe_markup(html)
+    text = _DOCUMENT_TAGS.sub("", safe_markup(html))
     container = lxml.html.Element("div")
     if not text.strip():
         return container
@@ -35,10 +39,21 @@ def parse_fragment(html: str) -> lxml.html.HtmlElement:
     if parsed is None:
         container.text = document.text_content()
         return container
-    if body is not None and len(body) > 1:  # markup that closed our <div> early
+    # markup that closed our <div> early: what followed it comes back inside, in order
+    if parsed.tail:
+        _append_text(parsed, parsed.tail)
+        parsed.tail = None
+    if body is not None and len(body) > 1:
         for extra in list(body)[1:]:
             parsed.append(extra)
     return parsed
+
+
+def _append_text(element: lxml.html.HtmlElement, text: str) -> None:
+    if len(element):
+        element[-1].tail = (element[-1].tail or "") + text
+    else:
+        element.text = (element.text or "") + text
 
 
 def inner_html(element: lxml.html.HtmlElement) -> str:
