@@ -3,12 +3,27 @@ stops being unique (it links duplicates instead of dropping them), and text stor
 control characters were stripped at the boundary is cleaned once (such a title made the
 site's own RSS and Atom feeds answer 500)."""
 
+import importlib
+
 from django.db import migrations, models
 
 # The characters newsloom.articles.chars strips (lone surrogates cannot be stored at all).
 _UNSAFE_REGEX = "[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]"
 _TEXT_FIELDS = {"Article": ("title", "author", "description", "site_name", "text", "html"),
                 "Source": ("name",)}
+
+
+def restore_sqlite_search_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
+    """SQLite drops a unique column constraint only by rebuilding the table, and the rebuild
+    drops the triggers that keep the search indexes (migrations 0003 and 0005) current. The
+    index contents stay valid (same row ids): only the triggers are created again."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for name in ("0003_search_index", "0005_cjk_bigram_index"):
+        module = importlib.import_module(f"newsloom.news.migrations.{name}")
+        for sql in module.SQLITE:
+            if sql.startswith("CREATE TRIGGER"):
+                schema_editor.execute(sql)
 
 
 def strip_stored_control_characters(apps, schema_editor):  # type: ignore[no-untyped-def]
@@ -30,6 +45,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # (on the way back, after the rebuild that restores the unique constraint)
+        migrations.RunPython(migrations.RunPython.noop, restore_sqlite_search_triggers),
         migrations.AddField(
             model_name='source',
             name='entries_skipped',
@@ -45,5 +62,6 @@ class Migration(migrations.Migration):
             name='url',
             field=models.URLField(db_index=True, help_text='canonical URL', max_length=2000),
         ),
+        migrations.RunPython(restore_sqlite_search_triggers, migrations.RunPython.noop),
         migrations.RunPython(strip_stored_control_characters, migrations.RunPython.noop),
     ]
