@@ -164,9 +164,10 @@ def _record_skipped(source: Source, problems: list[str]) -> None:
 
 def _newest_first(entries: list[FeedEntry]) -> list[FeedEntry]:
     """Entries by date, newest first; undated ones keep their feed order after the dated."""
-    dated = sorted((e for e in entries if e.published or e.updated),
-                   key=lambda e: e.published or e.updated, reverse=True)  # type: ignore[arg-type,return-value]
-    return dated + [e for e in entries if not (e.published or e.updated)]
+    dated = [(entry.published or entry.updated, entry) for entry in entries]
+    ordered = sorted(((when, entry) for when, entry in dated if when is not None),
+                     key=lambda pair: pair[0], reverse=True)
+    return [entry for _, entry in ordered] + [entry for when, entry in dated if when is None]
 
 
 def refresh_source(source_id: int, fetcher: Fetcher | None = None) -> RefreshOutcome:
