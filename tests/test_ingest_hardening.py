@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -120,6 +121,10 @@ def test_entry_with_unusable_link_is_skipped_and_recorded(server: FixtureServer,
     assert source.entries_skipped == 1 and f"entry {TAG}bad:" in source.last_skipped
     assert source.last_error == "" and source.last_success_at is not None
     assert collect_stats()["entries_skipped"] == 1
+    admin = Client()
+    admin.force_login(User.objects.create_superuser("admin", "a@example.com", "pw"))
+    page_text = admin.get(f"/admin/news/source/{source.pk}/change/").content.decode()
+    assert "Entries skipped" in page_text and "entry tag:test,2026:bad:" in page_text
 
 
 def test_json_feed_with_wrong_types_keeps_every_item(server: FixtureServer) -> None:
