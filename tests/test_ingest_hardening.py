@@ -175,6 +175,27 @@ def test_unexpected_error_is_recorded_and_other_sources_go_on(
     assert Article.objects.filter(source=healthy).count() == 5
 
 
+def test_unexpected_error_in_one_article_is_recorded_on_it(
+        server: FixtureServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The article stage's boundary, with a defect stood in for the same way."""
+    serve_feed(server, rss(good_items(server, 3)))
+    real_extract = ingest.extract_article
+
+    def extract_or_crash(raw: bytes, url: str = "", **options: object):  # type: ignore[no-untyped-def]
+        if url.endswith("/good/1"):
+            raise RuntimeError("a defect in extraction")
+        return real_extract(raw, url, **options)
+
+    monkeypatch.setattr(ingest, "extract_article", extract_or_crash)
+    ingest_all()
+    broken = Article.objects.get(guid=TAG + "g1")
+    assert broken.status == Article.Status.READY and broken.origin == Article.Origin.FEED
+    assert "RuntimeError: a defect in extraction" in broken.fetch_error
+    assert "Summary of Good story 1" in broken.text and broken.enriched_at is not None
+    assert Article.objects.filter(origin=Article.Origin.PAGE).count() == 2
+    assert collect_stats()["articles_with_errors"] == 1
+
+
 # --------------------------------------------------------------- item 3: canonical URLs
 
 def test_article_ids_in_the_query_are_distinct_articles(server: FixtureServer) -> None:

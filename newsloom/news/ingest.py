@@ -419,8 +419,7 @@ def process_article(article_id: int, fetcher: Fetcher | None = None) -> bool:
     try:
         _process(article_id, fetcher or get_fetcher())
     except Exception as exc:  # the boundary: record it, never lose it
-        _record_article_failure(article_id, exc)
-        return True
+        _record_article_failure(article_id, exc)  # (and still enrich what the feed gave)
     from newsloom.news.enrich import enrich_article_safely  # (heavy models load lazily)
 
     enrich_article_safely(article_id)
