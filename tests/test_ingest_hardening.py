@@ -60,7 +60,8 @@ def item(guid: str, link: str, title: str, extra: str = "", date: str = "") -> s
 
 
 def rss(items: list[str]) -> bytes:
-    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+            'xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
             f"<title>Feed</title><link>https://example.com/</link>{''.join(items)}"
             "</channel></rss>").encode()
 
@@ -97,8 +98,8 @@ def ingest_all() -> None:
 def test_odd_entry_content_is_stored_with_its_feed(server: FixtureServer, bad: str) -> None:
     feed = rss([*good_items(server),
                 item("odd", server.url("/odd"), "Odd entry \x0b&#xD800;", extra=bad)])
-    feed = feed.replace(b'<rss version="2.0">',
-                        b'<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">')
+    feed = feed.replace(b'<rss version="2.0" ', b'<rss version="2.0" '
+                        b'xmlns:content="http://purl.org/rss/1.0/modules/content/" ')
     source = serve_feed(server, feed)
     ingest_all()
     assert Article.objects.count() == 6
@@ -250,13 +251,17 @@ def test_feed_date_wins_and_future_dates_are_clamped(server: FixtureServer) -> N
                            'content="2020-01-01T00:00:00Z">'))
     serve_feed(server, rss([
         item("f", server.url("/meta"), "Meta story", date="Tue, 03 Mar 2026 10:00:00 GMT"),
-        item("z", server.url("/good/0"), "Good story 0", date="Fri, 31 Dec 9999 23:59:59 GMT"),
+        item("z", server.url("/good/0"), "Good story 0", date="Fri, 31 Dec 9999 23:59:59 GMT",
+             extra="<atom:updated>9999-12-31T23:59:59Z</atom:updated>"),
     ]), pages=1)
     before = timezone.now()
     ingest_all()
     assert Article.objects.get(guid=TAG + "f").published_at == datetime(2026, 3, 3, 10, tzinfo=UTC)
     future = Article.objects.get(guid=TAG + "z")
     assert future.date_known and before <= future.published_at <= timezone.now()
+    again = refresh_sources(list(Source.objects.values_list("pk", flat=True)))
+    assert again.new_articles == 0 and not Article.objects.filter(
+        status=Article.Status.PENDING).exists()  # a future date is not a new version
 
 
 def test_many_undecipherable_dates_cost_a_bounded_number_of_parses() -> None:

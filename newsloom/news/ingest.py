@@ -279,7 +279,8 @@ def store_entry(source: Source, entry: FeedEntry,
     fetched_at = fetched_at or timezone.now()
     url = canonicalize_url(entry.url)
     guid = entry.guid[:1000]
-    updated = not_in_future(entry.updated, fetched_at)
+    updated = entry.updated  # a version marker only (never shown), so kept as given: clamped,
+    # a future value would look newer at every refresh and re-process the entry each time
     existing = Article.objects.filter(source=source, guid=guid).first()
     if existing is not None:
         previous = existing.updated_at
