@@ -1,7 +1,9 @@
 """Ingestion hardening: skipped feed entries are counted on their source, the canonical URL
 stops being unique (it links duplicates instead of dropping them), and text stored before
 control characters were stripped at the boundary is cleaned once (such a title made the
-site's own RSS and Atom feeds answer 500)."""
+site's own RSS and Atom feeds answer 500). On SQLite, dropping the unique constraint copies
+the article table once (SQLite cannot drop it in place): expect minutes on a very large
+archive."""
 
 import importlib
 
