@@ -25,6 +25,18 @@ def corpus(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Each test starts with an empty cache: cached page fragments are keyed by article id,
+    and ids repeat from test to test (a stale "related" block failed a later test). Not on
+    Redis, whose clear() flushes the whole database, the task queue included."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if "redis" not in settings.CACHES["default"]["BACKEND"]:
+        cache.clear()
+
+
 @pytest.fixture
 def server() -> Iterator[FixtureServer]:
     srv = FixtureServer()

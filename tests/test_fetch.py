@@ -21,12 +21,16 @@ from tests.fixture_server import redirect, respond
     "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
     "0.0.0.0", "224.0.0.1", "255.255.255.255", "::1", "fe80::1", "fc00::1", "::ffff:127.0.0.1",
     "::ffff:10.0.0.1", "2002:7f00:0001::1", "64:ff9b::a00:1", "ff02::1", "198.18.0.1",
+    # IPv4-compatible, IPv4-translated, site-local and local-use NAT64 (issue 9, item 19)
+    "::7f00:1", "::a00:1", "::8.8.8.8", "::ffff:0:7f00:1", "::ffff:0:a9fe:a9fe", "fec0::1",
+    "feff::1", "64:ff9b:1::a00:1",
 ])
 def test_non_public_addresses_are_refused(address: str) -> None:
     assert not is_public_address(ipaddress.ip_address(address))
 
 
-@pytest.mark.parametrize("address", ["93.184.215.14", "8.8.8.8", "2606:4700::6810:85e5"])
+@pytest.mark.parametrize("address", ["93.184.215.14", "8.8.8.8", "2606:4700::6810:85e5",
+                                     "::ffff:8.8.8.8"])
 def test_public_addresses_pass(address: str) -> None:
     assert is_public_address(ipaddress.ip_address(address))
 
@@ -106,6 +110,86 @@ def test_gzip_bomb_is_cut_after_decompression(server, fetcher) -> None:
     server.routes["/bomb"] = respond(200, bomb, headers={"Content-Encoding": "gzip"})
     with pytest.raises(BodyTooLargeError):
         fetcher.fetch(server.url("/bomb"))
+
+
+def test_stacked_gzip_is_refused_without_decoding_it(server, fetcher) -> None:
+    """`Content-Encoding: gzip, gzip` multiplied the bomb ratio past the cap (httpx
+    decodes each layer whole: 6.7 KB on the wire reached a MemoryError)."""
+    inner = gzip.compress(b"\0" * (64 * 1024 * 1024))
+    double = gzip.compress(inner)
+    server.routes["/double"] = respond(200, double, headers={"Content-Encoding": "gzip, gzip"})
+    with pytest.raises(FetchError, match="stacked content encodings"):
+        fetcher.fetch(server.url("/double"))
+
+
+def test_gzip_bomb_never_holds_more_than_the_cap(server, fetcher) -> None:
+    """One 20 KiB compressed chunk expands to 20 MiB: each decoding step stays under the
+    cap, so peak memory stays near the cap, not near the expanded size."""
+    import tracemalloc
+
+    bomb = gzip.compress(b"\0" * (20 * 1024 * 1024))
+    server.routes["/bomb"] = respond(200, bomb, headers={"Content-Encoding": "gzip"})
+    tracemalloc.start()
+    try:
+        with pytest.raises(BodyTooLargeError):
+            fetcher.fetch(server.url("/bomb"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * fetcher.max_bytes
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw-deflate", "identity"])
+def test_supported_encodings_decode(server, fetcher, encoding) -> None:
+    import zlib
+
+    body = b"<rss>" + b"news " * 1000 + b"</rss>"
+    wire = {"gzip": gzip.compress(body), "deflate": zlib.compress(body),
+            "raw-deflate": zlib.compress(body)[2:-4], "identity": body}[encoding]
+    header = "deflate" if encoding == "raw-deflate" else encoding
+    server.routes["/enc"] = respond(200, wire, headers={"Content-Encoding": header})
+    assert fetcher.fetch(server.url("/enc")).body == body
+
+
+def test_unknown_encoding_is_refused(server, fetcher) -> None:
+    server.routes["/br"] = respond(200, b"\x0b\x01\x80", headers={"Content-Encoding": "br"})
+    with pytest.raises(FetchError, match="unsupported content encoding 'br'"):
+        fetcher.fetch(server.url("/br"))
+
+
+def _trickle(headers_first: bool):  # type: ignore[no-untyped-def]
+    def handle(req: BaseHTTPRequestHandler) -> None:
+        try:
+            if headers_first:
+                req.send_response(200)
+                req.send_header("Content-Length", "100")
+                req.end_headers()
+                req.wfile.flush()
+                for _ in range(100):
+                    req.wfile.write(b"x")
+                    req.wfile.flush()
+                    time.sleep(0.3)
+            else:
+                for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"y" * 100:
+                    req.wfile.write(bytes([byte]))
+                    req.wfile.flush()
+                    time.sleep(0.3)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+    return handle
+
+
+@pytest.mark.parametrize("headers_first", [True, False], ids=["slow-body", "slow-headers"])
+def test_trickling_server_is_cut_at_the_overall_deadline(server, headers_first) -> None:
+    """Each byte arrives well within the read timeout; only the overall deadline stops it."""
+    server.routes["/trickle"] = _trickle(headers_first)
+    fetcher = Fetcher(allow=AllowList.parse("127.0.0.1/32"), connect_timeout=2, read_timeout=2,
+                      limiter=HostLimiter(8, 0), deadline=2)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="not complete after 2 s"):
+        fetcher.fetch(server.url("/trickle"))
+    assert time.monotonic() - started < 4
+    fetcher.close()
 
 
 def test_conditional_get_sends_validators_and_reports_not_modified(server, fetcher) -> None:

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from html import escape as html_escape
 
-import lxml.html
+from newsloom.articles.fragment import inner_html, parse_fragment
 
 _MARKERS = {
     "advertisement", "advertisements", "advertising", "ad", "ads", "sponsored",
@@ -115,7 +114,7 @@ def clean_html(html: str, title: str = "") -> str:
     """Clean an HTML fragment block by block (its top-level elements)."""
     if not html.strip():
         return html
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    root = parse_fragment(html)
     # descend through single wrapper elements to reach the list of blocks
     container = root
     while len(container) == 1 and container[0].tag in ("div", "body", "article", "main", "section"):
@@ -131,5 +130,4 @@ def clean_html(html: str, title: str = "") -> str:
                     el.text = strip_inline_markers(el.text)
                 if el.tail:
                     el.tail = strip_inline_markers(el.tail)
-    inner = "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
-    return html_escape(root.text or "", quote=False) + inner
+    return inner_html(root)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from newsloom.articles.clean import clean_text
 from newsloom.articles.fingerprint import content_fingerprint
-from newsloom.articles.textstats import reading_minutes, script_language, word_count
+from newsloom.articles.language import text_language
+from newsloom.articles.textstats import reading_minutes, word_count
 
 
 @dataclass(frozen=True)
@@ -21,10 +22,10 @@ class Derived:
 
 def derive(text: str, title: str, language_hint: str = "", fallback_language: str = "") -> Derived:
     """Clean the text and compute counts, language and fingerprint. The writing system
-    overrides a hint that contradicts it (a Chinese text is never filed as English)."""
+    overrides a hint that contradicts it (a Chinese text is never filed as English), and
+    text without any hint gets the detector's answer (never an empty language)."""
     cleaned = clean_text(text, title)
-    by_script = script_language(cleaned or title)
-    language = by_script or language_hint or fallback_language
+    language = text_language(cleaned or title, language_hint or fallback_language)
     return Derived(
         text=cleaned,
         word_count=word_count(cleaned),

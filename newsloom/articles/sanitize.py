@@ -7,8 +7,10 @@ rel=noopener noreferrer nofollow and relative URLs become absolute first so they
 
 from __future__ import annotations
 
-import lxml.html
 import nh3
+
+from newsloom.articles.chars import safe_markup
+from newsloom.articles.fragment import inner_html, parse_fragment
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dl", "dt",
@@ -30,16 +32,13 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def absolutize(html: str, base_url: str) -> str:
-    """Rewrite relative href/src attributes against `base_url`."""
+    """Rewrite relative href/src attributes against `base_url`. Escaped text stays escaped
+    (`&lt;a href=...&gt;` in a feed is text about a tag, never a live link)."""
     if not base_url or not html.strip():
         return html
-    try:
-        fragment = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (ValueError, lxml.etree.ParserError):
-        return html
+    fragment = parse_fragment(html)
     fragment.make_links_absolute(base_url, resolve_base_href=False, handle_failures="discard")
-    inner = "".join(lxml.html.tostring(child, encoding="unicode") for child in fragment)
-    return (fragment.text or "") + inner
+    return inner_html(fragment)
 
 
 def sanitize_html(html: str, base_url: str = "") -> str:
@@ -47,7 +46,7 @@ def sanitize_html(html: str, base_url: str = "") -> str:
     if not html:
         return ""
     return nh3.clean(
-        absolutize(html, base_url),
+        absolutize(safe_markup(html), base_url),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
@@ -60,10 +59,7 @@ def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment, one block per line (for feed-only articles)."""
     if not html.strip():
         return ""
-    try:
-        fragment = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (ValueError, lxml.etree.ParserError):
-        return html
+    fragment = parse_fragment(html)
     for br in fragment.iter("br"):
         br.tail = "\n" + (br.tail or "")
     blocks = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -36,7 +37,8 @@ def discover_feeds(html: bytes | str, base_url: str) -> list[DiscoveredFeed]:
     base = base_url
     for base_el in doc.iter("base"):
         if base_el.get("href"):
-            base = urljoin(base_url, base_el.get("href"))
+            with contextlib.suppress(ValueError):  # a malformed <base> is ignored
+                base = urljoin(base_url, base_el.get("href"))
             break
     found: list[DiscoveredFeed] = []
     seen: set[str] = set()
@@ -46,7 +48,10 @@ def discover_feeds(html: bytes | str, base_url: str) -> list[DiscoveredFeed]:
         href = (link.get("href") or "").strip()
         if "alternate" not in rels or not kind or not href:
             continue
-        url = urljoin(base, href)
+        try:
+            url = urljoin(base, href)
+        except ValueError:  # a malformed host ("http://[::1/"): not a usable link
+            continue
         if url in seen or not url.startswith(("http://", "https://")):
             continue
         seen.add(url)

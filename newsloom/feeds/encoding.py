@@ -12,6 +12,8 @@ import re
 
 import charset_normalizer
 
+from newsloom.articles.chars import safe_markup
+
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?\?>", re.IGNORECASE)
 _DECL_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""", re.IGNORECASE)
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
@@ -98,8 +100,9 @@ def decode_document(data: bytes, content_type: str = "") -> tuple[str, str]:
 
 
 def to_utf8_xml(data: bytes, content_type: str = "") -> bytes:
-    """Re-encode an XML document as UTF-8 with a matching declaration."""
+    """Re-encode an XML document as UTF-8 with a matching declaration, without the
+    control characters and lone surrogates (raw or as `&#xD800;`) that XML forbids."""
     text, _ = decode_document(data, content_type)
-    text = text.lstrip("\ufeff")
+    text = safe_markup(text.lstrip("\ufeff"))
     body = _XML_DECL.sub(b"", text.encode("utf-8"), count=1)
     return b'<?xml version="1.0" encoding="utf-8"?>' + body

@@ -52,7 +52,10 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
                 ))
             walk(outline, [*path, label] if not url and label else path)
 
-    walk(body, [])
+    try:
+        walk(body, [])
+    except RecursionError as exc:  # outlines nested thousands deep: refuse, do not crash
+        raise OpmlError("invalid OPML: outlines nested too deeply") from exc
     return feeds
 
 

@@ -1,13 +1,15 @@
 """HTTP fetching for feeds and article pages.
 
-One client for the whole process: timeouts, a streamed body cap that also holds after
-decompression, conditional GET, per-host politeness, Retry-After, a real User-Agent, and the
-SSRF guard wired into the connection layer so it runs on every redirect hop.
+One client for the whole process: timeouts, an overall deadline per fetch, a streamed body
+cap that also holds while decompressing, conditional GET, per-host politeness, Retry-After, a
+real User-Agent, and the SSRF guard wired into the connection layer so it runs on every
+redirect hop.
 """
 
 from __future__ import annotations
 
 import email.utils
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -17,6 +19,7 @@ import httpcore
 import httpx
 
 from newsloom import __version__
+from newsloom.fetch.decoding import BodyOverCapError, CappedDecoder, EncodingRefusedError
 from newsloom.fetch.politeness import HostLimiter
 from newsloom.fetch.ssrf import AllowList, BlockedAddressError, resolve_checked
 
@@ -25,6 +28,12 @@ USER_AGENT = (
 )
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
+# The whole fetch (every redirect hop, headers and body) must finish within this many
+# seconds: per-read timeouts alone let a server trickling one byte every few seconds hold a
+# worker thread for minutes (115 s measured with one byte per 5 s).
+DEFAULT_DEADLINE = 60.0
+
+_fetch_state = threading.local()  # .deadline: time.monotonic() value of the current fetch
 
 
 class FetchError(Exception):
@@ -61,6 +70,43 @@ class FetchResult:
         return self.headers.get("content-type", "")
 
 
+def _within_deadline(timeout: float | None) -> float | None:
+    """The socket timeout to use now: the caller's, shortened to what is left of the
+    current fetch's deadline. Raises a read timeout once the deadline has passed."""
+    deadline = getattr(_fetch_state, "deadline", None)
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the fetch's overall deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A network stream whose every read and write stays within the fetch's deadline, so
+    slow headers, slow TLS and a trickled body are all cut at the same moment."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self.inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.inner.read(max_bytes, _within_deadline(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.inner.write(buffer, _within_deadline(timeout))
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self.inner.start_tls(ssl_context, server_hostname, _within_deadline(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.inner.get_extra_info(info)
+
+
 class _GuardedBackend(httpcore.SyncBackend):
     """Network backend that resolves names itself and refuses non-public addresses."""
 
@@ -78,10 +124,10 @@ class _GuardedBackend(httpcore.SyncBackend):
         last_error: Exception | None = None
         for address in resolve_checked(host, port, self.allow):
             try:
-                return super().connect_tcp(
-                    address, port, timeout=timeout, local_address=local_address,
-                    socket_options=socket_options,
-                )
+                return _DeadlineStream(super().connect_tcp(
+                    address, port, timeout=_within_deadline(timeout),
+                    local_address=local_address, socket_options=socket_options,
+                ))
             except httpcore.ConnectError as exc:
                 last_error = exc
         raise httpcore.ConnectError(f"cannot connect to {host}:{port}: {last_error}")
@@ -130,8 +176,10 @@ class Fetcher:
         read_timeout: float = 20.0,
         limiter: HostLimiter | None = None,
         user_agent: str = USER_AGENT,
+        deadline: float = DEFAULT_DEADLINE,
     ) -> None:
         self.max_bytes = max_bytes
+        self.deadline = deadline
         self.limiter = limiter or HostLimiter()
         self.client = httpx.Client(
             transport=_GuardedTransport(allow or AllowList.from_env()),
@@ -172,13 +220,18 @@ class Fetcher:
         if not host:
             raise FetchError(f"invalid URL {url!r}: no host")
         try:
-            with self.limiter.slot(host), self.client.stream("GET", url, headers=headers) as resp:
-                return self._read(url, resp)
+            with self.limiter.slot(host):
+                _fetch_state.deadline = time.monotonic() + self.deadline
+                with self.client.stream("GET", url, headers=headers) as resp:
+                    return self._read(url, resp)
         except FetchError:
             raise
         except httpx.TooManyRedirects as exc:
             raise FetchError(f"too many redirects (more than {MAX_REDIRECTS})") from exc
         except httpx.TimeoutException as exc:
+            if time.monotonic() >= _fetch_state.deadline:
+                raise FetchError(f"gave up on {url}: not complete after {self.deadline:g} s "
+                                 "(the server sends too slowly)") from exc
             raise FetchError(f"timed out fetching {url}") from exc
         except (httpx.HTTPError, httpcore.ConnectError) as exc:
             cause = exc.__cause__ or exc.__context__
@@ -187,6 +240,8 @@ class Fetcher:
             raise FetchError(f"network error fetching {url}: {exc}") from exc
         except ConnectionError as exc:  # includes BlockedAddressError from the resolver
             raise FetchError(str(exc)) from exc
+        finally:
+            _fetch_state.deadline = None
 
     def _read(self, url: str, resp: httpx.Response) -> FetchResult:
         result = FetchResult(
@@ -207,13 +262,14 @@ class Fetcher:
                 f"response too large: {int(declared)} bytes declared, limit {self.max_bytes}"
             )
         chunks: list[bytes] = []
-        size = 0
-        for chunk in resp.iter_bytes():  # decoded bytes: the cap holds after decompression
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise BodyTooLargeError(
-                    f"response too large: over the limit of {self.max_bytes} bytes")
-            chunks.append(chunk)
+        try:
+            decoder = CappedDecoder(resp.headers.get("content-encoding", ""), self.max_bytes)
+            for raw in resp.iter_raw():  # decoded here, step by step under the cap
+                chunks.extend(decoder.feed(raw))
+        except BodyOverCapError as exc:
+            raise BodyTooLargeError(str(exc)) from exc
+        except EncodingRefusedError as exc:
+            raise FetchError(f"{exc} from {result.final_url}") from exc
         result.body = b"".join(chunks)
         return result
 

@@ -21,6 +21,13 @@ _EXTRA_BLOCKED: tuple[Network, ...] = (
     ipaddress.ip_network("192.0.0.0/24"),
     ipaddress.ip_network("198.18.0.0/15"),
     ipaddress.ip_network("64:ff9b::/96"),  # NAT64 can reach any IPv4 address
+    ipaddress.ip_network("64:ff9b:1::/48"),  # local-use NAT64 (RFC 8215)
+    # IPv4 in IPv6 clothing that `is_global` misses: IPv4-compatible (::a.b.c.d, deprecated
+    # by RFC 4291) and IPv4-translated (::ffff:0:a.b.c.d, RFC 2765) addresses reach IPv4
+    # hosts through a translator, and no public web server is addressed that way.
+    ipaddress.ip_network("::/96"),
+    ipaddress.ip_network("::ffff:0:0:0/96"),
+    ipaddress.ip_network("fec0::/10"),  # site-local, deprecated by RFC 3879 but still routed
 )
 
 

@@ -10,12 +10,13 @@ from newsloom.news.models import Article, Source, Story
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ("name", "region", "language", "paused", "health", "last_success_at",
-                    "next_fetch_at", "refresh_interval")
+    list_display = ("name", "region", "language", "paused", "health", "entries_skipped",
+                    "last_success_at", "next_fetch_at", "refresh_interval")
     list_filter = ("paused", "region", "language", "category")
     search_fields = ("name", "feed_url", "site_url")
     readonly_fields = ("etag", "last_modified", "last_fetched_at", "last_success_at",
-                       "consecutive_errors", "last_error", "last_error_at", "created_at")
+                       "consecutive_errors", "last_error", "last_error_at", "entries_skipped",
+                       "last_skipped", "created_at")
     actions = ("pause", "resume", "refresh_now")
 
     @admin.display(description="health")
@@ -39,11 +40,28 @@ class SourceAdmin(admin.ModelAdmin):
         queryset.update(next_fetch_at=timezone.now())
 
 
+class ProcessingErrorFilter(admin.SimpleListFilter):
+    """Articles whose page could not be used, or whose processing failed."""
+
+    title = "processing error"
+    parameter_name = "error"
+
+    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+        return (("yes", "with an error"), ("no", "without"))
+
+    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        if self.value() == "yes":
+            return queryset.exclude(fetch_error="")
+        if self.value() == "no":
+            return queryset.filter(fetch_error="")
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ("title", "source", "language", "published_at", "status", "origin",
                     "word_count", "duplicate_of")
-    list_filter = ("status", "origin", "language", "source")
+    list_filter = ("status", "origin", "language", "source", ProcessingErrorFilter)
     search_fields = ("title", "url")
     raw_id_fields = ("duplicate_of",)
     readonly_fields = ("fingerprint", "created_at", "processed_at", "attempts", "fetch_error",

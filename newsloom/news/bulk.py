@@ -13,9 +13,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from newsloom.articles.chars import strip_unsafe_chars
+from newsloom.articles.dates import not_in_future
 from newsloom.articles.derive import derive
 from newsloom.articles.sanitize import html_to_text, sanitize_html
-from newsloom.articles.urls import canonicalize_url
+from newsloom.articles.urls import InvalidURLError, canonicalize_url
 from newsloom.jsonl import json_objects, parse_timestamp
 from newsloom.news.enrich import enrich_articles
 from newsloom.news.models import Article, Source
@@ -48,6 +50,8 @@ def _source_for(name: str, language: str, cache: dict[str, Source]) -> Source:
 
 
 def _build(record: dict[str, object], line_no: int, sources: dict[str, Source]) -> Article:
+    record = {key: strip_unsafe_chars(value) if isinstance(value, str) else value
+              for key, value in record.items()}
     url = record.get("url")
     title = record.get("title")
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
@@ -63,12 +67,15 @@ def _build(record: dict[str, object], line_no: int, sources: dict[str, Source]) 
         raise ImportLineError(f"line {line_no}: one of 'text' or 'html' is required")
     language = str(record.get("language") or "")
     source = _source_for(str(record.get("source") or "Imported"), language, sources)
-    published = parse_timestamp(record.get("published"))
+    now = timezone.now()
+    published = not_in_future(parse_timestamp(record.get("published")), now)
     derived = derive(str(text), title, language, source.language)
     if not html:
         html = "".join(f"<p>{escape(p, quote=False)}</p>" for p in derived.text.split("\n"))
-    now = timezone.now()
-    canonical = canonicalize_url(url)
+    try:
+        canonical = canonicalize_url(url)
+    except InvalidURLError as exc:
+        raise ImportLineError(f"line {line_no}: {exc}") from exc
     return Article(
         source=source, guid=canonical[:1000], url=canonical[:2000], entry_url=url[:2000],
         title=title.strip()[:1000], author=str(record.get("author") or "")[:500],

@@ -4,10 +4,16 @@ entries), then process each article (fetch page, extract, clean, sanitize, dedup
 Every step is idempotent and safe to run twice at once: unique constraints decide races,
 articles are claimed with a lease before their page is fetched, and a killed worker's
 lease simply expires so the sweep hands the article to someone else.
+
+Every stage boundary contains failures: an entry that cannot be stored is skipped and
+recorded on its source (the rest of the feed is stored), an unexpected error while
+refreshing a source is recorded on the source, and one while processing an article on the
+article, so one bad input never stops its neighbours and never fails silently.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -19,11 +25,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from newsloom.articles.clean import clean_html, clean_text
+from newsloom.articles.dates import not_in_future
 from newsloom.articles.derive import derive
 from newsloom.articles.extract import Extracted, extract_article
 from newsloom.articles.sanitize import html_to_text, sanitize_html
-from newsloom.articles.urls import canonicalize_url, same_site
-from newsloom.feeds.model import FeedEntry, FeedParseError, ParsedFeed
+from newsloom.articles.urls import InvalidURLError, canonicalize_url, same_site
+from newsloom.feeds.model import FeedEntry, FeedParseError, ParsedFeed, entry_problem
 from newsloom.feeds.parse import parse_feed
 from newsloom.fetch.client import Fetcher, FetchError, FetchResult
 from newsloom.fetch.politeness import HostLimiter
@@ -39,6 +46,12 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 SOURCE_LEASE = timedelta(minutes=10)
+# New entries stored per refresh, newest first: a 100k-entry feed would otherwise queue
+# 100k page fetches at once. The rest come on the next refresh (which then skips the
+# conditional GET, so the feed is read again).
+MAX_NEW_ENTRIES = 200
+# How many skipped-entry reasons a source keeps for the admin (the count keeps growing).
+_SKIP_LINES = 10
 
 _fetcher_lock = threading.Lock()
 _fetcher: Fetcher | None = None
@@ -137,38 +150,84 @@ def _update_source_meta(source: Source, feed: ParsedFeed) -> None:
         source.language = feed.language.split("-")[0].lower()[:16]
 
 
+def _record_skipped(source: Source, problems: list[str]) -> None:
+    """Count and keep the reasons of entries that could not be stored (admin, stats)."""
+    if not problems:
+        return
+    kept = (problems + source.last_skipped.splitlines())[:_SKIP_LINES]
+    source.last_skipped = "\n".join(kept)
+    source.entries_skipped += len(problems)  # (the source is claimed: no other writer)
+    source.save(update_fields=["entries_skipped", "last_skipped"])
+    for problem in problems:
+        log.warning("source %s: skipped %s", source.feed_url, problem)
+
+
+def _newest_first(entries: list[FeedEntry]) -> list[FeedEntry]:
+    """Entries by date, newest first; undated ones keep their feed order after the dated."""
+    dated = [(entry.published or entry.updated, entry) for entry in entries]
+    ordered = sorted(((when, entry) for when, entry in dated if when is not None),
+                     key=lambda pair: pair[0], reverse=True)
+    return [entry for _, entry in ordered] + [entry for when, entry in dated if when is None]
+
+
 def refresh_source(source_id: int, fetcher: Fetcher | None = None) -> RefreshOutcome:
     """Fetch and parse one source's feed and store its new entries as pending articles.
-    A failing feed records a readable error and keeps every article it already had."""
-    fetcher = fetcher or get_fetcher()
-    source = Source.objects.get(pk=source_id)
+    A failing feed records a readable error and keeps every article it already had; an
+    unexpected error is recorded the same way (and logged with its traceback)."""
+    source = Source.objects.filter(pk=source_id).first()
+    if source is None:
+        return RefreshOutcome(source_id, "error", error=f"source {source_id} no longer exists")
+    try:
+        return _refresh(source, fetcher or get_fetcher())
+    except Exception as exc:  # the boundary: record it, never lose it
+        log.exception("refreshing source %s failed", source.feed_url)
+        message = f"unexpected error while refreshing: {type(exc).__name__}: {exc}"
+        _record_error(source, message)
+        return RefreshOutcome(source_id, "error", error=message)
+
+
+def _refresh(source: Source, fetcher: Fetcher) -> RefreshOutcome:
     try:
         result = fetcher.fetch(source.feed_url, source.etag, source.last_modified, FEED_ACCEPT)
     except FetchError as exc:
         _record_error(source, str(exc))
-        return RefreshOutcome(source_id, "error", error=str(exc))
+        return RefreshOutcome(source.pk, "error", error=str(exc))
     if result.not_modified:
         _record_success(source, result, 0)
-        return RefreshOutcome(source_id, "not_modified")
+        return RefreshOutcome(source.pk, "not_modified")
     if not result.ok:
         message = f"HTTP {result.status} from {result.final_url}"
         if result.retry_after is not None:
             message += f" (retry after {int(result.retry_after)} s)"
         _record_error(source, message, result.retry_after)
-        return RefreshOutcome(source_id, "error", error=message)
+        return RefreshOutcome(source.pk, "error", error=message)
     try:
         feed = parse_feed(result.body, result.final_url, result.content_type)
     except FeedParseError as exc:
         _record_error(source, str(exc))
-        return RefreshOutcome(source_id, "error", error=str(exc))
-    outcome = RefreshOutcome(source_id, "ok")
-    for entry in feed.entries:
-        stored = store_entry(source, entry)
+        return RefreshOutcome(source.pk, "error", error=str(exc))
+    outcome = RefreshOutcome(source.pk, "ok")
+    skipped = list(feed.skipped)
+    truncated = False
+    fetched_at = timezone.now()
+    for index, entry in enumerate(_newest_first(feed.entries)):
+        if len(outcome.new_article_ids) >= MAX_NEW_ENTRIES:
+            truncated = True
+            break
+        try:
+            stored = store_entry(source, entry, fetched_at)
+        except Exception as exc:  # one bad entry must not cost the others
+            skipped.append(entry_problem(index, entry.guid or entry.url, exc))
+            continue
         if stored is None:
             continue
         article_id, created = stored
         (outcome.new_article_ids if created else outcome.updated_article_ids).append(article_id)
+    _record_skipped(source, skipped)
     _update_source_meta(source, feed)
+    if truncated:  # read the whole feed again next time for the entries left out now
+        result.etag = result.last_modified = ""
+        source.etag = source.last_modified = ""
     if feed.problem:  # keep what could be recovered, but tell the user the feed is broken
         _record_error(source, feed.problem)
         outcome.status, outcome.error = "error", feed.problem
@@ -194,43 +253,62 @@ def _feed_fields(entry: FeedEntry, base_url: str) -> dict[str, object]:
     }
 
 
-def store_entry(source: Source, entry: FeedEntry) -> tuple[int, bool] | None:
-    """Store one feed entry. Returns (article id, created) or None when the entry has no
-    link or is already stored under another feed. Updated entries are updated in place and
-    sent back for processing."""
+class EntryRefusedError(ValueError):
+    """A feed entry that cannot become an article (the message says why)."""
+
+
+def first_with_url(url: str, before_pk: int | None = None) -> Article | None:
+    """The earliest original article stored under canonical `url` (optionally only ones
+    older than `before_pk`): what a later copy with the same URL is linked to."""
+    found = Article.objects.filter(url=url, duplicate_of__isnull=True)
+    if before_pk is not None:
+        found = found.filter(pk__lt=before_pk)
+    return found.order_by("pk").first()
+
+
+def store_entry(source: Source, entry: FeedEntry,
+                fetched_at: datetime | None = None) -> tuple[int, bool] | None:
+    """Store one feed entry, identified by (source, guid). Returns (article id, created),
+    or None when it is stored already and unchanged. Updated entries are updated in place
+    and sent back for processing. An entry whose canonical URL another article already has
+    is stored too, linked to it as a duplicate (distinct articles must never be dropped
+    because their URLs look alike). Raises EntryRefusedError or InvalidURLError for an
+    entry that cannot be stored."""
     if not entry.url.startswith(("http://", "https://")):
-        return None
+        raise EntryRefusedError(f"no http(s) link ({entry.url[:200]!r})")
+    fetched_at = fetched_at or timezone.now()
     url = canonicalize_url(entry.url)
     guid = entry.guid[:1000]
+    updated = entry.updated  # a version marker only (never shown), so kept as given: clamped,
+    # a future value would look newer at every refresh and re-process the entry each time
     existing = Article.objects.filter(source=source, guid=guid).first()
     if existing is not None:
         previous = existing.updated_at
-        if not entry.updated or (previous is not None and entry.updated <= previous):
+        if not updated or (previous is not None and updated <= previous):
             return None
         for name, value in _feed_fields(entry, entry.url).items():
             setattr(existing, name, value)
-        existing.updated_at = entry.updated
+        existing.updated_at = updated
         existing.status = Article.Status.PENDING
         existing.save()
         return existing.pk, False
-    if Article.objects.filter(Q(url=url) | Q(entry_url=url)).exists():
-        return None
-    published = entry.published or entry.updated
+    published = not_in_future(entry.published or entry.updated, fetched_at)
     try:
         with transaction.atomic():
             article = Article.objects.create(
                 source=source,
                 guid=guid,
-                url=url,
+                url=url[:2000],
                 entry_url=entry.url[:2000],
-                published_at=published or timezone.now(),
+                published_at=published or fetched_at,
                 date_known=published is not None,
-                updated_at=entry.updated,
+                updated_at=updated,
                 language=source.language,
+                duplicate_of=first_with_url(url),
                 **_feed_fields(entry, entry.url),
             )
     except IntegrityError:
-        return None  # another worker stored it first
+        return None  # another worker stored this (source, guid) first
     return article.pk, True
 
 
@@ -258,7 +336,10 @@ def _fetch_page(article: Article, fetcher: Fetcher) -> tuple[Extracted | None, s
     kind = result.content_type.lower()
     if kind and "html" not in kind and "xml" not in kind:
         return None, result.final_url, f"not an HTML page ({kind})"
-    extracted = extract_article(result.body, result.final_url)
+    # page metadata only where the feed lacks it: the feed's date and title win, and
+    # trafilatura's metadata step is a fifth of extraction's cost
+    extracted = extract_article(result.body, result.final_url, want_date=not article.date_known,
+                                feed_title=article.title)
     if extracted is None:
         return None, result.final_url, "no article text found on the page"
     return extracted, result.final_url, ""
@@ -273,8 +354,8 @@ def _apply_page(article: Article, page: Extracted) -> None:
     article.site_name = page.site_name[:200]
     article.description = article.description or page.description[:5000]
     article.origin = Article.Origin.PAGE
-    if page.date and not article.date_known:
-        article.published_at = page.date  # the feed had no date of its own
+    if page.date and not article.date_known:  # the feed had no date of its own
+        article.published_at = not_in_future(page.date, article.created_at)
         article.date_known = True
     article.language = page.language[:16] or article.language
 
@@ -310,22 +391,43 @@ def _settle_url(article: Article, final_url: str, page: Extracted | None) -> Non
     rel=canonical within the same site), or link it to the article that already has it."""
     candidate = canonicalize_url(final_url)
     if page and page.canonical_url and same_site(page.canonical_url, final_url):
-        candidate = canonicalize_url(page.canonical_url)
+        with contextlib.suppress(InvalidURLError):  # a broken rel=canonical loses nothing
+            candidate = canonicalize_url(page.canonical_url)
     if candidate == article.url:
         return
-    holder = Article.objects.filter(url=candidate).exclude(pk=article.pk).first()
-    if holder is None:
-        article.url = candidate[:2000]
-    elif article.duplicate_of_id is None:
+    article.url = candidate[:2000]
+    holder = first_with_url(article.url, before_pk=article.pk)
+    if holder is not None and article.duplicate_of_id is None:
         article.duplicate_of = holder
+
+
+def _record_article_failure(article_id: int, exc: Exception) -> None:
+    """Keep the article (with what its feed entry gave) and say what went wrong, instead
+    of leaving it pending and re-failing on every sweep."""
+    log.exception("processing article %s failed", article_id)
+    Article.objects.filter(pk=article_id).update(
+        status=Article.Status.READY, origin=Article.Origin.FEED, lease_until=None,
+        processed_at=timezone.now(),
+        fetch_error=f"unexpected error while processing: {type(exc).__name__}: {exc}"[:2000])
 
 
 def process_article(article_id: int, fetcher: Fetcher | None = None) -> bool:
     """Fetch, extract and store one pending article. Returns False when there was nothing
-    to do (already processed, or another worker holds it)."""
+    to do (already processed, or another worker holds it). An unexpected error is recorded
+    on the article, never raised to the worker."""
     if not claim_article(article_id):
         return False
-    fetcher = fetcher or get_fetcher()
+    try:
+        _process(article_id, fetcher or get_fetcher())
+    except Exception as exc:  # the boundary: record it, never lose it
+        _record_article_failure(article_id, exc)  # (and still enrich what the feed gave)
+    from newsloom.news.enrich import enrich_article_safely  # (heavy models load lazily)
+
+    enrich_article_safely(article_id)
+    return True
+
+
+def _process(article_id: int, fetcher: Fetcher) -> None:
     article = Article.objects.select_related("source").get(pk=article_id)
     Article.objects.filter(pk=article_id).update(attempts=article.attempts + 1)
     page, final_url, error = _fetch_page(article, fetcher)
@@ -339,19 +441,9 @@ def process_article(article_id: int, fetcher: Fetcher | None = None) -> bool:
     article.status = Article.Status.READY
     article.processed_at = timezone.now()
     article.lease_until = None
-    try:
-        with transaction.atomic():
-            _finalize(article)
-            article.save()
-    except IntegrityError:
-        # the canonical URL was taken between our check and our save: link instead
-        article.url = Article.objects.get(pk=article_id).url
-        article.duplicate_of = Article.objects.filter(url=canonicalize_url(final_url)).first()
+    with transaction.atomic():
+        _finalize(article)
         article.save()
-    from newsloom.news.enrich import enrich_article_safely  # (heavy models load lazily)
-
-    enrich_article_safely(article_id)
-    return True
 
 
 def free_pending() -> QuerySet[Article]:

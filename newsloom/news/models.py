@@ -1,6 +1,7 @@
-"""Sources and articles. Unique constraints on the canonical URL and on (source, guid) are
-what make every ingestion step idempotent: a retried task or a racing worker hits the
-constraint instead of creating a second row."""
+"""Sources and articles. The unique constraint on (source, guid) is what makes every
+ingestion step idempotent: a retried task or a racing worker hits the constraint instead of
+creating a second row. The canonical URL is indexed but not unique: it is a dedupe signal
+that links a second copy to the first (`duplicate_of`), never a reason to drop an entry."""
 
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ class Source(models.Model):
     consecutive_errors = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
+    entries_skipped = models.PositiveIntegerField(
+        default=0, help_text="feed entries left out as unreadable, in all")
+    last_skipped = models.TextField(blank=True, help_text="the latest skipped entries and why")
 
     class Meta:
         ordering = ["name"]
@@ -81,7 +85,7 @@ class Article(models.Model):
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="articles")
     guid = models.CharField(max_length=1000)
-    url = models.URLField(max_length=2000, unique=True)
+    url = models.URLField(max_length=2000, db_index=True, help_text="canonical URL")
     entry_url = models.URLField(max_length=2000, blank=True, help_text="link as the feed gave it")
     title = models.CharField(max_length=1000, blank=True)
     author = models.CharField(max_length=500, blank=True)

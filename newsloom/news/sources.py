@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from importlib import resources
 
@@ -14,6 +15,8 @@ from newsloom.feeds.parse import parse_feed
 from newsloom.fetch.client import Fetcher, FetchError
 from newsloom.news.ingest import FEED_ACCEPT, get_fetcher
 from newsloom.news.models import Source
+
+log = logging.getLogger("newsloom.sources")
 
 
 class SourceError(ValueError):
@@ -65,7 +68,13 @@ def add_source(url: str, spec: SourceSpec | None = None, fetcher: Fetcher | None
     if not url.startswith(("http://", "https://")):
         raise SourceError(f"not an http(s) URL: {url!r}")
     spec = spec or SourceSpec()
-    feed_url, feed = resolve_feed(url, fetcher)
+    try:
+        feed_url, feed = resolve_feed(url, fetcher)
+    except SourceError:
+        raise
+    except Exception as exc:  # the boundary: a clear one-line error, never a traceback
+        log.exception("adding source %s failed", url)
+        raise SourceError(f"cannot read the feed at {url}: {type(exc).__name__}: {exc}") from exc
     existing = Source.objects.filter(feed_url=feed_url).first()
     if existing is not None:
         raise SourceError(f"already subscribed: {existing.name} ({feed_url})")

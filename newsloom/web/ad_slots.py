@@ -3,6 +3,8 @@ top-level blocks of the sanitized body, so it can never land inside a sentence."
 
 from __future__ import annotations
 
+from html import escape as html_escape
+
 import lxml.html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -13,7 +15,7 @@ def with_ad_slots(body_html: str, snippet: str, every: int) -> SafeString:
         return mark_safe(body_html)
     root = lxml.html.fragment_fromstring(body_html, create_parent="div")
     blocks = list(root)
-    out: list[str] = [root.text or ""]
+    out: list[str] = [html_escape(root.text or "", quote=False)]  # lxml unescaped it
     paragraphs = 0
     for index, block in enumerate(blocks):
         out.append(lxml.html.tostring(block, encoding="unicode"))

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandParser
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from newsloom.news.ingest import claim_due_sources
 from newsloom.news.management.base import ensure_schema, refresh_with_progress
@@ -32,10 +36,28 @@ class Command(BaseCommand):
             self.stdout.write(f"queued {len(ids)} source(s) for the workers")
             return
         workers = int(options["workers"])  # type: ignore[arg-type]
-        summary, done = refresh_with_progress(ids, workers)
+        with _reported_here():
+            summary, done = refresh_with_progress(ids, workers)
         for error in summary.errors:
             self.stderr.write(f"error: {error}")
         self.stdout.write(
             f"{summary.sources_ok} source(s) refreshed, {summary.sources_failed} failed, "
             f"{summary.new_articles} new article(s), {done} processed"
         )
+        if ids and not summary.sources_ok:
+            raise CommandError(f"no source could be refreshed ({summary.sources_failed} failed)")
+
+
+@contextmanager
+def _reported_here() -> Iterator[None]:
+    """While the command reports every source error itself, the pipeline's own log lines
+    for them stay quiet: each error is printed once, not twice."""
+    loggers = [logging.getLogger(name) for name in ("newsloom.ingest", "newsloom.feeds")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)

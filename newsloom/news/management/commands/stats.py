@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import Sum
 
 from newsloom.news.management.base import ensure_schema
 from newsloom.news.models import Article, Source, Story
@@ -25,6 +26,8 @@ def collect_stats() -> dict[str, int]:
         "stories": Story.objects.count(),
         "articles_enriched": articles.filter(enriched_at__isnull=False).count(),
         "errors": Source.objects.exclude(last_error="").count(),
+        "entries_skipped": Source.objects.aggregate(n=Sum("entries_skipped"))["n"] or 0,
+        "articles_with_errors": articles.exclude(fetch_error="").count(),
     }
 
 
