@@ -37,7 +37,7 @@ from newsloom.intel.language import detect_language  # noqa: E402
 from benchmarks.story_sets import reserved  # noqa: E402
 from newsloom.articles.sanitize import html_to_text  # noqa: E402
 from newsloom.intel.qa import answer_question, bm25, support_score  # noqa: E402
-from newsloom.intel.summarize import summarize  # noqa: E402
+from newsloom.intel.summarize import repeats, summarize  # noqa: E402
 from newsloom.intel.text import sentences, to_simplified, words  # noqa: E402
 from newsloom.intel.topics import topic_labels  # noqa: E402
 from tests.corpora import CORPORA, require_corpora, theagora_rows  # noqa: E402
@@ -54,7 +54,7 @@ def rouge(pairs: list[tuple[str, str]]) -> tuple[float, float, float]:
     for reference, prediction in pairs:
         scores = scorer.score(reference, prediction)
         totals += [scores[k].fmeasure for k in ("rouge1", "rouge2", "rougeL")]
-    return tuple(100 * totals / len(pairs))  # type: ignore[return-value]
+    return tuple(float(x) for x in 100 * totals / len(pairs))  # type: ignore[return-value]
 
 
 def xsum() -> list[dict[str, object]]:
@@ -62,17 +62,27 @@ def xsum() -> list[dict[str, object]]:
             (CORPORA / "xsum-edinburgh" / "human-eval-50.jsonl").read_text().splitlines()]
 
 
-def summaries(docs: list[dict[str, object]]) -> list[tuple[str, tuple[float, float, float]]]:
-    rows = []
+def summaries(docs: list[dict[str, object]]) -> dict[str, object]:
+    """ROUGE of LEAD, our gist and gist + key points against the XSum references, and the
+    share of key points that repeat the gist (target 0)."""
     texts = [str(d["document_full"]) for d in docs]
     references = [str(d["reference"]) for d in docs]
-    lead = [t.split("\n")[0] for t in texts]
-    rows.append(("LEAD (same 50 docs)", rouge(list(zip(references, lead, strict=True)))))
-    one = [" ".join(summarize(t, bullets=1).bullets) for t in texts]
-    rows.append(("newsloom, 1 sentence", rouge(list(zip(references, one, strict=True)))))
-    three = [" ".join(summarize(t).bullets) for t in texts]
-    rows.append(("newsloom, 3 bullets", rouge(list(zip(references, three, strict=True)))))
-    return rows
+    results = [summarize(t) for t in texts]
+    lead = [sentences(t)[0] for t in texts]
+    gist = [" ".join(r.bullets) for r in results]
+    full = [" ".join(r.bullets + r.key_points) for r in results]
+    points = [(p, r.bullets) for r in results for p in r.key_points]
+    return {
+        "rows": [("LEAD (same 50 docs)", rouge(list(zip(references, lead, strict=True)))),
+                 ("newsloom gist", rouge(list(zip(references, gist, strict=True)))),
+                 ("newsloom gist + key points",
+                  rouge(list(zip(references, full, strict=True))))],
+        "lead_words": sum(len(s.split()) for s in lead) / len(lead),
+        "gist_words": sum(len(s.split()) for s in gist) / len(gist),
+        "key_points": len(points),
+        "redundancy": sum(repeats(p, g) for p, g in points) / max(1, len(points)),
+        "gist_is_lead": sum(g == lead_ for g, lead_ in zip(gist, lead, strict=True)) / len(gist),
+    }
 
 
 QA_SET = ROOT / "benchmarks" / "data" / "qa-hand.jsonl"
@@ -196,10 +206,13 @@ def main() -> None:
     results: dict[str, object] = {}
     print("\nXSum summaries (ROUGE F1 x100, rouge-score with stemming)")
     print(f"{'system':<32} {'R-1':>6} {'R-2':>6} {'R-L':>6}")
-    rows = summaries(docs)
-    for name, (r1, r2, rl) in [*rows, *ANCHORS.items()]:
+    summary = summaries(docs)
+    for name, (r1, r2, rl) in [*summary["rows"], *ANCHORS.items()]:  # type: ignore[misc]
         print(f"{name:<32} {r1:>6.2f} {r2:>6.2f} {rl:>6.2f}")
-    results["rouge"] = {name: scores for name, scores in rows}
+    results["summaries"] = summary
+    print(f"gist {summary['gist_words']:.1f} words on average (LEAD {summary['lead_words']:.1f}); "
+          f"gist is the lead as written for {summary['gist_is_lead']:.0%}; "
+          f"{summary['key_points']} key points, {summary['redundancy']:.0%} repeat the gist")
     qa = hand_qa()
     results["qa"] = qa
     print(f"\nAsk this article: hand-written set ({QA_SET.name}); tuned on 'tune', "

@@ -75,7 +75,8 @@ _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelv
 _NUMBER = re.compile(
     rf"\d|\b(?:{_NUMBER_WORDS})\b|"
     r"[两三四五六七八九十百千万亿][个名人岁间只宗倍成次架艘种家所项条位天年万亿]|"
-    r"[一二两三四五六七八九十]+[百千万亿]|半数|过半|逾倍", re.IGNORECASE)
+    r"[一二两三四五六七八九十]+[百千万亿]|[一二两三四五六七八九十百千万亿零]{2,}|半数|过半|逾倍",
+    re.IGNORECASE)
 _UNITS = (r"(?:metres?|meters?|m|km|kilometres?|kilometers?|miles?|feet|ft|inches|cm|mm|kg|"
           r"tonnes?|tons?|pounds?|lb|mph|km/h|degrees?|°C|°F|米|公里|千米|英里|公斤|吨|度|"
           r"平方米|呎|尺|%|percent|per cent)")
@@ -100,6 +101,9 @@ _PLACE = re.compile(
     r"\b(?:in|at|near|on|off|outside|inside|across)\s+(?:the\s+)?[A-Z][a-zA-Z\-]+|"
     r"[\u4e00-\u9fff]{1,6}(?:市|省|区|县|街|路|道|站|医院|机场|州|岛|村|镇|公园|大厦|广场|"
     r"地盘|港|湾|海|洋|河|山|半岛|森林|国|城|院|园|园区|工业区)")
+_SAID_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|added|posted)\s+(?:\w+\s+)?"
+                          r"(?:on|late|early|last|this)?\s*$")
+_SAID_AFTER = re.compile(r"\s*(?:[\u4e00-\u9fff]{0,2}(?:表示|说|称|指出|宣布|发表|报道|报导))")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|to)\s+(?:the\s+)?(?:\w+\s+)?$")
 _NOT_AGENTS = frozenset(
     "january february march april may june july august september october november december "
@@ -135,7 +139,10 @@ def _zh_names(text: str) -> set[str]:
 def _spans(kind: Kind, sentence: str) -> list[str]:
     """Everything of `kind` in a sentence, as it is written there."""
     if kind is Kind.TIME:
-        return [m.group(0) for m in _TIME.finditer(sentence)]
+        # "said on Sunday" dates the saying, not the event asked about
+        return [m.group(0) for m in _TIME.finditer(sentence)
+                if not _SAID_BEFORE.search(sentence[: m.start()])
+                and not _SAID_AFTER.match(sentence[m.end():])]
     if kind is Kind.AGE:
         return [m.group(0) for m in _AGE.finditer(sentence)]
     if kind is Kind.DURATION:

@@ -31,6 +31,7 @@ MIN_ANY_COVERAGE = 0.6       # the same for questions that ask for no particular
 MIN_CROSS_SIMILARITY = 0.25  # embedding similarity when question and article differ in script
 CROSS_MARGIN = 0.08          # ... and its lead over the next candidate sentence
 SEMANTIC_WEIGHT = 0.3        # how much meaning adds to term coverage when ranking candidates
+PHRASE_BONUS = 0.2           # per pair of question words the sentence has side by side
 
 # Words that say what kind of answer is wanted, not what it is about.
 _EN_ASKING = frozenset(
@@ -119,6 +120,14 @@ def _coverage(query: set[str], pool: list[str]) -> list[float]:
     return [sum(weight[t] for t in terms) / total for terms in present]
 
 
+def _phrases(text: str) -> set[tuple[str, str]]:
+    """Adjacent English content-word stems: "digital Zhejiang" the initiative, not the
+    two words anywhere in a sentence about Zhejiang's digital economy."""
+    stems = [_stem(w.removesuffix("'s")) for w in words(text) if _EN_TOKEN.fullmatch(
+        w.removesuffix("'s"))]
+    return set(zip(stems, stems[1:], strict=False))
+
+
 def _han_share(text: str) -> float:
     sample = text[:500]
     return len("".join(HAN_RUN_SPLIT.findall(sample))) / max(1, len(sample))
@@ -145,8 +154,10 @@ def answer_question(question: str, text: str) -> Answer:
     else:
         floor = MIN_ANY_COVERAGE if kind is Kind.ANY else MIN_COVERAGE
         wanted_numbers = numbers(question)
+        phrases = _phrases(question)
         scored = {i: coverage[i] + SEMANTIC_WEIGHT * float(semantic[i])
                   + (0.1 if wanted_numbers & numbers(pool[i]) else 0.0)
+                  + PHRASE_BONUS * len(phrases & _phrases(pool[i]))
                   for i in typed if coverage[i] >= floor}
         best = max(scored, key=scored.__getitem__) if scored else None
     if best is None:
