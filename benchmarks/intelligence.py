@@ -32,10 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.results import save  # noqa: E402
-from newsloom.intel.features import ArticleInput, build_features  # noqa: E402
-from newsloom.intel.language import detect_language  # noqa: E402
 from benchmarks.story_sets import reserved  # noqa: E402
 from newsloom.articles.sanitize import html_to_text  # noqa: E402
+from newsloom.intel.features import ArticleInput, build_features  # noqa: E402
+from newsloom.intel.language import detect_language  # noqa: E402
 from newsloom.intel.qa import answer_question, bm25, support_score  # noqa: E402
 from newsloom.intel.summarize import repeats, summarize  # noqa: E402
 from newsloom.intel.text import sentences, to_simplified, words  # noqa: E402

@@ -105,10 +105,12 @@ _SAID_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|added|posted)
                           r"(?:on|late|early|last|this)?\s*$")
 _SAID_AFTER = re.compile(r"\s*(?:[\u4e00-\u9fff]{0,2}(?:表示|说|称|指出|宣布|发表|报道|报导))")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|to)\s+(?:the\s+)?(?:\w+\s+)?$")
-_NOT_AGENTS = frozenset(
-    "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday he she it they we i but "
-    "gmt bst est".split())
+_NOT_AGENTS = frozenset([
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "he", "she", "it", "they", "we", "i", "but", "gmt",
+    "bst", "est",
+])
 _ZH_NAME_TAGS = frozenset({"nr", "nrt", "nrfg", "nt", "nz", "ns"})
 
 

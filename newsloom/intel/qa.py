@@ -16,6 +16,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -34,9 +35,11 @@ SEMANTIC_WEIGHT = 0.3        # how much meaning adds to term coverage when ranki
 PHRASE_BONUS = 0.2           # per pair of question words the sentence has side by side
 
 # Words that say what kind of answer is wanted, not what it is about.
-_EN_ASKING = frozenset(
-    "many much old long far deep high big large tall often fast heavy happen happened "
-    "happening take place time date day month kind type name called".split())
+_EN_ASKING = frozenset([
+    "many", "much", "old", "long", "far", "deep", "high", "big", "large", "tall", "often",
+    "fast", "heavy", "happen", "happened", "happening", "take", "place", "time", "date",
+    "day", "month", "kind", "type", "name", "called",
+])
 _ZH_ASKING = re.compile(
     r"什么时候|甚么时候|多少|几多|什么|甚么|哪里|哪裏|哪个|哪些|哪位|哪家|哪天|哪年|何时|何处|"
     r"何人|何地|几时|几点|谁|多久|多长|多大|是否|吗|呢|是|有|的|了|在|[？?。，,]")
@@ -123,9 +126,9 @@ def _coverage(query: set[str], pool: list[str]) -> list[float]:
 def _phrases(text: str) -> set[tuple[str, str]]:
     """Adjacent English content-word stems: "digital Zhejiang" the initiative, not the
     two words anywhere in a sentence about Zhejiang's digital economy."""
-    stems = [_stem(w.removesuffix("'s")) for w in words(text) if _EN_TOKEN.fullmatch(
-        w.removesuffix("'s"))]
-    return set(zip(stems, stems[1:], strict=False))
+    stems = [_stem(w) for w in (w.removesuffix("'s") for w in words(text))
+             if _EN_TOKEN.fullmatch(w)]
+    return set(pairwise(stems))
 
 
 def _han_share(text: str) -> float:
