@@ -38,9 +38,10 @@ _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
     (re.compile(r"几岁|多少岁|多大年纪|享年多少|年龄"), Kind.AGE),
     (re.compile(r"\bhow long\b|\bfor how many (?:days|weeks|months|years)\b"), Kind.DURATION),
     (re.compile(r"多久|多长时间|多少天|几天"), Kind.DURATION),
-    (re.compile(r"\bhow (?:far|deep|high|big|large|tall|fast|heavy)\b"), Kind.MEASURE),
-    (re.compile(r"多重|多高|多深|多远|多大|多快"), Kind.MEASURE),
-    (re.compile(r"\bhow (?:many|much|often)\b|"
+    (re.compile(r"\bhow (?:far|deep|high|tall|fast|heavy)\b"), Kind.MEASURE),
+    (re.compile(r"多重|多高|多深|多远|多快"), Kind.MEASURE),
+    # "how big was the economy" asks for an amount, with or without a unit
+    (re.compile(r"\bhow (?:many|much|often|big|large)\b|多大|"
                 r"\bwhat (?:percentage|proportion|share|number|amount|score|price|rate)\b"),
      Kind.NUMBER),
     (re.compile(r"多少|几多|几[个只间名人位家次宗成倍年条架艘]"), Kind.NUMBER),

@@ -5,7 +5,8 @@ centroid in word space) plus a lead bonus, because news puts the gist first. The
 the best sentence, trimmed of its attribution and side clauses when it is long, plus a
 second one only when the first is short; the key points are other sentences that add what
 the gist lacks (figures, who, what happens next), never one that repeats it. An article of
-a few sentences gets neither: its own text is shorter than any summary of it. Every word
+a few sentences gets neither: its own text is shorter than any summary of it; and the two
+together never show more than half of an article's sentences. Every word
 shown is the publisher's, so a summary cannot misstate the article."""
 
 from __future__ import annotations
@@ -135,8 +136,10 @@ def summarize(text: str, title: str = "", bullets: int = 2) -> Summary:
                     if position not in used and len(s) <= 220), key=lambda f: (-f[0], f[1]))
     points: list[tuple[int, str]] = []
     seen = set(gist_words)
+    # gist and key points together show at most half the article: more is a copy of it
+    room = min(MAX_KEY_POINTS, len(ranked) // 2 - len(gist))
     for value, position, sentence in facts:
-        if value < 2 or len(points) == MAX_KEY_POINTS:
+        if value < 2 or len(points) >= room:
             break
         if _overlap(sentence, seen) <= MAX_OVERLAP:
             points.append((position, sentence))
