@@ -174,23 +174,29 @@ _ZH_PHRASE_TAGS = ("nr", "nrt", "nrfg", "ns", "nt", "nz", "n", "eng")
 
 
 def _chinese_keyphrases(text: str, title: str, limit: int) -> list[str]:
-    """jieba's TF-IDF keywords restricted to names and nouns, found in Simplified text (the
-    names dictionary is Simplified, and Traditional text cut as Simplified gave 促港 and
-    應對) and shown in the article's own characters."""
+    """Names and nouns by TF-IDF (jieba's bundled IDF table), cut in Simplified text (the
+    names dictionary is Simplified, and Traditional text cut as if Simplified gave 促港
+    and 應對) and shown in the article's own characters. HMM off: the dictionary holds
+    the names, and tagging is then several times faster."""
     import jieba.analyse
+    import jieba.posseg as posseg
 
     _jieba()
     original = f"{title}。{title}。{text}"
     simple = to_simplified(original)
-    tags = jieba.analyse.extract_tags(simple, topK=limit * 3, allowPOS=_ZH_PHRASE_TAGS)
+    counts = Counter(w for w, flag in posseg.cut(simple, HMM=False)
+                     if flag in _ZH_PHRASE_TAGS and len(w) >= 2 and w not in ZH_STOPWORDS
+                     and not w.isdigit())
+    table = jieba.analyse.default_tfidf
+    ranked = sorted(counts, key=lambda w: (-counts[w] * table.idf_freq.get(w, table.median_idf),
+                                           simple.find(w)))
     chosen: list[str] = []
-    for tag in tags:
-        if len(tag) < 2 or tag in ZH_STOPWORDS or tag.isdigit():
-            continue
-        if any(tag in other or other in tag for other in chosen):
-            continue
-        chosen.append(tag)
-    return [_as_written(tag, simple, original) for tag in chosen[:limit]]
+    for word in ranked:
+        if len(chosen) == limit:
+            break
+        if not any(word in other or other in word for other in chosen):
+            chosen.append(word)
+    return [_as_written(word, simple, original) for word in chosen]
 
 
 def _as_written(word: str, simple: str, original: str) -> str:

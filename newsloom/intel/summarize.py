@@ -28,6 +28,7 @@ LONG_ZH_CHARS = 60
 SHORT_EN_WORDS = 14       # a gist sentence shorter than this gets a second sentence
 SHORT_ZH_CHARS = 30
 MAX_KEY_POINTS = 3
+KEY_POINT_POOL = 12        # key points are chosen among this many best-ranked sentences
 MAX_OVERLAP = 0.5         # a key point sharing more of its words with the gist repeats it
 
 _NEXT = re.compile(r"\b(?:will|plans?|planned|expected|due to|next|to be held|aims?)\b|"
@@ -132,7 +133,9 @@ def summarize(text: str, title: str = "", bullets: int = 2) -> Summary:
     gist = [condense(s) for _, _, s in chosen]
     gist_words = {w for s in gist for w in words(s)}
     used = {position for _, position, _ in chosen}
-    facts = sorted(((_adds(s), position, s) for _, position, s in ranked
+    # key points come from the article's central sentences: the best ranked ones only,
+    # which also bounds the cost of tagging names on long articles
+    facts = sorted(((_adds(s), position, s) for _, position, s in ranked[:KEY_POINT_POOL]
                     if position not in used and len(s) <= 220), key=lambda f: (-f[0], f[1]))
     points: list[tuple[int, str]] = []
     seen = set(gist_words)
