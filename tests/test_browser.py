@@ -328,7 +328,6 @@ def test_keyboard_only_reader_can_skip_to_content_and_ask(portal: str, browser) 
     page.close()
 
 
-
 def test_story_headlines_follow_the_interface_language(portal: str, browser) -> None:  # type: ignore[no-untyped-def]
     """The Witkoff story holds an English (SCMP) and a Simplified Chinese report: each
     interface headlines it in its own language and script, 繁體 by conversion."""
