@@ -64,7 +64,8 @@ _TIME = re.compile(
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
     r"\b(?:today|yesterday|tomorrow|tonight|this (?:morning|afternoon|evening|week|month|year)|"
     r"(?:last|next) (?:week|month|year|night)|(?:weeks|months|years|days) ago|"
-    r"\d+(?:st|nd|rd|th) minute|GMT|BST|EST)\b|"
+    r"\d+(?:st|nd|rd|th) minute|GMT|BST|EST|(?:in|this|next|last|by|until) (?:the )?"
+    r"(?:spring|summer|autumn|winter|weekend))\b|"
     r"\d+\s*(?:年|月|日|号|时|時|点|分)|[一二三四五六七八九十]+月|[周星期礼拜][一二三四五六日天]|"
     r"上午|下午|早上|晚上|凌晨|中午|昨日|昨天|今日|今天|明日|明天|今年|去年|明年|前年|年底|年初|"
     r"月底|月初|本周|上周|下周|日前|早前|稍后|同期"
@@ -100,6 +101,9 @@ _AGENT_WORDS = re.compile(
     r"交易所|[\u4e00-\u9fff]{1,4}(?:局|署|委员会|协会|工会)")
 _PLACE = re.compile(
     r"\b(?:in|at|near|on|off|outside|inside|across)\s+(?:the\s+)?[A-Z][a-zA-Z\-]+|"
+    r"\b[A-Z][\w'’\-]*(?:\s+'s)?\s+(?:Hospital|Street|Road|Avenue|Square|Park|Airport|Station|"
+    r"Palace|Castle|Forest|Ocean|Sea|River|Lake|Island|University|College|Centre|Center|"
+    r"Stadium|Tunnels?|Bridge|Bay|Hall|House|Prison|Court)\b|"
     r"[\u4e00-\u9fff]{1,6}(?:市|省|区|县|街|路|道|站|医院|机场|州|岛|村|镇|公园|大厦|广场|"
     r"地盘|港|湾|海|洋|河|山|半岛|森林|国|城|院|园|园区|工业区)")
 _SAID_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|added|posted)\s+(?:\w+\s+)?"

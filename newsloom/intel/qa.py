@@ -32,7 +32,7 @@ MIN_ANY_COVERAGE = 0.6       # the same for questions that ask for no particular
 MIN_CROSS_SIMILARITY = 0.25  # embedding similarity when question and article differ in script
 CROSS_MARGIN = 0.08          # ... and its lead over the next candidate sentence
 SEMANTIC_WEIGHT = 0.3        # how much meaning adds to term coverage when ranking candidates
-PHRASE_BONUS = 0.2           # per pair of question words the sentence has side by side
+PHRASE_BONUS = 0.1           # per pair of question words the sentence has side by side
 
 # Words that say what kind of answer is wanted, not what it is about.
 _EN_ASKING = frozenset([
