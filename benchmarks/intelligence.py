@@ -140,8 +140,14 @@ def hand_qa() -> dict[str, dict[str, dict[str, float]]]:
     questions = [json.loads(line) for line in QA_SET.read_text().splitlines() if line]
     texts = qa_articles(questions)
     out: dict[str, dict[str, dict[str, float]]] = {}
-    for split in ("tune", "test", "all"):
-        chosen = [q for q in questions if split in ("all", q["split"])]
+    groups = {
+        "tune": lambda q: q["split"] == "tune", "test": lambda q: q["split"] == "test",
+        "all": lambda q: True,
+        "all, Chinese articles": lambda q: q["article_language"] != "en",
+        "all, English on Chinese": lambda q: q["article_language"] != "en"
+        and q["question_language"] == "en"}
+    for split, member in groups.items():
+        chosen = [q for q in questions if member(q)]
         answerable = [q for q in chosen if q["answerable"]]
         for name, system in QA_SYSTEMS.items():
             answered = right = refused = 0
@@ -156,7 +162,7 @@ def hand_qa() -> dict[str, dict[str, dict[str, float]]]:
                 "questions": len(chosen), "answered": answered,
                 "precision": right / answered if answered else 0.0,
                 "coverage": right / len(answerable),
-                "abstention": refused / (len(chosen) - len(answerable))}
+                "abstention": refused / max(1, len(chosen) - len(answerable))}
     return out
 
 
@@ -222,11 +228,11 @@ def main() -> None:
     results["qa"] = qa
     print(f"\nAsk this article: hand-written set ({QA_SET.name}); tuned on 'tune', "
           "reported on 'test'")
-    print(f"{'split':<6} {'system':<20} {'n':>4} {'answered':>8} {'precision':>9} "
+    print(f"{'questions':<24} {'system':<20} {'n':>4} {'answered':>8} {'precision':>9} "
           f"{'coverage':>8} {'abstention':>10}")
     for split, systems in qa.items():
         for name, m in systems.items():
-            print(f"{split:<6} {name:<20} {m['questions']:>4.0f} {m['answered']:>8.0f} "
+            print(f"{split:<24} {name:<20} {m['questions']:>4.0f} {m['answered']:>8.0f} "
                   f"{m['precision']:>9.2f} {m['coverage']:>8.2f} {m['abstention']:>10.2f}")
     faith = faithfulness()
     results["faithfulness"] = faith
