@@ -5,7 +5,7 @@ time; quoting the sentence that merely shares the word "start" was the wrong ans
 saw. So a question gets a wanted kind (time, number, agent: a person or organisation,
 place, or any), and a sentence counts as a candidate answer only when it holds something of
 that kind that the question does not already say. The patterns cover English and Chinese
-(Simplified; callers convert Traditional first) whatever the question's language, so an
+(Traditional is compared as Simplified) whatever the question's language, so an
 English "how many" question finds the number in a Chinese sentence."""
 
 from __future__ import annotations
