@@ -224,6 +224,10 @@ def test_llm_answers_are_shown_only_when_the_article_backs_them(server) -> None:
     assert good.generated.startswith("The council will spend 120,000")
     sent = json.loads(server.requests[-1].body)
     assert sent["model"] == "test" and "120,000 pounds" in sent["messages"][1]["content"]
+    # a question worded unlike the article: the checked answer still shows its sentence
+    budget = ask("What is the academy's yearly budget?", text, config)
+    assert budget.generated and budget.extractive.found
+    assert "120,000 pounds" in budget.extractive.sentences[0]
     server.routes["/v1/chat/completions"] = reply("The council will spend 900,000 pounds.")
     bad = ask("How much will the council spend?", text, config)
     assert bad.generated == "" and bad.rejected and bad.extractive.found

@@ -202,3 +202,16 @@ def supported(claim: str, text: str, threshold: float = 0.6) -> bool:
     """Whether a generated claim may be shown as coming from the article (used to check an
     optional LLM's output before display)."""
     return support_score(claim, text) >= threshold
+
+
+def backing(claim: str, text: str) -> Answer:
+    """The article sentence that backs a checked generated answer most (the largest share
+    of the claim's words), so the reader sees where it comes from even when the extractive
+    ranker would have said "does not say"."""
+    pool = sentences(text)
+    claim_words = set(words(claim))
+    if not pool or not claim_words:
+        return Answer(False, [], [], 0.0)
+    shares = [len(claim_words & set(words(s))) / len(claim_words) for s in pool]
+    best = max(range(len(pool)), key=shares.__getitem__)
+    return Answer(True, [pool[best]], [best], shares[best])
