@@ -13,7 +13,7 @@ import pytest
 from newsloom.articles.extract import extract_article
 from newsloom.intel.entities import keyphrases, named_things
 from newsloom.intel.qa import answer_question
-from newsloom.intel.summarize import repeats, summarize
+from newsloom.intel.summarize import condense, repeats, summarize
 from newsloom.intel.text import EN_STOPWORDS, sentences
 
 PAGES = Path(__file__).resolve().parents[1] / "newsloom" / "demo" / "data" / "pages"
@@ -116,3 +116,16 @@ def test_chinese_names_stay_whole_in_keyphrases_and_names() -> None:
     traditional_phrases = keyphrases(traditional * 3, "李家超：支持科技企業來港上市")
     assert "李家超" in traditional_phrases
     assert not {"促港", "應對", "李家"} & set(traditional_phrases)
+
+
+def test_a_long_chinese_gist_sentence_is_cut_after_a_complete_clause() -> None:
+    korea = ("南韓統一部指北韓在當地下午2時49分，將兩韓聯絡辦公室炸毀，軍方正加大對北韓監視戒備，"
+             "要求最前線指揮官各就各位指揮邊防部隊。")
+    assert condense(korea) == ("南韓統一部指北韓在當地下午2時49分，將兩韓聯絡辦公室炸毀，"
+                               "軍方正加大對北韓監視戒備。")
+    # "…举行峰会时，" needs its main clause: nothing is cut rather than the point
+    witkoff = ("美国特使威特科夫周日表示，俄罗斯总统普京在阿拉斯加与特朗普举行峰会时，"
+               "同意让美国及欧洲盟友向乌克兰提供类似北约集体防卫条款的安全保障。")
+    assert condense(witkoff) == witkoff
+    wire = "路透香港7月19日 - 香港资本市场监管机构周日试图安抚在香港的跨国银行。"
+    assert condense(wire) == "香港资本市场监管机构周日试图安抚在香港的跨国银行。"

@@ -169,7 +169,8 @@ def keyphrases(text: str, title: str = "", limit: int = 8) -> list[str]:
     return _english_keyphrases(text, title, limit)
 
 
-# jieba tags kept as keyphrases: names (person, place, organisation, other) and nouns
+# jieba tags kept as keyphrases: names (person, place, organisation, other), nouns, and
+# Latin words with a capital (MSCI; not the "https" of a feed's footer)
 _ZH_PHRASE_TAGS = ("nr", "nrt", "nrfg", "ns", "nt", "nz", "n", "eng")
 
 
@@ -186,7 +187,7 @@ def _chinese_keyphrases(text: str, title: str, limit: int) -> list[str]:
     simple = to_simplified(original)
     counts = Counter(w for w, flag in posseg.cut(simple, HMM=False)
                      if flag in _ZH_PHRASE_TAGS and len(w) >= 2 and w not in ZH_STOPWORDS
-                     and not w.isdigit())
+                     and not w.isdigit() and (flag != "eng" or (w.isalpha() and not w.islower())))
     table = jieba.analyse.default_tfidf
     ranked = sorted(counts, key=lambda w: (-counts[w] * table.idf_freq.get(w, table.median_idf),
                                            simple.find(w)))

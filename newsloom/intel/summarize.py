@@ -40,8 +40,13 @@ _TRIMS = [
     re.compile(r"\s+(?:as part of|in a bid to|in order to|amid)\b[^,.。]*(?=[.。]$)"),
     re.compile(r"\s*[(（][^()（）]{0,80}[)）]"),
     re.compile(r"\s*[,，]\s*(?:which|who|while|as|after|amid|despite)\b[^,.。]*(?=[,.。]|$)"),
-    re.compile(r"^(?:路透|[^\s，。]{0,12}?)\d{1,2}月\d{1,2}日\s*[-–—]\s*"),
 ]
+# Datelines are the wire's address line, not content: "路透香港7月19日 - ", "LONDON (Reuters) - ".
+_DATELINE = re.compile(r"^(?:[^\s，。]{0,12}?\d{1,2}月\d{1,2}日|[A-Z][A-Z .,]+(?:\([^)]*\))?)"
+                       r"\s*[-–—]\s+")
+_ZH_CLAUSE = re.compile(r"(?<=[，；])")
+_OPEN_CLAUSE = re.compile(r"只要|如果|假如|若是|倘若|虽然|雖然|即使|尽管|儘管|因为|因為|由于|由於|"
+                          r"(?:时|時|后|後|之际|之際|期间|期間|表示|说|說|称|稱|指|认为|認為)[，；]$")
 
 
 @dataclass(frozen=True)
@@ -95,8 +100,11 @@ def rank_sentences(text: str, title: str = "") -> list[tuple[float, int, str]]:
 def condense(sentence: str) -> str:
     """A long sentence without its attribution, parentheses and side clauses; a short one
     as it is. The result stays a run of the publisher's words."""
+    sentence = _DATELINE.sub("", sentence)
     if not _long(sentence):
         return sentence
+    if is_chinese(sentence):
+        return _leading_clauses(sentence)
     trimmed = sentence
     for pattern in _TRIMS:
         shorter = pattern.sub("", trimmed).strip()
@@ -105,6 +113,21 @@ def condense(sentence: str) -> str:
     if trimmed != sentence and not trimmed.endswith((".", "。", "!", "?", "！", "？", '"', "”")):
         trimmed += "。" if is_chinese(trimmed) else "."
     return trimmed
+
+
+def _leading_clauses(sentence: str) -> str:
+    """A long Chinese sentence cut after the clauses (at ，；) that fit LONG_ZH_CHARS:
+    Chinese news states who did what first and elaborates after. A clause that needs the
+    next one (a condition, a "when", a "said") is never left last: the cut moves on."""
+    clauses = _ZH_CLAUSE.split(sentence)
+    kept = clauses[:1]
+    for clause in clauses[1:]:
+        done = len("".join(kept)) >= MIN_ZH_CHARS and not _OPEN_CLAUSE.search(kept[-1])
+        if done and len("".join([*kept, clause])) > LONG_ZH_CHARS:
+            break
+        kept.append(clause)
+    text = "".join(kept).rstrip("，；、 ")
+    return text if text.endswith(("。", "！", "？", "”", "」")) else text + "。"
 
 
 def _overlap(sentence: str, gist_words: set[str]) -> float:
