@@ -125,6 +125,33 @@ def test_ask_this_article(portal: str, browser) -> None:  # type: ignore[no-unty
     page.close()
 
 
+def test_ai_box_highlights_the_answering_sentence_or_says_it_does_not_say(  # type: ignore[no-untyped-def]
+        portal: str, browser) -> None:
+    """Issue 12: the question the seed answered with the "start-ups" sentence now gets the
+    2003 "digital Zhejiang" sentence, highlighted; a question the article does not answer
+    gets no highlighted sentence at all."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(portal + "/search?q=Zhejiang")
+    page.get_by_role("link", name=re.compile("Hong Kong urged")).first.click()
+    page.fill("#q", "When did digital Zhejiang start?")
+    page.get_by_role("button", name="Ask").click()
+    page.wait_for_selector("#answer mark")
+    marked = page.locator("#answer mark")
+    assert marked.count() == 1
+    assert "as early as 2003" in marked.inner_text()
+    assert "start-ups" not in marked.inner_text()
+    background = marked.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+    page.locator("#ai-features").scroll_into_view_if_needed()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#ai-features").screenshot(path=str(SHOTS / "ai-box-answer.png"))
+    page.fill("#q", "How many people live in Hangzhou?")
+    page.get_by_role("button", name="Ask").click()
+    page.wait_for_selector("#answer .answer-none")
+    assert page.locator("#answer mark").count() == 0
+    page.close()
+
+
 def test_sign_up_comment_and_see_it(portal: str, browser) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context()
     page = context.new_page()

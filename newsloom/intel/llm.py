@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import httpx
 
 from newsloom.config import current
-from newsloom.intel.qa import Answer, answer_question, supported
+from newsloom.intel.qa import Answer, answer_question, backing, supported
 
 SYSTEM_PROMPT = (
     "You answer questions about one news article. Use only facts stated in the article. "
@@ -85,5 +85,5 @@ def ask(question: str, article: str, config: LLMConfig | None) -> CheckedAnswer:
     if "NOT_IN_ARTICLE" in reply:
         return CheckedAnswer("", Answer(False, [], [], 0.0))
     if supported(reply, article):
-        return CheckedAnswer(reply, extractive)
+        return CheckedAnswer(reply, extractive if extractive.found else backing(reply, article))
     return CheckedAnswer("", extractive, rejected=True)

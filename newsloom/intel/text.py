@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
+from pathlib import Path
 
 from newsloom.han import HAN, HAN_CHAR, han_bigrams
 
@@ -299,8 +300,14 @@ _jieba_lock = threading.Lock()
 _jieba_ready = False
 
 
+USER_DICTIONARY = Path(__file__).with_name("zh_names.txt")
+"""Names of today's news that jieba's own dictionary lacks (李家超), built from the corpus by
+benchmarks/build_zh_names.py: "name frequency nr" per line."""
+
+
 def _jieba():  # type: ignore[no-untyped-def]
-    """jieba, initialised once (loading its dictionary takes about a second)."""
+    """jieba, initialised once (loading its dictionary takes about a second), with the
+    news-names user dictionary so names stay whole in words, names and keyphrases."""
     global _jieba_ready
     import jieba
 
@@ -308,6 +315,8 @@ def _jieba():  # type: ignore[no-untyped-def]
         if not _jieba_ready:
             jieba.setLogLevel(60)
             jieba.initialize()
+            if USER_DICTIONARY.exists():
+                jieba.load_userdict(str(USER_DICTIONARY))
             _jieba_ready = True
     return jieba
 

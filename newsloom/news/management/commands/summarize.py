@@ -1,4 +1,5 @@
-"""`newsloom summarize --input FILE.jsonl --output FILE.jsonl`: extractive summaries."""
+"""`newsloom summarize --input FILE.jsonl --output FILE.jsonl`: extractive gist, key points
+and keyphrases per article."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from newsloom.news.management.commands._jsonl import read_records, write_records
 
 
 class Command(BaseCommand):
-    help = "Summarize articles (id, title, text): three bullets and key points each."
+    help = ("Summarize articles (id, title, text): a gist of one or two sentences, key points "
+            "that add to it, keyphrases; articles under four sentences get keyphrases only.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--input", required=True)
         parser.add_argument("--output", required=True, type=output_file)
-        parser.add_argument("--bullets", type=int, default=3)
+        parser.add_argument("--bullets", type=int, default=2,
+                            help="gist sentences at most (a second one only after a short first)")
 
     def handle(self, *args: object, **options: object) -> None:
         out = []

@@ -1,0 +1,188 @@
+"""What kind of answer a question asks for, and whether a sentence holds one.
+
+"When did digital Zhejiang start?" is answered only by a sentence that gives a date or a
+time; quoting the sentence that merely shares the word "start" was the wrong answer readers
+saw. So a question gets a wanted kind (time, number, agent: a person or organisation,
+place, or any), and a sentence counts as a candidate answer only when it holds something of
+that kind that the question does not already say. The patterns cover English and Chinese
+(Traditional is compared as Simplified) whatever the question's language, so an
+English "how many" question finds the number in a Chinese sentence."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from newsloom.intel.text import EN_STOPWORDS, to_simplified
+
+
+class Kind(Enum):
+    TIME = "time"
+    AGE = "age"
+    DURATION = "duration"
+    MEASURE = "measure"
+    NUMBER = "number"
+    AGENT = "agent"
+    PLACE = "place"
+    ANY = "any"
+
+
+# Order matters: "幾點" (what time) and "how long ago" ask for a time before "幾"/"how long"
+# ask for a number; "which team" asks for a name before a bare "what" asks for anything.
+_QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
+    (re.compile(r"^\s*when\b|\bwhat (?:time|date|day|year|month)\b|\bwhich (?:day|year|month|date)"
+                r"\b|\bhow long ago\b|\bby when\b|\buntil when\b"), Kind.TIME),
+    (re.compile(r"什么时候|甚么时候|何时|几时|哪天|哪一天|几点|哪一年|哪年|何日|几月|哪个月|什么日子|多久以前"),
+     Kind.TIME),
+    (re.compile(r"\bhow old\b|\bwhat age\b"), Kind.AGE),
+    (re.compile(r"几岁|多少岁|多大年纪|享年多少|年龄"), Kind.AGE),
+    (re.compile(r"\bhow long\b|\bfor how many (?:days|weeks|months|years)\b"), Kind.DURATION),
+    (re.compile(r"多久|多长时间|多少天|几天"), Kind.DURATION),
+    (re.compile(r"\bhow (?:far|deep|high|tall|fast|heavy)\b"), Kind.MEASURE),
+    (re.compile(r"多重|多高|多深|多远|多快"), Kind.MEASURE),
+    # "how big was the economy" asks for an amount, with or without a unit
+    (re.compile(r"\bhow (?:many|much|often|big|large)\b|多大|"
+                r"\bwhat (?:percentage|proportion|share|number|amount|score|price|rate)\b"),
+     Kind.NUMBER),
+    (re.compile(r"多少|几多|几[个只间名人位家次宗成倍年条架艘]"), Kind.NUMBER),
+    (re.compile(r"^\s*(?:who|whom|whose)\b|\b(?:by|to|for|with) whom\b|\bwho\b|"
+                r"\bwhat is (?:the|his|her|their) name\b|\bwhat is \w+'s name\b|\bname of\b|"
+                r"\bwhich (?:company|companies|firm|organisation|organization|team|club|group|"
+                r"party|person|people|bank|agency|country|countries)\b"), Kind.AGENT),
+    (re.compile(r"谁|哪位|何人|哪家|哪个机构|哪些机构|哪间|哪个组织|哪个公司|哪些公司|哪个国家|哪些国家"),
+     Kind.AGENT),
+    (re.compile(r"^\s*where\b|\bwhere\b|\bwhich (?:city|town|place|region|street|area|state)\b|"
+                r"\bin what (?:city|town|place|country)\b"), Kind.PLACE),
+    (re.compile(r"哪里|哪裏|何处|在哪|何地|哪个城市|哪个地区|什么地方"), Kind.PLACE),
+]
+
+_MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|"
+           r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b")
+_TIME = re.compile(
+    r"\b(?:1[89]|20)\d{2}s?\b|\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)|"
+    rf"\b\d{{1,2}}\s+{_MONTHS}|\b{_MONTHS}\s+\d{{1,2}}\b|\b{_MONTHS}|"
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
+    r"\b(?:today|yesterday|tomorrow|tonight|this (?:morning|afternoon|evening|week|month|year)|"
+    r"(?:last|next) (?:week|month|year|night)|(?:weeks|months|years|days) ago|"
+    r"\d+(?:st|nd|rd|th) minute|GMT|BST|EST|(?:in|this|next|last|by|until) (?:the )?"
+    r"(?:spring|summer|autumn|winter|weekend))\b|"
+    r"\d+\s*(?:年|月|日|号|时|時|点|分)|[一二三四五六七八九十]+月|[周星期礼拜][一二三四五六日天]|"
+    r"上午|下午|早上|晚上|凌晨|中午|昨日|昨天|今日|今天|明日|明天|今年|去年|明年|前年|年底|年初|"
+    r"月底|月初|本周|上周|下周|日前|早前|稍后|同期"
+)
+_NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                 r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+                 r"hundred|hundreds|thousand|thousands|million|millions|billion|dozen|half|"
+                 r"first|second|third|fourth|fifth|tenth")
+_NUMBER = re.compile(
+    rf"\d|\b(?:{_NUMBER_WORDS})\b|"
+    r"[两三四五六七八九十百千万亿][个名人岁间只宗倍成次架艘种家所项条位天年万亿]|"
+    r"[一二两三四五六七八九十]+[百千万亿]|[一二两三四五六七八九十百千万亿零]{2,}|半数|过半|逾倍",
+    re.IGNORECASE)
+_UNITS = (r"(?:metres?|meters?|m|km|kilometres?|kilometers?|miles?|feet|ft|inches|cm|mm|kg|"
+          r"tonnes?|tons?|pounds?|lb|mph|km/h|degrees?|°C|°F|米|公里|千米|英里|公斤|吨|度|"
+          r"平方米|呎|尺|%|percent|per cent)")
+_AGE = re.compile(r"\b\d{1,3}-year-old\b|\baged? \d{1,3}\b|, \d{1,3} ,|, \d{1,3},|"
+                  r"\bwho (?:was|is) \d{1,3}\b|"
+                  r"\d{1,3}\s*岁|享年|\bin (?:his|her) (?:\d0s|teens|twenties|thirties|forties|"
+                  r"fifties|sixties|seventies|eighties|nineties)\b")
+_DURATION = re.compile(
+    rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|a|an|several|few))[\s-]*(?:seconds?|minutes?|hours?|"
+    r"days?|weeks?|months?|years?|decades?)\b|\d+\s*(?:秒|分钟|小时|天|日|周|星期|个月|年)|"
+    r"每\d+分钟|[一二两三四五六七八九十半]+(?:个)?(?:小时|天|周|星期|个月|年)", re.IGNORECASE)
+_MEASURE = re.compile(rf"\d[\d,.]*\s*-?{_UNITS}(?![a-z])|\b(?:{_NUMBER_WORDS})\s+{_UNITS}\b",
+                      re.IGNORECASE)
+_EN_NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+)*|\b[A-Z]{2,}\b")
+_AGENT_WORDS = re.compile(
+    r"\b(?:council|police|government|union|company|ministry|court|agency|committee|"
+    r"authorities|officials|association|institute|university|department|club|party|"
+    r"army|military|group|board|bank|prosecutors|researchers|scientists)\b|"
+    r"政府|警方|当局|公司|部门|委员会|法院|银行|集团|组织|机构|大学|政党|军方|部队|协会|"
+    r"交易所|[\u4e00-\u9fff]{1,4}(?:局|署|委员会|协会|工会)")
+_PLACE = re.compile(
+    r"\b(?:in|at|near|on|off|outside|inside|across)\s+(?:the\s+)?[A-Z][a-zA-Z\-]+|"
+    r"\b[A-Z][\w'’\-]*(?:\s+'s)?\s+(?:Hospital|Street|Road|Avenue|Square|Park|Airport|Station|"
+    r"Palace|Castle|Forest|Ocean|Sea|River|Lake|Island|University|College|Centre|Center|"
+    r"Stadium|Tunnels?|Bridge|Bay|Hall|House|Prison|Court)\b|"
+    r"[\u4e00-\u9fff]{1,6}(?:市|省|区|县|街|路|道|站|医院|机场|州|岛|村|镇|公园|大厦|广场|"
+    r"地盘|港|湾|海|洋|河|山|半岛|森林|国|城|院|园|园区|工业区)")
+_SAID_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|added|posted)\s+(?:\w+\s+)?"
+                          r"(?:on|late|early|last|this)?\s*$")
+_SAID_AFTER = re.compile(r"\s*(?:[\u4e00-\u9fff]{0,2}(?:表示|说|称|指出|宣布|发表|报道|报导))")
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|to)\s+(?:the\s+)?(?:\w+\s+)?$")
+_NOT_AGENTS = frozenset([
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "he", "she", "it", "they", "we", "i", "but", "gmt",
+    "bst", "est",
+])
+_ZH_NAME_TAGS = frozenset({"nr", "nrt", "nrfg", "nt", "nz", "ns"})
+
+
+def wanted_kind(question: str) -> Kind:
+    """The kind of answer a question asks for (ANY when it asks for a thing or event)."""
+    text = to_simplified(question).lower() if _has_han(question) else question.lower()
+    for pattern, kind in _QUESTION_KINDS:
+        if pattern.search(text):
+            return kind
+    return Kind.ANY
+
+
+def _has_han(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _zh_names(text: str) -> set[str]:
+    """Chinese proper names of a sentence. HMM on: it finds transliterated names jieba's
+    dictionary lacks (欧达礼); affordable because only candidate sentences are tagged."""
+    import jieba.posseg as posseg
+
+    from newsloom.intel.text import _jieba
+
+    _jieba()
+    return {w for w, flag in posseg.cut(text) if flag in _ZH_NAME_TAGS and len(w) >= 2}
+
+
+def _spans(kind: Kind, sentence: str) -> list[str]:
+    """Everything of `kind` in a sentence, as it is written there."""
+    if kind is Kind.TIME:
+        # "said on Sunday" dates the saying, not the event asked about
+        return [m.group(0) for m in _TIME.finditer(sentence)
+                if not _SAID_BEFORE.search(sentence[: m.start()])
+                and not _SAID_AFTER.match(sentence[m.end():])]
+    if kind is Kind.AGE:
+        return [m.group(0) for m in _AGE.finditer(sentence)]
+    if kind is Kind.DURATION:
+        return [m.group(0) for m in _DURATION.finditer(sentence)]
+    if kind is Kind.MEASURE:
+        return [m.group(0) for m in _MEASURE.finditer(sentence)]
+    if kind is Kind.NUMBER:
+        return [m.group(0) for m in _NUMBER.finditer(sentence)]
+    if kind is Kind.AGENT:
+        # a capitalised word after "in"/"at" is a place ("in eastern Chibok"), and a
+        # sentence's first word is capitalised whatever it is
+        found = [m.group(0) for m in _EN_NAME.finditer(sentence)
+                 if m.group(0).lower() not in EN_STOPWORDS | _NOT_AGENTS
+                 and not _PLACE_BEFORE.search(sentence[: m.start()])]
+        found += [m.group(0) for m in _AGENT_WORDS.finditer(sentence)]
+        if _has_han(sentence):
+            found += sorted(_zh_names(sentence))
+        return found
+    if kind is Kind.PLACE:
+        return [m.group(0) for m in _PLACE.finditer(sentence)]
+    return [sentence]
+
+
+def holds(kind: Kind, sentence: str, question: str) -> bool:
+    """Whether `sentence` holds an answer of `kind` that `question` does not already give
+    ("截至6月30日 … 多少" is not answered by the 30 it mentions)."""
+    simple = to_simplified(sentence)
+    asked = to_simplified(question).lower()
+    for span in _spans(kind, simple):
+        core = span.strip().lower()
+        for word in ("in ", "at ", "near ", "from ", "on ", "off ", "outside ", "inside ",
+                     "across ", "to ", "the "):
+            core = core.removeprefix(word)
+        if core and core not in asked:
+            return True
+    return False
