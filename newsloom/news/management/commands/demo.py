@@ -7,7 +7,8 @@ import os
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from newsloom.demo.server import DemoServer
-from newsloom.news.management.base import ensure_schema, refresh_with_progress
+from newsloom.news import schema
+from newsloom.news.management.base import refresh_with_progress
 from newsloom.news.management.commands.serve import run_portal
 from newsloom.news.models import Source
 from newsloom.news.sources import import_opml
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"cannot start the demo publisher server: {exc}") from exc
         allow = os.environ.get("NEWSLOOM_FETCH_ALLOW", "")
         os.environ["NEWSLOOM_FETCH_ALLOW"] = ",".join(filter(None, [allow, "127.0.0.1/32"]))
-        ensure_schema()
+        schema.migrate()
         import_opml(server.opml())
         ids = list(Source.objects.filter(feed_url__startswith=server.base, paused=False)
                    .values_list("pk", flat=True))

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from newsloom.news.ingest import claim_due_sources
 from newsloom.news.management.base import ensure_schema, refresh_with_progress
-from newsloom.news.models import Source
+from newsloom.news.models import Article, Source
+from newsloom.news.retries import retry_failed
 
 
 class Command(BaseCommand):
@@ -16,10 +17,18 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="every active source, due or not")
         parser.add_argument("--wait", action="store_true",
                             help="do the work here and return when every article is stored")
-        parser.add_argument("--workers", type=int, default=8)
+        parser.add_argument("--workers", type=int, default=8, help="fetching threads")
+        parser.add_argument("--processes", type=int, default=None,
+                            help="processes for extraction and enrichment with --wait "
+                                 "(default: one per core; 0: on the fetching threads)")
+        parser.add_argument("--retry-failed", action="store_true",
+                            help="give failed articles fresh attempts (and process them)")
 
     def handle(self, *args: object, **options: object) -> None:
         ensure_schema()
+        if options["retry_failed"]:
+            self._retry_failed(bool(options["wait"]), options)
+            return
         if options["all"]:
             ids = list(Source.objects.filter(paused=False).values_list("pk", flat=True))
         else:
@@ -32,10 +41,24 @@ class Command(BaseCommand):
             self.stdout.write(f"queued {len(ids)} source(s) for the workers")
             return
         workers = int(options["workers"])  # type: ignore[arg-type]
-        summary, done = refresh_with_progress(ids, workers)
+        summary, done = refresh_with_progress(ids, workers, options["processes"])  # type: ignore[arg-type]
         for error in summary.errors:
             self.stderr.write(f"error: {error}")
         self.stdout.write(
             f"{summary.sources_ok} source(s) refreshed, {summary.sources_failed} failed, "
             f"{summary.new_articles} new article(s), {done} processed"
         )
+
+    def _retry_failed(self, wait: bool, options: dict[str, object]) -> None:
+        """Failed articles back to pending: processed here with --wait, else queued."""
+        if wait:
+            ids = retry_failed()
+            _, done = refresh_with_progress([], int(options["workers"]),  # type: ignore[arg-type]
+                                            options["processes"])  # type: ignore[arg-type]
+            failed = Article.objects.filter(pk__in=ids).exclude(status=Article.Status.READY)
+            self.stdout.write(f"{len(ids)} failed article(s) retried, {done} stored, "
+                              f"{failed.count()} still failing")
+            return
+        from newsloom.news.tasks import queue_retried
+
+        self.stdout.write(f"queued {queue_retried()} failed article(s) for the workers")

@@ -5,18 +5,11 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from newsloom.news.management.base import ensure_schema
-
-
-def start_worker() -> subprocess.Popen[bytes]:
-    """The Huey consumer as a child process (separate process: no GIL contention with
-    the web server, and it can be killed and restarted on its own)."""
-    return subprocess.Popen([sys.executable, "-m", "newsloom.cli", "worker"], env=os.environ.copy())
+from newsloom.news import schema
+from newsloom.news.supervisor import WorkerSupervisor
 
 
 def default_workers() -> int:
@@ -67,7 +60,7 @@ class Command(BaseCommand):
                             help="web server processes (default: cores + 1)")
 
     def handle(self, *args: object, **options: object) -> None:
-        ensure_schema()
+        schema.migrate()
         run_portal(str(options["host"]), int(options["port"]),  # type: ignore[arg-type]
                    with_worker=not options["no_worker"], stdout=self.stdout,
                    web_workers=int(options["web_workers"]))  # type: ignore[arg-type]
@@ -80,8 +73,8 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def run_portal(host: str, port: int, with_worker: bool, stdout: object,
                web_workers: int = 0) -> None:
-    """Serve until Ctrl-C or SIGTERM, then stop the worker too."""
-    worker = start_worker() if with_worker else None
+    """Serve until Ctrl-C or SIGTERM, then stop the worker too (restarted if it dies)."""
+    worker = WorkerSupervisor() if with_worker else None
     signal.signal(signal.SIGTERM, _interrupt)
     stdout.write(f"newsloom is serving on http://{host}:{port}/ (Ctrl-C to stop)")  # type: ignore[attr-defined]
     try:
@@ -90,8 +83,4 @@ def run_portal(host: str, port: int, with_worker: bool, stdout: object,
         pass
     finally:
         if worker is not None:
-            worker.terminate()
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            worker.stop()
