@@ -51,12 +51,13 @@ def processes() -> int:
 
 
 def shutdown() -> None:
-    """Stop the pool processes (they are started again on demand)."""
+    """Let the pool processes go (they are started again on demand): queued stages are
+    cancelled, running ones finish in the background, nothing waits for them here."""
     global _pool
     with _lock:
         pool, _pool = _pool, None
     if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def run(func: Callable[..., R], *args: Any) -> R:

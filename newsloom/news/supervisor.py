@@ -7,8 +7,10 @@ a dead worker is visible until the restart beats again."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -23,9 +25,10 @@ STABLE_AFTER = 120.0
 
 def start_worker() -> subprocess.Popen[bytes]:
     """The Huey consumer as a child process (its own process: no GIL contention with the
-    web server, and it can be killed and restarted on its own)."""
+    web server, and it can be killed and restarted on its own), leading a process group of
+    its own so that stopping it stops its pipeline processes too."""
     return subprocess.Popen([sys.executable, "-m", "newsloom.cli", "worker"],
-                            env=os.environ.copy())
+                            env=os.environ.copy(), start_new_session=True)
 
 
 class WorkerSupervisor:
@@ -62,12 +65,18 @@ class WorkerSupervisor:
             started = time.monotonic()
 
     def stop(self) -> None:
-        """Stop watching, then stop the worker (SIGTERM, then SIGKILL after 10 s)."""
+        """Stop watching, then stop the worker and its processes (SIGTERM, then SIGKILL
+        after 10 s)."""
         with self._lock:
             self._stopping.set()
         self._thread.join(timeout=5)
-        self.process.terminate()
+        self._signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            self._signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def _signal(self, signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signum)

@@ -154,11 +154,23 @@ def refresh_planner_statistics() -> bool:
 @on_startup()
 def resume_after_restart() -> None:
     """When a worker starts, sweep at once rather than at the next minute: articles a
-    previous worker dropped are queued (each once, whoever sweeps). Once per process even
-    though every worker thread calls the hook."""
+    previous worker dropped are queued (each once, whoever sweeps), and the ones it still
+    held are swept again just after their leases lapse. Once per process even though every
+    worker thread calls the hook."""
     global _startup_done
     with _startup_lock:
         if _startup_done:
             return
         _startup_done = True
     sweep()
+    now = timezone.now()
+    last_lease = (Article.objects.filter(status=Article.Status.PENDING, lease_until__gt=now)
+                  .order_by("-lease_until").values_list("lease_until", flat=True).first())
+    if last_lease is not None:
+        sweep_task.schedule(delay=min(last_lease - now, article_lease()).total_seconds() + 1)
+
+
+@db_task()
+def sweep_task() -> tuple[int, int]:
+    """A sweep now (see `sweep`)."""
+    return sweep()
