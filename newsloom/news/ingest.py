@@ -325,7 +325,7 @@ def process_article(article_id: int, fetcher: Fetcher | None = None) -> bool:
     from newsloom.news.enrich import enrich_article_safely  # (heavy models load lazily)
 
     try:
-        cpu.run(enrich_article_safely, article_id)
+        cpu.run_serial(enrich_article_safely, article_id)
     except BrokenProcessPool:  # stored already: the sweep finds it unenriched and retries
         log.exception("enrichment of article %s crashed its process", article_id)
     return True

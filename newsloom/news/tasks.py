@@ -65,7 +65,7 @@ def enrich_article_task(article_id: int) -> None:
     from newsloom.news import cpu
     from newsloom.news.enrich import enrich_article_safely
 
-    cpu.run(enrich_article_safely, article_id)
+    cpu.run_serial(enrich_article_safely, article_id)
 
 
 def _stamp(candidate_ids: Iterable[int], due: Q, until: timedelta) -> list[int]:

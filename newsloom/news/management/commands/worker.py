@@ -38,4 +38,4 @@ class Command(BaseCommand):
                          periodic=not options["no_periodic"])
         finally:
             stop.set()
-            cpu.shutdown()
+            cpu.configure(0)  # let the pipeline processes go
