@@ -31,8 +31,8 @@ def progress_bar() -> Progress:
 def refresh_with_progress(source_ids: list[int], workers: int = 8,
                           processes: int | None = None) -> tuple[RefreshSummary, int]:
     """Refresh sources and process every pending article here, with progress bars: I/O on
-    `workers` threads, extraction and enrichment on `processes` processes (default one per
-    core; 0 keeps them on the threads)."""
+    `workers` threads, extraction on `processes` processes (default one per core) and
+    enrichment on one more (newsloom.news.cpu); 0 keeps both on the threads."""
     cpu.configure(cpu.default_processes() if processes is None else processes)
     try:
         return _refresh(source_ids, workers)

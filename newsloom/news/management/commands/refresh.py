@@ -19,8 +19,8 @@ class Command(BaseCommand):
                             help="do the work here and return when every article is stored")
         parser.add_argument("--workers", type=int, default=8, help="fetching threads")
         parser.add_argument("--processes", type=int, default=None,
-                            help="processes for extraction and enrichment with --wait "
-                                 "(default: one per core; 0: on the fetching threads)")
+                            help="with --wait: extraction processes, plus one for enrichment "
+                                 "(default: one per core; 0: both on the fetching threads)")
         parser.add_argument("--retry-failed", action="store_true",
                             help="give failed articles fresh attempts (and process them)")
 

@@ -22,8 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--workers", "-w", type=int, default=4,
                             help="task threads (fetching; they share one politeness limit)")
         parser.add_argument("--processes", "-p", type=int, default=cpu.default_processes(),
-                            help="processes for extraction and enrichment "
-                                 "(default: one per core; 0: on the task threads)")
+                            help="extraction processes, plus one for enrichment "
+                                 "(default: one per core; 0: both on the task threads)")
         parser.add_argument("--no-periodic", action="store_true",
                             help="do not run the scheduler in this worker")
 
