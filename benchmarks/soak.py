@@ -11,7 +11,7 @@ per run:
 
 Per run: whether it crashed (killed by a signal), articles stored and enriched, articles/s,
 CPU seconds of the run and all its processes (sampled from /proc every 0.2 s, so Linux
-only), cores used, and the peak memory of the main process and of the largest pool process.
+only), cores used, and the peak memory of the main process and of each pool process.
 Prints one table and writes benchmarks/results/soak.json.
 """
 
@@ -142,10 +142,12 @@ def run(processes: int, count: int, threads: int) -> dict[str, object]:
         return row
     result = json.loads(out.strip().splitlines()[-1])
     cpu_seconds = sum(cpu_seen.values())
-    pool = [rss for pid, rss in rss_seen.items() if pid != proc.pid]
+    # pool processes only: multiprocessing's resource tracker is a child too, at ~20 MB
+    pool = sorted((rss for pid, rss in rss_seen.items() if pid != proc.pid and rss > 50),
+                  reverse=True)
     row.update(result, per_second=result["articles"] / result["seconds"],
                cpu_seconds=cpu_seconds, cores=cpu_seconds / result["seconds"],
-               main_rss_mb=rss_seen.get(proc.pid, 0.0), pool_rss_mb=max(pool, default=0.0))
+               main_rss_mb=rss_seen.get(proc.pid, 0.0), pool_rss_mb=pool)
     return row
 
 
@@ -165,7 +167,7 @@ def main() -> None:
     print(f"{args.pages} real pages, fetch -> extract -> store -> enrich, SQLite, "
           f"{os.cpu_count()} cores")
     print(f"{'path':<10} {'exit':>5} {'stored':>6} {'enriched':>8} {'art/s':>6} {'CPU s':>6} "
-          f"{'cores':>5} {'main MB':>7} {'pool MB':>7} {'pool restarts':>13}")
+          f"{'cores':>5} {'main MB':>7} {'pool restarts':>13}  pool processes MB")
     for _ in range(args.rounds):
         for processes in (0, args.processes):
             row = run(processes, args.pages, args.threads)
@@ -175,8 +177,8 @@ def main() -> None:
                 continue
             print(f"{row['path']:<10} {row['exit']:>5} {row['articles']:>6} {row['enriched']:>8} "
                   f"{row['per_second']:>6.2f} {row['cpu_seconds']:>6.0f} {row['cores']:>5.2f} "
-                  f"{row['main_rss_mb']:>7.0f} {row['pool_rss_mb']:>7.0f} "
-                  f"{row['pool_replaced']:>13}")
+                  f"{row['main_rss_mb']:>7.0f} {row['pool_replaced']:>13}  "
+                  + " ".join(f"{mb:.0f}" for mb in row["pool_rss_mb"]))  # type: ignore[attr-defined]
     save("soak", {"pages": args.pages, "rounds": rows})
 
 
