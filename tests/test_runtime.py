@@ -5,6 +5,7 @@ and the process pool for CPU-bound stages."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,7 @@ from newsloom.fetch.client import Fetcher
 from newsloom.fetch.politeness import HostLimiter
 from newsloom.fetch.ssrf import AllowList
 from newsloom.news import cpu, ingest, tasks
+from newsloom.news.bulk import import_jsonl
 from newsloom.news.health import WORKER_DEAD_AFTER, beat
 from newsloom.news.management.base import refresh_with_progress
 from newsloom.news.models import Article, Source, WorkerHeartbeat
@@ -176,7 +178,12 @@ def test_sweep_enriches_articles_stored_but_never_enriched(server: FixtureServer
     Article.objects.filter(pk=article_id).update(
         processed_at=timezone.now() - timedelta(seconds=settings.NEWSLOOM["ARTICLE_LEASE"] + 1))
     assert Article.objects.get(pk=article_id).enriched_at is None
-    assert tasks.sweep() == (0, 1)
+    import_jsonl([json.dumps({"url": "https://c.example/1", "title": "Imported",
+                              "text": "Left for newsloom enrich. " * 20, "source": "Bulk",
+                              "language": "en"})], enrich=False)
+    Article.objects.filter(origin=Article.Origin.IMPORT).update(processed_at=timezone.now()
+                                                                - timedelta(days=1))
+    assert tasks.sweep() == (0, 1)  # the pipeline's article, not the --no-enrich import
     assert tasks.sweep() == (0, 0)
     assert HUEY.pending_count() == 1
     HUEY.execute(HUEY.dequeue())

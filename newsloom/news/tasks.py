@@ -93,11 +93,12 @@ def queue_retried(articles: QuerySet[Article] | None = None) -> int:
 
 
 def unenriched() -> QuerySet[Article]:
-    """Articles stored as ready longer than a lease ago but never enriched: the worker
-    stopped between storing and enriching them."""
+    """Articles the pipeline stored as ready longer than a lease ago but never enriched: the
+    worker stopped between storing and enriching them. Bulk imports are left out: one made
+    with `--no-enrich` waits for `newsloom enrich`, which enriches in batches."""
     return Article.objects.filter(
         status=Article.Status.READY, enriched_at__isnull=True, duplicate_of__isnull=True,
-        processed_at__lt=timezone.now() - article_lease())
+        processed_at__lt=timezone.now() - article_lease()).exclude(origin=Article.Origin.IMPORT)
 
 
 def sweep() -> tuple[int, int]:
