@@ -404,7 +404,7 @@ def test_upgrade_cleans_control_characters_stored_before() -> None:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    before, after = [("news", "0009_story_engine")], [("news", "0010_ingest_hardening")]
+    before, after = [("news", "0010_article_retries")], [("news", "0011_ingest_hardening")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps

@@ -60,13 +60,21 @@ class ProcessingErrorFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ("title", "source", "language", "published_at", "status", "origin",
-                    "word_count", "duplicate_of")
+                    "word_count", "attempts", "duplicate_of")
     list_filter = ("status", "origin", "language", "source", ProcessingErrorFilter)
     search_fields = ("title", "url")
     raw_id_fields = ("duplicate_of",)
     readonly_fields = ("fingerprint", "created_at", "processed_at", "attempts", "fetch_error",
-                       "lease_until")
+                       "failure", "lease_until", "next_attempt_at")
     date_hierarchy = "published_at"
+    actions = ("retry",)
+
+    @admin.action(description="Retry selected failed articles now")
+    def retry(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        from newsloom.news.tasks import queue_retried
+
+        count = queue_retried(queryset)
+        self.message_user(request, f"{count} failed article(s) queued again.")
 
 
 @admin.register(Story)

@@ -16,12 +16,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from newsloom.articles.clean import clean_html, clean_text
@@ -35,7 +36,9 @@ from newsloom.feeds.parse import parse_feed
 from newsloom.fetch.client import Fetcher, FetchError, FetchResult
 from newsloom.fetch.politeness import HostLimiter
 from newsloom.fetch.ssrf import AllowList
+from newsloom.news import cpu
 from newsloom.news.models import Article, Source
+from newsloom.news.retries import claim_article, record_failure
 from newsloom.news.schedule import adapt_interval, next_delay
 
 log = logging.getLogger("newsloom.ingest")
@@ -75,10 +78,6 @@ def get_fetcher() -> Fetcher:
                 limiter=HostLimiter(int(conf("PER_HOST")), conf("HOST_SPACING")),
             )
         return _fetcher
-
-
-def article_lease() -> timedelta:
-    return timedelta(seconds=settings.NEWSLOOM["ARTICLE_LEASE"])
 
 
 @dataclass
@@ -290,6 +289,7 @@ def store_entry(source: Source, entry: FeedEntry,
             setattr(existing, name, value)
         existing.updated_at = updated
         existing.status = Article.Status.PENDING
+        existing.attempts = 0  # a new version: its own attempts
         existing.save()
         return existing.pk, False
     published = not_in_future(entry.published or entry.updated, fetched_at)
@@ -314,16 +314,6 @@ def store_entry(source: Source, entry: FeedEntry,
 
 # ----------------------------------------------------------------------------- articles
 
-def claim_article(article_id: int) -> bool:
-    """Take the processing lease on a pending article; False when done or leased elsewhere."""
-    now = timezone.now()
-    return bool(
-        Article.objects.filter(pk=article_id, status=Article.Status.PENDING)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(lease_until=now + article_lease())
-    )
-
-
 def _fetch_page(article: Article, fetcher: Fetcher) -> tuple[Extracted | None, str, str]:
     """Fetch and extract the article page: (extracted or None, final URL, error text)."""
     target = article.entry_url or article.url
@@ -338,8 +328,8 @@ def _fetch_page(article: Article, fetcher: Fetcher) -> tuple[Extracted | None, s
         return None, result.final_url, f"not an HTML page ({kind})"
     # page metadata only where the feed lacks it: the feed's date and title win, and
     # trafilatura's metadata step is a fifth of extraction's cost
-    extracted = extract_article(result.body, result.final_url, want_date=not article.date_known,
-                                feed_title=article.title)
+    extracted = cpu.run(partial(extract_article, want_date=not article.date_known,
+                                feed_title=article.title), result.body, result.final_url)
     if extracted is None:
         return None, result.final_url, "no article text found on the page"
     return extracted, result.final_url, ""
@@ -401,35 +391,29 @@ def _settle_url(article: Article, final_url: str, page: Extracted | None) -> Non
         article.duplicate_of = holder
 
 
-def _record_article_failure(article_id: int, exc: Exception) -> None:
-    """Keep the article (with what its feed entry gave) and say what went wrong, instead
-    of leaving it pending and re-failing on every sweep."""
-    log.exception("processing article %s failed", article_id)
-    Article.objects.filter(pk=article_id).update(
-        status=Article.Status.READY, origin=Article.Origin.FEED, lease_until=None,
-        processed_at=timezone.now(),
-        fetch_error=f"unexpected error while processing: {type(exc).__name__}: {exc}"[:2000])
-
-
 def process_article(article_id: int, fetcher: Fetcher | None = None) -> bool:
     """Fetch, extract and store one pending article. Returns False when there was nothing
-    to do (already processed, or another worker holds it). An unexpected error is recorded
-    on the article, never raised to the worker."""
+    to do (already processed, or another worker holds it) or the attempt failed; a failure
+    is recorded on the article (newsloom.news.retries decides when it is tried again)."""
     if not claim_article(article_id):
         return False
     try:
-        _process(article_id, fetcher or get_fetcher())
-    except Exception as exc:  # the boundary: record it, never lose it
-        _record_article_failure(article_id, exc)  # (and still enrich what the feed gave)
+        _process_claimed(article_id, fetcher or get_fetcher())
+    except Exception as exc:  # one article's failure must never stop its neighbours
+        log.exception("processing article %s failed", article_id)
+        record_failure(article_id, f"{type(exc).__name__}: {exc}")
+        return False
     from newsloom.news.enrich import enrich_article_safely  # (heavy models load lazily)
 
-    enrich_article_safely(article_id)
+    try:
+        cpu.run_serial(enrich_article_safely, article_id)
+    except BrokenProcessPool:  # stored already: the sweep finds it unenriched and retries
+        log.exception("enrichment of article %s crashed its process", article_id)
     return True
 
 
-def _process(article_id: int, fetcher: Fetcher) -> None:
+def _process_claimed(article_id: int, fetcher: Fetcher) -> None:
     article = Article.objects.select_related("source").get(pk=article_id)
-    Article.objects.filter(pk=article_id).update(attempts=article.attempts + 1)
     page, final_url, error = _fetch_page(article, fetcher)
     if page is not None:
         _apply_page(article, page)
@@ -441,16 +425,8 @@ def _process(article_id: int, fetcher: Fetcher) -> None:
     article.status = Article.Status.READY
     article.processed_at = timezone.now()
     article.lease_until = None
+    article.next_attempt_at = None
+    article.failure = ""
     with transaction.atomic():
         _finalize(article)
         article.save()
-
-
-def free_pending() -> QuerySet[Article]:
-    """Pending articles whose lease is free (nobody is working on them)."""
-    return Article.objects.filter(status=Article.Status.PENDING).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=timezone.now()))
-
-
-def pending_article_ids() -> list[int]:
-    return list(free_pending().order_by("pk").values_list("pk", flat=True))

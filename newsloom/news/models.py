@@ -77,6 +77,7 @@ class Article(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "waiting for page fetch"
         READY = "ready", "processed"
+        FAILED = "failed", "gave up after repeated errors"
 
     class Origin(models.TextChoices):
         PAGE = "page", "extracted from the article page"
@@ -106,7 +107,12 @@ class Article(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING,
                               db_index=True)
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.FEED)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="times a worker claimed it (counted at the claim)")
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, db_index=True,
+        help_text="not queued again before then: it is queued, held, or backing off")
+    failure = models.TextField(blank=True, help_text="the last error while processing it")
     lease_until = models.DateTimeField(null=True, blank=True,
                                        help_text="a worker holds this article until then")
     fetch_error = models.TextField(blank=True)
@@ -158,3 +164,26 @@ class RelatedArticle(models.Model):
         constraints = [models.UniqueConstraint(fields=["article", "related"],
                                                name="related_article_unique")]
         ordering = ["-score"]
+
+
+class PeriodicTurn(models.Model):
+    """Who runs a periodic job this time: every worker's scheduler fires it, the first to
+    move `due_at` on does the work (one scheduler across any number of workers, with no
+    lock a dead worker could keep)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    due_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkerHeartbeat(models.Model):
+    """A running worker, seen by `/healthz`: it writes `beat_at` every few seconds."""
+
+    name = models.CharField(max_length=200, unique=True, help_text="host:pid")
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,5 +1,7 @@
 """In-process refresh for the CLI (`newsloom refresh --wait`, `newsloom demo`): the same
-pipeline functions the tasks call, on a thread pool, returning when everything is stored."""
+pipeline functions the tasks call, fetching on a thread pool (extraction and enrichment go to
+the process pool of newsloom.news.cpu when one is configured), returning when everything is
+stored or has failed for now."""
 
 from __future__ import annotations
 
@@ -10,13 +12,11 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.db import close_old_connections, connections
+from django.utils import timezone
 
-from newsloom.news.ingest import (
-    pending_article_ids,
-    process_article,
-    refresh_source,
-)
+from newsloom.news.ingest import process_article, refresh_source
 from newsloom.news.models import Article
+from newsloom.news.retries import workable
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -78,15 +78,19 @@ def process_all_pending(
     poll: float = 0.5,
 ) -> int:
     """Process every pending article, waiting for ones another worker holds (or for their
-    lease to lapse, then doing them here). Returns how many this process handled."""
+    lease to lapse, then doing them here). An article whose attempt fails is left backing
+    off for the workers (newsloom.news.retries), not waited for. Returns how many this
+    process stored."""
     handled = 0
     while True:
-        ids = pending_article_ids()
+        ids = list(workable().order_by("pk").values_list("pk", flat=True))
         if ids:
             if on_batch:
                 on_batch(len(ids))
             handled += sum(_map(process_article, ids, workers, tick))
             continue
-        if not Article.objects.filter(status=Article.Status.PENDING).exists():
+        held = Article.objects.filter(status=Article.Status.PENDING,
+                                      lease_until__gte=timezone.now())
+        if not held.exists():
             return handled
         time.sleep(poll)

@@ -269,4 +269,9 @@ def switch_language(request: HttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"ok": True, "articles": Article.objects.count()})
+    """Liveness for load balancers and supervisors: 503 while no worker is alive or the
+    queue cannot be read (newsloom.news.health)."""
+    from newsloom.news.health import report
+
+    health = report()
+    return JsonResponse(health, status=200 if health["ok"] else 503)

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from newsloom.news.ingest import claim_due_sources
 from newsloom.news.management.base import ensure_schema, refresh_with_progress
-from newsloom.news.models import Source
+from newsloom.news.models import Article, Source
+from newsloom.news.retries import retry_failed
 
 
 class Command(BaseCommand):
@@ -20,10 +21,18 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="every active source, due or not")
         parser.add_argument("--wait", action="store_true",
                             help="do the work here and return when every article is stored")
-        parser.add_argument("--workers", type=int, default=8)
+        parser.add_argument("--workers", type=int, default=8, help="fetching threads")
+        parser.add_argument("--processes", type=int, default=None,
+                            help="with --wait: extraction processes, plus one for enrichment "
+                                 "(default: one per core; 0: both on the fetching threads)")
+        parser.add_argument("--retry-failed", action="store_true",
+                            help="give failed articles fresh attempts (and process them)")
 
     def handle(self, *args: object, **options: object) -> None:
         ensure_schema()
+        if options["retry_failed"]:
+            self._retry_failed(bool(options["wait"]), options)
+            return
         if options["all"]:
             ids = list(Source.objects.filter(paused=False).values_list("pk", flat=True))
         else:
@@ -37,7 +46,7 @@ class Command(BaseCommand):
             return
         workers = int(options["workers"])  # type: ignore[arg-type]
         with _reported_here():
-            summary, done = refresh_with_progress(ids, workers)
+            summary, done = refresh_with_progress(ids, workers, options["processes"])  # type: ignore[arg-type]
         for error in summary.errors:
             self.stderr.write(f"error: {error}")
         self.stdout.write(
@@ -46,6 +55,20 @@ class Command(BaseCommand):
         )
         if ids and not summary.sources_ok:
             raise CommandError(f"no source could be refreshed ({summary.sources_failed} failed)")
+
+    def _retry_failed(self, wait: bool, options: dict[str, object]) -> None:
+        """Failed articles back to pending: processed here with --wait, else queued."""
+        if wait:
+            ids = retry_failed()
+            _, done = refresh_with_progress([], int(options["workers"]),  # type: ignore[arg-type]
+                                            options["processes"])  # type: ignore[arg-type]
+            failed = Article.objects.filter(pk__in=ids).exclude(status=Article.Status.READY)
+            self.stdout.write(f"{len(ids)} failed article(s) retried, {done} stored, "
+                              f"{failed.count()} still failing")
+            return
+        from newsloom.news.tasks import queue_retried
+
+        self.stdout.write(f"queued {queue_retried()} failed article(s) for the workers")
 
 
 @contextmanager

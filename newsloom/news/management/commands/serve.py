@@ -5,19 +5,12 @@ from __future__ import annotations
 
 import signal
 import socket
-import subprocess
-import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from newsloom.news import schema
 from newsloom.news.management.arguments import ensure_can_listen, port
-from newsloom.news.management.base import ensure_schema
-
-
-def start_worker() -> subprocess.Popen[bytes]:
-    """The Huey consumer as a child process (separate process: no GIL contention with
-    the web server, and it can be killed and restarted on its own)."""
-    return subprocess.Popen([sys.executable, "-m", "newsloom.cli", "worker"])
+from newsloom.news.supervisor import WorkerSupervisor
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -43,7 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         ensure_can_listen(str(options["host"]), int(options["port"]))  # type: ignore[arg-type]
-        ensure_schema()
+        schema.migrate()
         run_portal(str(options["host"]), int(options["port"]),  # type: ignore[arg-type]
                    with_worker=not options["no_worker"], stdout=self.stdout,
                    web_workers=int(options["web_workers"]))  # type: ignore[arg-type]
@@ -56,11 +49,11 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def run_portal(host: str, port: int, with_worker: bool, stdout: object,
                web_workers: int = 0) -> None:
-    """Serve until Ctrl-C or SIGTERM, then stop the worker too."""
+    """Serve until Ctrl-C or SIGTERM, then stop the worker too (restarted if it dies)."""
     from newsloom.web.server import serve
 
     listener = listen(host, port)  # before anything starts: a taken port fails cleanly
-    worker = start_worker() if with_worker else None
+    worker = WorkerSupervisor() if with_worker else None
     signal.signal(signal.SIGTERM, _interrupt)
     stdout.write(f"newsloom is serving on http://{host}:{port}/ (Ctrl-C to stop)")  # type: ignore[attr-defined]
     try:
@@ -69,8 +62,4 @@ def run_portal(host: str, port: int, with_worker: bool, stdout: object,
         pass  # a server that fails exits non-zero (SystemExit): that passes through
     finally:
         if worker is not None:
-            worker.terminate()
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            worker.stop()

@@ -43,7 +43,7 @@ def strip_stored_control_characters(apps, schema_editor):  # type: ignore[no-unt
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('news', '0009_story_engine'),
+        ('news', '0010_article_retries'),
     ]
 
     operations = [

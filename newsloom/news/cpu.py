@@ -1,0 +1,137 @@
+"""CPU-bound stages (page extraction, enrichment) in processes the worker owns.
+
+Why: in one process the GIL kept the pipeline to 1.3-1.65 cores, and two threads inside
+lxml at once (trafilatura's metadata copy and `lxml.html.fromstring`) crashed the worker
+with "double free or corruption" or SIGSEGV. Here the caller's threads keep doing the I/O
+(fetching, with one per-host politeness limit for the whole worker) and hand the CPU-bound
+stages to single-threaded processes, so lxml never runs on two threads of one process:
+
+- `run`: extraction, on a pool of `configure(n)` processes (every core);
+- `run_serial`: enrichment, on one process of its own. Story assignment and related lists
+  are serialised across processes anyway, and every enriching process must first replay the
+  assignments the others made (newsloom.news.stories): with enrichment spread over two
+  processes the pipeline ran at about half the threaded rate, with it in one it keeps up.
+  The models (embeddings, language, topics, jieba) are loaded once, in that process only.
+
+`configure(0)` runs both inline on the calling thread (the old threaded path); commands
+configure it, library calls and tests default to inline. A process that dies (a crash
+inside a parser) breaks its pool: the pool is rebuilt and the stage is tried once more
+there, so the neighbours of a poison page carry on; a stage that breaks a fresh pool too
+raises `BrokenProcessPool`.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+R = TypeVar("R")
+log = logging.getLogger("newsloom.cpu")
+
+
+class _Lane:
+    """One pool of processes, started on first use and rebuilt when a process dies."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.size = 0
+        self.replaced = 0
+        self.pool: ProcessPoolExecutor | None = None
+        self.lock = threading.Lock()
+
+    def run(self, func: Callable[..., R], *args: Any) -> R:
+        if not self.size:
+            return func(*args)
+        pool = self._current()
+        try:
+            return pool.submit(func, *args).result()
+        except BrokenProcessPool:
+            log.warning("a %s process died during %s; retrying in a fresh one", self.name,
+                        getattr(func, "__name__", func))
+            return self._replace(pool).submit(func, *args).result()
+
+    def _current(self) -> ProcessPoolExecutor:
+        with self.lock:
+            if self.pool is None:
+                self.pool = _new_pool(self.size)
+            return self.pool
+
+    def _replace(self, broken: ProcessPoolExecutor) -> ProcessPoolExecutor:
+        """A new pool in place of a broken one (once, however many threads saw it break)."""
+        with self.lock:
+            if self.pool is broken or self.pool is None:
+                self.pool = _new_pool(self.size)
+                self.replaced += 1
+            fresh = self.pool
+        broken.shutdown(wait=False, cancel_futures=True)
+        return fresh
+
+    def resize(self, size: int) -> None:
+        """Let the processes go (queued stages are cancelled, running ones finish in the
+        background, nothing waits here); later stages use `size` processes (0: inline)."""
+        with self.lock:
+            pool, self.pool, self.size = self.pool, None, max(0, size)
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+_parallel = _Lane("extraction")
+_serial = _Lane("enrichment")
+
+
+def default_processes() -> int:
+    """One extraction process per core."""
+    return os.cpu_count() or 1
+
+
+def configure(processes: int) -> None:
+    """Extraction on `processes` processes and enrichment on one more from now on; 0 runs
+    both inline on the calling threads."""
+    _parallel.resize(processes)
+    _serial.resize(1 if processes > 0 else 0)
+
+
+def processes() -> int:
+    return _parallel.size
+
+
+def replaced() -> int:
+    """How many times a pool broke (one of its processes died) and was replaced."""
+    return _parallel.replaced + _serial.replaced
+
+
+def run(func: Callable[..., R], *args: Any) -> R:
+    """`func(*args)` on an extraction process (inline when none is configured). `func` must
+    be a module-level function; arguments and result travel pickled."""
+    return _parallel.run(func, *args)
+
+
+def run_serial(func: Callable[..., R], *args: Any) -> R:
+    """`func(*args)` on the one enrichment process (inline when none is configured)."""
+    return _serial.run(func, *args)
+
+
+def _new_pool(size: int) -> ProcessPoolExecutor:
+    """Spawned, not forked: the parent runs threads (fetchers, progress bars, a database
+    connection per thread), and a fork copies their locks and sockets mid-use."""
+    from django.db import connection
+
+    return ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_child, initargs=(dict(connection.settings_dict),))
+
+
+def _start_child(database: dict[str, Any]) -> None:
+    """Set Django up in a pool process on the parent's database (which may be a test
+    database chosen at run time, not the one the environment names)."""
+    import django
+
+    django.setup()
+    from django.db import connections
+
+    connections["default"].settings_dict.update(database)

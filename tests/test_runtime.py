@@ -1,0 +1,229 @@
+"""The worker runtime on the real database and queue (SQLite; PostgreSQL + Redis on the
+scale-out run): attempts and the failed state, each article queued once, one scheduler,
+migrations under a lock, the sweep for unenriched articles, worker heartbeats in /healthz,
+and the process pool for CPU-bound stages."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connections
+from django.test import Client
+from django.utils import timezone
+from huey.contrib.djhuey import HUEY
+
+from newsloom.fetch.client import Fetcher
+from newsloom.fetch.politeness import HostLimiter
+from newsloom.fetch.ssrf import AllowList
+from newsloom.news import cpu, ingest, tasks
+from newsloom.news.bulk import import_jsonl
+from newsloom.news.health import WORKER_DEAD_AFTER, beat
+from newsloom.news.management.base import refresh_with_progress
+from newsloom.news.models import Article, Source, WorkerHeartbeat
+from newsloom.news.retries import (
+    MAX_ATTEMPTS,
+    claim_article,
+    due_for_queue,
+    retry_delay,
+)
+from tests.fixture_server import FixtureServer, respond
+from tests.test_ingest import article_page, rss
+
+pytestmark = [pytest.mark.ingest, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def local_fetcher() -> Iterator[Fetcher]:
+    fetcher = Fetcher(allow=AllowList.parse("127.0.0.1/32"), connect_timeout=2, read_timeout=3,
+                      limiter=HostLimiter(8, 0))
+    ingest._fetcher = fetcher
+    HUEY.flush()
+    yield fetcher
+    ingest._fetcher = None
+    fetcher.close()
+    HUEY.flush()
+
+
+def feed_with_pages(server: FixtureServer, count: int, prefix: str = "a") -> Source:
+    """A source whose feed lists `count` article pages, all served."""
+    items = [(f"{prefix}{i}", server.url(f"/{prefix}/{i}"), f"Story {prefix}{i}")
+             for i in range(count)]
+    server.routes["/feed"] = respond(200, rss(items), "application/rss+xml")
+    for i in range(count):
+        server.routes[f"/{prefix}/{i}"] = respond(200, article_page(f"Story {prefix}{i}"))
+    return Source.objects.create(name="t", feed_url=server.url("/feed"))
+
+
+def stored_pending(server: FixtureServer, count: int) -> list[int]:
+    source = feed_with_pages(server, count)
+    return ingest.refresh_source(source.pk).new_article_ids
+
+
+def broken_extractor(body: bytes, url: str) -> None:
+    raise RuntimeError("extractor bug")
+
+
+def test_attempts_are_counted_at_the_claim_and_kept(server: FixtureServer,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """One failed attempt then a good one: both counted (a full save used to write the
+    count read before the claim back), the failure recorded, then cleared."""
+    (article_id,) = stored_pending(server, 1)
+    monkeypatch.setattr(ingest, "extract_article", broken_extractor)
+    before = timezone.now()
+    assert ingest.process_article(article_id) is False
+    article = Article.objects.get(pk=article_id)
+    assert (article.status, article.attempts) == (Article.Status.PENDING, 1)
+    assert article.failure == "RuntimeError: extractor bug"
+    assert article.next_attempt_at >= before + retry_delay(1)
+    # backing off: not due for the queue now, due once the delay has passed
+    assert not due_for_queue().filter(pk=article_id).exists()
+    assert due_for_queue(article.next_attempt_at).filter(pk=article_id).exists()
+    monkeypatch.undo()
+    assert ingest.process_article(article_id) is True
+    article.refresh_from_db()
+    assert (article.status, article.attempts, article.failure) == (Article.Status.READY, 2, "")
+    assert article.origin == Article.Origin.PAGE and "paragraph 5" in article.text
+
+
+def test_repeated_failure_ends_failed_then_retry_failed_stores_it(
+        server: FixtureServer, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    (article_id,) = stored_pending(server, 1)
+    monkeypatch.setattr(ingest, "extract_article", broken_extractor)
+    delays = []
+    for _ in range(MAX_ATTEMPTS):
+        ingest.process_article(article_id)
+        article = Article.objects.get(pk=article_id)
+        if article.next_attempt_at:
+            delays.append(article.next_attempt_at - timezone.now())
+    assert delays == sorted(delays) and delays[-1] > delays[0] * 4  # backoff grows
+    assert (article.status, article.attempts) == (Article.Status.FAILED, MAX_ATTEMPTS)
+    assert article.failure == "RuntimeError: extractor bug"
+    assert not due_for_queue(timezone.now() + timedelta(days=30)).filter(pk=article_id).exists()
+    assert claim_article(article_id) is False
+    monkeypatch.undo()
+    call_command("refresh", "--retry-failed", "--wait", "--processes", "0")
+    assert "1 failed article(s) retried, 1 stored, 0 still failing" in capsys.readouterr().out
+    article.refresh_from_db()
+    assert (article.status, article.attempts, article.failure) == (Article.Status.READY, 1, "")
+
+
+def test_admin_retry_action_queues_failed_articles(server: FixtureServer,
+                                                   admin_client: Client) -> None:
+    ids = stored_pending(server, 2)
+    Article.objects.filter(pk=ids[0]).update(status=Article.Status.FAILED, attempts=MAX_ATTEMPTS,
+                                             failure="RuntimeError: boom")
+    response = admin_client.post("/admin/news/article/", {
+        "action": "retry", "_selected_action": [str(ids[0])]}, follow=True)
+    assert "1 failed article(s) queued again." in response.content.decode()
+    article = Article.objects.get(pk=ids[0])
+    assert (article.status, article.attempts) == (Article.Status.PENDING, 0)
+    assert HUEY.pending_count() == 1
+
+
+def test_a_page_that_kills_every_worker_is_given_up(server: FixtureServer, settings) -> None:  # type: ignore[no-untyped-def]
+    """Attempts that never report back (the worker died holding the article) count too."""
+    (article_id,) = stored_pending(server, 1)
+    settings.NEWSLOOM = {**settings.NEWSLOOM, "ARTICLE_LEASE": 0}
+    for _ in range(MAX_ATTEMPTS):  # each claim's holder "dies": its lease lapses at once
+        assert claim_article(article_id)
+    assert claim_article(article_id) is False
+    assert tasks.sweep() == (0, 0)
+    article = Article.objects.get(pk=article_id)
+    assert article.status == Article.Status.FAILED
+    assert article.failure.startswith(f"gave up after {MAX_ATTEMPTS} attempts")
+
+
+def test_concurrent_sweeps_queue_each_article_once(server: FixtureServer) -> None:
+    ids = stored_pending(server, 12)
+
+    def sweep_in_thread(_: int) -> int:
+        try:
+            return tasks.sweep()[0]
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(3) as pool:
+        queued = sum(pool.map(sweep_in_thread, range(3)))
+    assert queued == len(ids) == HUEY.pending_count()
+    assert tasks.sweep() == (0, 0)  # queued, not due again
+    assert HUEY.pending_count() == len(ids)
+
+
+def test_one_worker_takes_each_periodic_turn() -> None:
+    def turn(_: int) -> bool:
+        try:
+            return tasks.take_turn("schedule", timedelta(minutes=1))
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(3) as pool:
+        assert sorted(pool.map(turn, range(3))) == [False, False, True]
+
+
+def test_sweep_enriches_articles_stored_but_never_enriched(server: FixtureServer,
+                                                           settings) -> None:  # type: ignore[no-untyped-def]
+    """A worker killed between storing and enriching leaves a ready article with no summary
+    or story: the sweep queues it once, and the task enriches it."""
+    (article_id,) = stored_pending(server, 1)
+    claim_article(article_id)
+    ingest._process_claimed(article_id, ingest.get_fetcher())  # stored, then "killed"
+    Article.objects.filter(pk=article_id).update(
+        processed_at=timezone.now() - timedelta(seconds=settings.NEWSLOOM["ARTICLE_LEASE"] + 1))
+    assert Article.objects.get(pk=article_id).enriched_at is None
+    import_jsonl([json.dumps({"url": "https://c.example/1", "title": "Imported",
+                              "text": "Left for newsloom enrich. " * 20, "source": "Bulk",
+                              "language": "en"})], enrich=False)
+    Article.objects.filter(origin=Article.Origin.IMPORT).update(processed_at=timezone.now()
+                                                                - timedelta(days=1))
+    assert tasks.sweep() == (0, 1)  # the pipeline's article, not the --no-enrich import
+    assert tasks.sweep() == (0, 0)
+    assert HUEY.pending_count() == 1
+    HUEY.execute(HUEY.dequeue())
+    article = Article.objects.get(pk=article_id)
+    assert article.enriched_at is not None and article.summary and article.story_id
+
+
+def test_healthz_reports_worker_heartbeat_and_queue_depth(client: Client) -> None:
+    dead = client.get("/healthz")
+    assert dead.status_code == 503 and dead.json()["workers_alive"] == 0
+    beat("host:1")
+    WorkerHeartbeat.objects.filter(name="host:1").update(
+        beat_at=timezone.now() - WORKER_DEAD_AFTER - timedelta(seconds=1))
+    stale = client.get("/healthz").json()
+    assert stale["ok"] is False and stale["last_heartbeat_seconds"] > 30
+    beat("host:2")
+    tasks.process_article_task(12345)
+    alive = client.get("/healthz")
+    assert alive.status_code == 200
+    assert alive.json()["workers_alive"] == 1 and alive.json()["queue_depth"] == 1
+
+
+def test_a_crashing_pool_process_is_replaced() -> None:
+    """A stage that kills its process (as the lxml double free did) fails alone; the pool
+    comes back for the next stage."""
+    cpu.configure(2)
+    try:
+        with pytest.raises(BrokenProcessPool):
+            cpu.run(os.abort)
+        assert cpu.run(os.getpid) != os.getpid()
+    finally:
+        cpu.configure(0)
+
+
+def test_refresh_extracts_and_enriches_in_processes(server: FixtureServer) -> None:
+    source = feed_with_pages(server, 6)
+    summary, done = refresh_with_progress([source.pk], workers=4, processes=2)
+    assert (summary.sources_ok, done) == (1, 6)
+    articles = Article.objects.all()
+    assert {a.status for a in articles} == {Article.Status.READY}
+    assert all(a.origin == Article.Origin.PAGE and "paragraph 5" in a.text for a in articles)
+    assert all(a.enriched_at and a.summary for a in articles)
+    assert cpu.processes() == 0  # the command's pool is gone with it
