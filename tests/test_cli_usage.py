@@ -155,6 +155,7 @@ def test_demo_keeps_to_its_own_folder_and_picks_a_free_publisher_port(tmp_path: 
     """The demo's sources never reach the reader's data folder, its temporary folder is gone
     afterwards, and a busy 8799 (the old fixed publisher port) does not stop it."""
     reader = tmp_path / "reader"
+    assert run(reader, "migrate").returncode == 0  # the reader's own, empty installation
     with socket.socket() as other:
         other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:

@@ -190,11 +190,12 @@ def test_unexpected_error_in_one_article_is_recorded_on_it(
     monkeypatch.setattr(ingest, "extract_article", extract_or_crash)
     ingest_all()
     broken = Article.objects.get(guid=TAG + "g1")
-    assert broken.status == Article.Status.READY and broken.origin == Article.Origin.FEED
-    assert "RuntimeError: a defect in extraction" in broken.fetch_error
-    assert "Summary of Good story 1" in broken.text and broken.enriched_at is not None
+    # kept with its feed entry and the reason, to be tried again later (news/retries.py)
+    assert broken.status == Article.Status.PENDING and broken.attempts == 1
+    assert broken.failure == "RuntimeError: a defect in extraction"
+    assert "Summary of Good story 1" in broken.text
     assert Article.objects.filter(origin=Article.Origin.PAGE).count() == 2
-    assert collect_stats()["articles_with_errors"] == 1
+    assert collect_stats()["articles_retrying"] == 1
 
 
 # --------------------------------------------------------------- item 3: canonical URLs

@@ -66,7 +66,7 @@ def stored_pending(server: FixtureServer, count: int) -> list[int]:
     return ingest.refresh_source(source.pk).new_article_ids
 
 
-def broken_extractor(body: bytes, url: str) -> None:
+def broken_extractor(body: bytes, url: str, **options: object) -> None:
     raise RuntimeError("extractor bug")
 
 

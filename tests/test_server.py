@@ -62,7 +62,7 @@ def test_a_web_process_that_dies_is_replaced(tmp_path: Path) -> None:
             time.sleep(0.2)
         assert len(now) == 2 and min(before) not in now
         for _ in range(6):  # whichever process takes the connection answers
-            with urllib.request.urlopen(portal.base + "/healthz", timeout=20) as response:
+            with urllib.request.urlopen(portal.base + "/sources/", timeout=20) as response:
                 assert response.status == 200
 
 

@@ -106,6 +106,11 @@ def replaced() -> int:
     return _parallel.replaced + _serial.replaced
 
 
+def serial_configured() -> bool:
+    """Whether enrichment runs on its own process (else inline on the calling thread)."""
+    return _serial.size > 0
+
+
 def run(func: Callable[..., R], *args: Any) -> R:
     """`func(*args)` on an extraction process (inline when none is configured). `func` must
     be a module-level function; arguments and result travel pickled."""

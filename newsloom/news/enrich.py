@@ -65,6 +65,19 @@ def enrich_articles(article_ids: list[int]) -> int:
     return len(done)
 
 
+def enrich_batch_safely(article_ids: list[int]) -> None:
+    """Enrichment for the live pipeline (`newsloom.news.enrich_batches`): log and carry
+    on if anything goes wrong; a batch that fails as a whole (one article the models
+    cannot take) is done again article by article, so its neighbours still get enriched."""
+    try:
+        enrich_articles(article_ids)
+    except Exception:  # the articles are stored already; enrichment can be redone
+        log.exception("enrichment failed for a batch of %d articles", len(article_ids))
+        if len(article_ids) > 1:
+            for article_id in article_ids:
+                enrich_article_safely(article_id)
+
+
 def enrich_article_safely(article_id: int) -> None:
     """Enrichment for the live pipeline: log and carry on if anything goes wrong."""
     try:

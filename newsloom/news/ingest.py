@@ -36,7 +36,7 @@ from newsloom.feeds.parse import parse_feed
 from newsloom.fetch.client import Fetcher, FetchError, FetchResult
 from newsloom.fetch.politeness import HostLimiter
 from newsloom.fetch.ssrf import AllowList
-from newsloom.news import cpu
+from newsloom.news import cpu, enrich_batches
 from newsloom.news.models import Article, Source
 from newsloom.news.retries import claim_article, record_failure
 from newsloom.news.schedule import adapt_interval, next_delay
@@ -403,10 +403,8 @@ def process_article(article_id: int, fetcher: Fetcher | None = None) -> bool:
         log.exception("processing article %s failed", article_id)
         record_failure(article_id, f"{type(exc).__name__}: {exc}")
         return False
-    from newsloom.news.enrich import enrich_article_safely  # (heavy models load lazily)
-
     try:
-        cpu.run_serial(enrich_article_safely, article_id)
+        enrich_batches.enrich(article_id)  # with whatever else is ready
     except BrokenProcessPool:  # stored already: the sweep finds it unenriched and retries
         log.exception("enrichment of article %s crashed its process", article_id)
     return True

@@ -62,10 +62,9 @@ def process_article_task(article_id: int) -> bool:
 @db_task()
 def enrich_article_task(article_id: int) -> None:
     """Finish an article stored without enrichment (its worker died in between)."""
-    from newsloom.news import cpu
-    from newsloom.news.enrich import enrich_article_safely
+    from newsloom.news import enrich_batches
 
-    cpu.run_serial(enrich_article_safely, article_id)
+    enrich_batches.enrich(article_id)
 
 
 def _stamp(candidate_ids: Iterable[int], due: Q, until: timedelta) -> list[int]:

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 
 log = logging.getLogger("newsloom.web")
 
-_FULL = ("database or disk is full", "no space left")
+# "disk I/O error": SQLite could not recreate a WAL database's index (-shm) file, which a
+# fresh connection needs once every connection has closed: on a full disk, reads fail too
+_FULL = ("database or disk is full", "no space left", "disk i/o error")
 _READ_ONLY = ("readonly database", "read-only", "unable to open database file")
 _FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
 _READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}

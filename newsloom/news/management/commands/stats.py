@@ -28,6 +28,9 @@ def collect_stats() -> dict[str, int]:
         "errors": Source.objects.exclude(last_error="").count(),
         "entries_skipped": Source.objects.aggregate(n=Sum("entries_skipped"))["n"] or 0,
         "articles_with_errors": articles.exclude(fetch_error="").count(),
+        "articles_retrying": articles.filter(status=Article.Status.PENDING)
+        .exclude(failure="").count(),
+        "articles_failed": articles.filter(status=Article.Status.FAILED).count(),
     }
 
 
