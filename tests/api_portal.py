@@ -12,8 +12,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +19,7 @@ from pathlib import Path
 import requests
 
 from tests.fixture_server import FixtureServer, respond
+from tests.serve_process import demo_ready
 
 NEW_FEED = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Kowloon Ledger</title><link>http://127.0.0.1/</link>
@@ -110,15 +109,7 @@ def start_portal() -> Iterator[Portal]:
         [sys.executable, "-m", "newsloom.cli", "serve", "--port", str(port)], env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                if b'"articles": 11' in response.read():
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
+    if not demo_ready(base, 180):
         os.killpg(process.pid, 9)
         demo.stop()
         raise RuntimeError("the demo portal did not come up")

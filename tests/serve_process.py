@@ -49,6 +49,19 @@ def _answers(url: str) -> bool:
         return False
 
 
+def demo_ready(base: str, timeout: float) -> bool:
+    """Wait until the portal at `base` reports the demo corpus's 11 articles."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if b'"articles": 11' in response.read():
+                    return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
 @contextlib.contextmanager
 def serving(folder: Path, log: Path, *args: str) -> Iterator[Portal]:
     """The portal on a free port until the block ends; fails the test if it never answers."""

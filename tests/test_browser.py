@@ -11,12 +11,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.serve_process import demo_ready
 
 CHROMIUM = os.environ.get("NEWSLOOM_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
@@ -41,15 +41,7 @@ def portal() -> Iterator[str]:
          "--fixtures-port", str(fixtures)], env=env, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                if b'"articles": 11' in response.read():
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
+    if not demo_ready(base, 120):
         process.kill()
         pytest.fail("the demo portal did not come up")
     yield base

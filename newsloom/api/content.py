@@ -18,6 +18,20 @@ def in_range(value: int, high: int = MAX_NUMBER) -> bool:
     return -high <= value <= high
 
 
+def optional_number(raw: str | None, name: str, error: type[Exception]) -> int | None:
+    """An integer parameter within range, None when absent; `error` with a message naming
+    the parameter for anything else (each API answers it in its own shape)."""
+    if raw in (None, ""):
+        return None
+    try:
+        number = int(raw)  # type: ignore[arg-type]
+    except ValueError:
+        number = None
+    if number is None or not in_range(number):
+        raise error(f"{name} must be a number, not {raw[:40]!r}")  # type: ignore[index]
+    return number
+
+
 def from_seconds(value: float) -> datetime:
     return datetime.fromtimestamp(min(max(value, 0), LATEST_SECONDS), UTC)
 

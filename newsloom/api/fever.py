@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from newsloom.api import passwords, state, throttle
-from newsloom.api.content import ITEM_FIELDS, article_html, from_seconds, in_range, seconds
+from newsloom.api.content import (
+    ITEM_FIELDS,
+    article_html,
+    from_seconds,
+    in_range,
+    optional_number,
+    seconds,
+)
 from newsloom.news.models import Article
 
 API_VERSION = 3
@@ -36,16 +43,7 @@ def _ids(raw: str) -> list[int]:
 
 
 def _number(request: HttpRequest, name: str) -> int | None:
-    raw = request.GET.get(name) or request.POST.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        number = int(raw)
-    except ValueError:
-        number = None
-    if number is None or not in_range(number):
-        raise FeverError(f"{name} must be a number, not {raw[:40]!r}")
-    return number
+    return optional_number(request.GET.get(name) or request.POST.get(name), name, FeverError)
 
 
 def _feeds_groups(user: AbstractBaseUser) -> tuple[list[dict], list[dict]]:

@@ -18,7 +18,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from newsloom.api import passwords, state, throttle
-from newsloom.api.content import article_html, from_seconds, in_range, subscriptions_opml
+from newsloom.api.content import (
+    article_html,
+    from_seconds,
+    in_range,
+    optional_number,
+    subscriptions_opml,
+)
 from newsloom.news.models import Article, Source
 from newsloom.news.sources import SourceError
 from newsloom.news.tasks import refresh_source_task
@@ -321,15 +327,7 @@ def _bool(raw: str | None, name: str) -> bool | None:
 
 
 def _int(raw: str | None, name: str) -> int | None:
-    if raw in (None, ""):
-        return None
-    try:
-        number = int(raw)
-    except ValueError:
-        number = None
-    if number is None or not in_range(number):
-        raise MinifluxError(f"{name} must be a number, not {raw[:40]!r}")
-    return number
+    return optional_number(raw, name, MinifluxError)
 
 
 def _entry_rows(user: AbstractBaseUser, articles: list[Article]) -> list[dict[str, object]]:
