@@ -82,6 +82,9 @@ def test_usage_mistakes_are_one_line_with_exit_1(tmp_path: Path) -> None:
     missing = one_line_error(run(tmp_path, "add-source"))
     assert "required: url" in missing and "newsloom help add-source" in missing
     assert "unknown option" in one_line_error(run(tmp_path, "--frobnicate"))
+    for args in (["worker", "-w", "0"], ["worker", "-p", "-2"], ["enrich", "--limit", "-3"],
+                 ["serve", "--web-workers", "-1"], ["refresh", "--workers", "x"]):
+        assert "invalid count" in one_line_error(run(tmp_path, *args)), args
 
 
 def test_output_into_a_missing_folder_fails_before_any_work(tmp_path: Path) -> None:

@@ -26,6 +26,25 @@ def output_file(value: str) -> str:
     return value
 
 
+def count(value: str) -> int:
+    """argparse type: a whole number of things, 0 or more (threads, processes, articles)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"invalid count {value!r}: expected 0 or more")
+    return number
+
+
+def positive(value: str) -> int:
+    """argparse type: a whole number of 1 or more (a pool of fetching threads)."""
+    number = count(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"invalid count {value!r}: expected 1 or more")
+    return number
+
+
 def port(value: str) -> int:
     """argparse type: a TCP port to listen on (1-65535)."""
     return _port(value, lowest=1)

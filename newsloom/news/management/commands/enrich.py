@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandParser
 
 from newsloom.news.enrich import enrich_articles
+from newsloom.news.management.arguments import count
 from newsloom.news.management.base import ensure_schema, progress_bar
 from newsloom.news.models import Article
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--all", action="store_true", help="recompute every article")
         parser.add_argument("--batch", type=int, default=200)
-        parser.add_argument("--limit", type=int, default=0, help="newest N only")
+        parser.add_argument("--limit", type=count, default=0, help="newest N only")
 
     def handle(self, *args: object, **options: object) -> None:
         ensure_schema()

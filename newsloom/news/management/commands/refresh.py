@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from newsloom.news.ingest import claim_due_sources
+from newsloom.news.management.arguments import count, positive
 from newsloom.news.management.base import ensure_schema, refresh_with_progress
 from newsloom.news.models import Article, Source
 from newsloom.news.retries import retry_failed
@@ -21,8 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="every active source, due or not")
         parser.add_argument("--wait", action="store_true",
                             help="do the work here and return when every article is stored")
-        parser.add_argument("--workers", type=int, default=8, help="fetching threads")
-        parser.add_argument("--processes", type=int, default=None,
+        parser.add_argument("--workers", type=positive, default=8, help="fetching threads")
+        parser.add_argument("--processes", type=count, default=None,
                             help="with --wait: extraction processes, plus one for enrichment "
                                  "(default: one per core; 0: both on the fetching threads)")
         parser.add_argument("--retry-failed", action="store_true",

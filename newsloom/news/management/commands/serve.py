@@ -9,7 +9,7 @@ import socket
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from newsloom.news import schema
-from newsloom.news.management.arguments import ensure_can_listen, port
+from newsloom.news.management.arguments import count, ensure_can_listen, port
 from newsloom.news.supervisor import WorkerSupervisor
 
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--no-worker", action="store_true",
                             help="web only (workers run elsewhere)")
-        parser.add_argument("--web-workers", type=int, default=0,
+        parser.add_argument("--web-workers", type=count, default=0,
                             help="web server processes (default: cores + 1)")
 
     def handle(self, *args: object, **options: object) -> None:

@@ -12,6 +12,7 @@ from django.db import connections
 
 from newsloom.news import cpu
 from newsloom.news.health import start_heartbeat
+from newsloom.news.management.arguments import count, positive
 from newsloom.news.management.base import ensure_schema
 
 
@@ -19,9 +20,9 @@ class Command(BaseCommand):
     help = "Run a background worker (Huey consumer with the periodic scheduler)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--workers", "-w", type=int, default=4,
+        parser.add_argument("--workers", "-w", type=positive, default=4,
                             help="task threads (fetching; they share one politeness limit)")
-        parser.add_argument("--processes", "-p", type=int, default=cpu.default_processes(),
+        parser.add_argument("--processes", "-p", type=count, default=cpu.default_processes(),
                             help="extraction processes, plus one for enrichment "
                                  "(default: one per core; 0: both on the task threads)")
         parser.add_argument("--no-periodic", action="store_true",
