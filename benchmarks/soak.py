@@ -7,7 +7,10 @@ per run:
 
 - threaded: extraction and enrichment on the fetching threads (`--processes 0`), the path
   that crashed with "double free or corruption" / SIGSEGV inside lxml;
-- processes: the same stages in the worker's process pool (newsloom.news.cpu).
+- processes: the same stages in the worker's process pool (newsloom.news.cpu);
+- the anchor: plain `trafilatura.extract` on the same pages, in 1 and in 2 processes, so each
+  pipeline row is also given as a share of what the extractor alone does (issue 11's target:
+  the pipeline with enrichment at 0.5 or more of trafilatura's 2-process rate).
 
 Per run: whether it crashed (killed by a signal), articles stored and enriched, articles/s,
 CPU seconds of the run and all its processes (sampled from /proc every 0.2 s, so Linux
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -46,6 +50,28 @@ def load_pages(count: int) -> list[bytes]:
                 break
             pages.append(gzip.decompress((teval / json.loads(line)["html"]).read_bytes()))
     return pages[:count]
+
+
+def _plain_extract(html: bytes) -> int:
+    import trafilatura
+
+    return len(trafilatura.extract(html) or "")
+
+
+def plain_trafilatura(pages: list[bytes], processes: int) -> float:
+    """Pages a second for plain trafilatura on `pages` (the pool is started and warmed
+    before the clock starts: the anchor is the extractor, not process start-up)."""
+    if processes <= 1:
+        _plain_extract(pages[0])
+        started = time.perf_counter()
+        for page in pages:
+            _plain_extract(page)
+        return len(pages) / (time.perf_counter() - started)
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        pool.map(_plain_extract, pages[:processes], chunksize=1)
+        started = time.perf_counter()
+        pool.map(_plain_extract, pages, chunksize=4)
+        return len(pages) / (time.perf_counter() - started)
 
 
 def child(processes: int, count: int, threads: int) -> None:
@@ -179,7 +205,15 @@ def main() -> None:
                   f"{row['per_second']:>6.2f} {row['cpu_seconds']:>6.0f} {row['cores']:>5.2f} "
                   f"{row['main_rss_mb']:>7.0f} {row['pool_replaced']:>13}  "
                   + " ".join(f"{mb:.0f}" for mb in row["pool_rss_mb"]))  # type: ignore[attr-defined]
-    save("soak", {"pages": args.pages, "rounds": rows})
+    pages = load_pages(args.pages)
+    anchors = {n: plain_trafilatura(pages, n) for n in (1, 2)}
+    print(f"\nplain trafilatura on the same pages: {anchors[1]:.1f} pages/s in 1 process, "
+          f"{anchors[2]:.1f} in 2")
+    for row in rows:
+        if not row["exit"]:
+            print(f"  {row['path']:<10} {row['per_second'] / anchors[2]:.2f} of trafilatura's "
+                  "2-process rate (target 0.5)")
+    save("soak", {"pages": args.pages, "rounds": rows, "trafilatura_pages_per_second": anchors})
 
 
 if __name__ == "__main__":
