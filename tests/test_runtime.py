@@ -227,3 +227,26 @@ def test_refresh_extracts_and_enriches_in_processes(server: FixtureServer) -> No
     assert all(a.origin == Article.Origin.PAGE and "paragraph 5" in a.text for a in articles)
     assert all(a.enriched_at and a.summary for a in articles)
     assert cpu.processes() == 0  # the command's pool is gone with it
+
+
+def test_articles_stored_together_are_enriched_in_one_batch() -> None:
+    """Threads that store articles while the enrichment process is busy hand them over
+    together: one embedding pass and one bulk write for all of them."""
+    from newsloom.news import enrich_batches
+
+    import_jsonl([json.dumps({"url": f"https://b.example/{i}", "title": f"Harbour story {i}",
+                              "text": f"The harbour ferry timetable changes, report {i}. " * 5,
+                              "source": "Bay Daily", "language": "en"}) for i in range(6)],
+                 enrich=False)
+    ids = list(Article.objects.values_list("pk", flat=True))
+    cpu.configure(1)
+    try:
+        before = enrich_batches.batches_sent()
+        with ThreadPoolExecutor(len(ids)) as threads:
+            list(threads.map(enrich_batches.enrich, ids))
+        sent = enrich_batches.batches_sent() - before
+    finally:
+        cpu.configure(0)
+    assert Article.objects.filter(enriched_at__isnull=True).count() == 0
+    assert all(a.story_id for a in Article.objects.all())
+    assert sent < len(ids)  # the first batch starts alone; the others wait and go together

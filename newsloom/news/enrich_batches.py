@@ -25,6 +25,7 @@ class _Dispatcher:
         self.ready = threading.Condition()
         self.waiting: list[tuple[int, Future[None]]] = []
         self.thread: threading.Thread | None = None
+        self.batches = 0  # sent so far (how well batching works, for tests and benchmarks)
 
     def submit(self, article_id: int) -> Future[None]:
         done: Future[None] = Future()
@@ -45,6 +46,7 @@ class _Dispatcher:
                 while not self.waiting:
                     self.ready.wait()
                 batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
+                self.batches += 1
             try:
                 cpu.run_serial(enrich_batch_safely, [article_id for article_id, _ in batch])
             except BaseException as exc:  # the callers decide (a crashed process, say)
@@ -56,6 +58,10 @@ class _Dispatcher:
 
 
 _dispatcher = _Dispatcher()
+
+
+def batches_sent() -> int:
+    return _dispatcher.batches
 
 
 def enrich(article_id: int) -> None:
