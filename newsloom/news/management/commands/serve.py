@@ -9,7 +9,7 @@ import socket
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from newsloom.news import schema
-from newsloom.news.management.arguments import count, ensure_can_listen, port
+from newsloom.news.management.arguments import count, port
 from newsloom.news.supervisor import WorkerSupervisor
 
 
@@ -35,11 +35,11 @@ class Command(BaseCommand):
                             help="web server processes (default: cores + 1)")
 
     def handle(self, *args: object, **options: object) -> None:
-        ensure_can_listen(str(options["host"]), int(options["port"]))  # type: ignore[arg-type]
+        host, port_number = str(options["host"]), int(options["port"])  # type: ignore[arg-type]
+        listener = listen(host, port_number)  # a taken port fails before any work
         schema.migrate()
-        run_portal(str(options["host"]), int(options["port"]),  # type: ignore[arg-type]
-                   with_worker=not options["no_worker"], stdout=self.stdout,
-                   web_workers=int(options["web_workers"]))  # type: ignore[arg-type]
+        run_portal(listener, host, port_number, with_worker=not options["no_worker"],
+                   stdout=self.stdout, web_workers=int(options["web_workers"]))  # type: ignore[arg-type]
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -47,12 +47,12 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def run_portal(host: str, port: int, with_worker: bool, stdout: object,
-               web_workers: int = 0) -> None:
-    """Serve until Ctrl-C or SIGTERM, then stop the worker too (restarted if it dies)."""
+def run_portal(listener: socket.socket, host: str, port: int, with_worker: bool,
+               stdout: object, web_workers: int = 0) -> None:
+    """Serve on `listener` until Ctrl-C or SIGTERM, then stop the worker too (restarted
+    if it dies)."""
     from newsloom.web.server import serve
 
-    listener = listen(host, port)  # before anything starts: a taken port fails cleanly
     worker = WorkerSupervisor() if with_worker else None
     signal.signal(signal.SIGTERM, _interrupt)
     stdout.write(f"newsloom is serving on http://{host}:{port}/ (Ctrl-C to stop)")  # type: ignore[attr-defined]
