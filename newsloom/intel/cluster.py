@@ -231,17 +231,18 @@ class StoryEngine:
         ranked = sorted(best, key=lambda s: (-best[s], s))[:MAX_CANDIDATES]
         return [self.stories[s] for s in ranked if self._open(self.stories[s], item)]
 
-    def neighbours(self, vector: np.ndarray, moment: datetime,
-                   span: timedelta) -> tuple[list[ArticleFeatures], np.ndarray]:
-        """Held articles published within `span` of `moment`, with their embedding
-        similarity to `vector`: one matrix product over the window, so related articles
-        cost the same with 10^3 or 10^6 articles stored (the archive is never read)."""
+    def neighbours(self, vector: np.ndarray, moment: datetime, span: timedelta,
+                   floor: float) -> tuple[list[ArticleFeatures], np.ndarray]:
+        """Held articles published within `span` of `moment` whose embedding similarity
+        to `vector` is at least `floor`, with that similarity: one matrix product over the
+        window, so related articles cost the same with 10^3 or 10^6 articles stored (the
+        archive is never read), and Python touches only the few that pass."""
         rows = len(self._row_keys)
-        near = self._alive[:rows] & (
-            np.abs(self._times[:rows] - moment.timestamp()) <= span.total_seconds())
-        chosen = np.flatnonzero(near)
+        similarity = self._vectors[:rows] @ vector
+        chosen = np.flatnonzero(self._alive[:rows] & (similarity >= floor) & (
+            np.abs(self._times[:rows] - moment.timestamp()) <= span.total_seconds()))
         items = [self.members[self._row_keys[row]].item for row in chosen]  # type: ignore[index]
-        return items, (self._vectors[:rows] @ vector)[chosen]
+        return items, similarity[chosen]
 
     def story_of(self, key: str) -> int | None:
         return self._story_of.get(key)

@@ -46,14 +46,15 @@ def related_candidates(article: Article, vector: np.ndarray,
                        engine: StoryEngine) -> list[Related]:
     """The article's related list, best first: similarity x recency over the engine's
     window (its span on both sides of the article's publication)."""
-    held, similarity = engine.neighbours(vector, article.published_at, engine.window)
+    held, similarity = engine.neighbours(vector, article.published_at, engine.window,
+                                         RELATED_FLOOR)
     if not held:
         return []
     own_story = engine.story_of(str(article.pk))
     hours = np.array([abs((h.published - article.published_at).total_seconds()) / 3600
                       for h in held])
     scores = similarity * 0.5 ** (hours / HALF_LIFE_HOURS)
-    left_out = (similarity >= NEAR_DUPLICATE) | (similarity < RELATED_FLOOR) | np.array(
+    left_out = (similarity >= NEAR_DUPLICATE) | np.array(
         [h.key == str(article.pk) or (own_story is not None
                                       and engine.story_of(h.key) == own_story)
          for h in held])
