@@ -53,6 +53,19 @@ def fetcher() -> Iterator[Fetcher]:
     f.close()
 
 
+@pytest.fixture
+def pipeline_fetcher() -> Iterator[Fetcher]:
+    """The ingestion pipeline's own fetcher for the test, allowed to reach 127.0.0.1 only."""
+    from newsloom.news import ingest
+
+    f = Fetcher(allow=AllowList.parse("127.0.0.1/32"), connect_timeout=2, read_timeout=3,
+                limiter=HostLimiter(8, 0))
+    ingest._fetcher = f
+    yield f
+    ingest._fetcher = None
+    f.close()
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
     """Give each PostgreSQL test run a database of its own, so two runs on one machine never

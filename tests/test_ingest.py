@@ -13,8 +13,6 @@ from django.utils import timezone
 
 from newsloom.demo.server import DemoServer
 from newsloom.fetch.client import Fetcher
-from newsloom.fetch.politeness import HostLimiter
-from newsloom.fetch.ssrf import AllowList
 from newsloom.news import ingest
 from newsloom.news.bulk import import_jsonl
 from newsloom.news.models import Article, Source
@@ -26,14 +24,8 @@ pytestmark = [pytest.mark.ingest, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def local_fetcher() -> Iterator[Fetcher]:
-    """The pipeline's fetcher, allowed to reach 127.0.0.1 only."""
-    fetcher = Fetcher(allow=AllowList.parse("127.0.0.1/32"), connect_timeout=2, read_timeout=3,
-                      limiter=HostLimiter(8, 0))
-    ingest._fetcher = fetcher
-    yield fetcher
-    ingest._fetcher = None
-    fetcher.close()
+def local_fetcher(pipeline_fetcher: Fetcher) -> Fetcher:
+    return pipeline_fetcher
 
 
 @pytest.fixture

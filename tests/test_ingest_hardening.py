@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 
@@ -17,8 +16,6 @@ from django.test import Client
 from django.utils import timezone
 
 from newsloom.fetch.client import Fetcher
-from newsloom.fetch.politeness import HostLimiter
-from newsloom.fetch.ssrf import AllowList
 from newsloom.news import ingest
 from newsloom.news.management.commands.stats import collect_stats
 from newsloom.news.models import Article, Source
@@ -35,13 +32,8 @@ UNSAFE = [chr(c) for c in (*range(0, 9), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)] 
 
 
 @pytest.fixture(autouse=True)
-def local_fetcher() -> Iterator[Fetcher]:
-    fetcher = Fetcher(allow=AllowList.parse("127.0.0.1/32"), connect_timeout=2, read_timeout=3,
-                      limiter=HostLimiter(8, 0))
-    ingest._fetcher = fetcher
-    yield fetcher
-    ingest._fetcher = None
-    fetcher.close()
+def local_fetcher(pipeline_fetcher: Fetcher) -> Fetcher:
+    return pipeline_fetcher
 
 
 def page(title: str, body: str = "", head: str = "", lang: str = "en") -> bytes:

@@ -20,8 +20,6 @@ from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from newsloom.fetch.client import Fetcher
-from newsloom.fetch.politeness import HostLimiter
-from newsloom.fetch.ssrf import AllowList
 from newsloom.news import cpu, ingest, tasks
 from newsloom.news.bulk import import_jsonl
 from newsloom.news.health import WORKER_DEAD_AFTER, beat
@@ -40,14 +38,10 @@ pytestmark = [pytest.mark.ingest, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def local_fetcher() -> Iterator[Fetcher]:
-    fetcher = Fetcher(allow=AllowList.parse("127.0.0.1/32"), connect_timeout=2, read_timeout=3,
-                      limiter=HostLimiter(8, 0))
-    ingest._fetcher = fetcher
+def local_fetcher(pipeline_fetcher: Fetcher) -> Iterator[Fetcher]:
+    """The pipeline's fetcher, on an empty queue."""
     HUEY.flush()
-    yield fetcher
-    ingest._fetcher = None
-    fetcher.close()
+    yield pipeline_fetcher
     HUEY.flush()
 
 
