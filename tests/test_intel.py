@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from newsloom.intel.cluster import StoryEngine
+from newsloom.intel.cluster import cluster_batch
 from newsloom.intel.features import ArticleInput, build_features
 from newsloom.intel.language import detect_language
 from newsloom.intel.qa import answer_question, supported
@@ -36,8 +36,7 @@ JAPAN_ZH = ("日本宫城县外海发生7.1级地震", "日本宫城县外海周
 def _cluster(items: list[tuple[str, str, str, str]]) -> dict[str, int]:
     inputs = [ArticleInput(key, title, text, T0 + timedelta(minutes=i), lang, f"paper-{i}")
               for i, (key, title, text, lang) in enumerate(items)]
-    engine = StoryEngine()
-    return {f.key: engine.assign(f) for f in build_features(inputs)}
+    return cluster_batch(build_features(inputs))
 
 
 def test_earthquakes_in_different_countries_stay_apart_same_event_joins() -> None:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.management import call_command
 
-from newsloom.intel.cluster import StoryEngine
+from newsloom.intel.cluster import cluster_batch
 from newsloom.intel.features import ArticleInput, build_features
 
 DAY1 = datetime(2026, 11, 23, 8, tzinfo=UTC)
@@ -18,9 +18,7 @@ DAY2 = DAY1 + timedelta(days=1)
 
 
 def _assign(items: list[ArticleInput]) -> dict[str, int]:
-    engine = StoryEngine()
-    features = sorted(build_features(items), key=lambda f: (f.published, f.key))
-    return {f.key: engine.assign(f) for f in features}
+    return cluster_batch(build_features(items))
 
 
 def _item(key: str, title: str, text: str, published: datetime, source: str,
@@ -174,7 +172,7 @@ def test_parallel_features_equal_the_serial_ones(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(features, "PARALLEL_FROM", 10)
     items = [_protest(i) for i in range(24)]
     serial = build_features(items)
-    parallel = features.build_features_parallel(items)
+    parallel = list(features.build_features_parallel(items))
     assert [f.key for f in parallel] == [f.key for f in serial]
     for a, b in zip(parallel, serial, strict=True):
         assert a.title_tokens == b.title_tokens and a.names == b.names

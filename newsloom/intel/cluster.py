@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from newsloom.intel.pair_features import FEATURES, Query, TokenQuery, pair_features
+from newsloom.intel.pair_features import FEATURES, Query, TokenQuery, pair_rows
 from newsloom.intel.places import countries
 from newsloom.intel.story_model import StoryModel, default_model
 
@@ -70,6 +70,7 @@ class Member:
     title: dict[str, float]
     text: dict[str, float]
     countries: frozenset[str]
+    stamp: float  # published, as a POSIX timestamp (time gaps in numpy)
     # the same vectors as engine token ids and weights, for numpy overlaps
     title_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     title_weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -254,17 +255,17 @@ class StoryEngine:
 
     def query(self, item: ArticleFeatures) -> Query:
         """What every (item, story) comparison needs, weighted once per item."""
-        title, text = self.weighted(item.title_tokens), self.weighted(item.text_tokens)
-        return Query(item=item, title=title, text=text,
-                     countries=frozenset(countries(item.names)), name_idf=self.name_idf,
-                     title_tokens=self._token_query(title),
-                     text_tokens=self._token_query(text))
+        return Query(item=item, countries=frozenset(countries(item.names)),
+                     name_idf=self.name_idf,
+                     title_tokens=self._token_query(self.weighted(item.title_tokens)),
+                     text_tokens=self._token_query(self.weighted(item.text_tokens)))
 
     def _token_query(self, vector: dict[str, float]) -> TokenQuery:
         known = sorted((self._vocab[t], w, self.token_idf(t)) for t, w in vector.items()
                        if t in self._vocab)  # an unseen token matches no member
         return TokenQuery(np.array([k[0] for k in known], dtype=np.int64),
-                          np.array([k[1] for k in known]), np.array([k[2] for k in known]))
+                          np.array([k[1] for k in known]), np.array([k[2] for k in known]),
+                          sum(self.token_idf(t) for t in vector))
 
     def _index_tokens(self, member: Member) -> None:
         vocab = self._vocab
@@ -280,7 +281,7 @@ class StoryEngine:
         if not stories:
             return Decision(None, 0.0)
         query = self.query(item)
-        rows = np.stack([pair_features(query, story) for story in stories])
+        rows = pair_rows(query, stories)
         probabilities = self.model.probabilities(rows)
         # different places are different stories ("earthquake in Japan" is not Chile's,
         # Hong Kong's daily count is not Singapore's), whatever the model says, unless
@@ -309,7 +310,8 @@ class StoryEngine:
         row = self._append_row(item)
         member = Member(item=item, row=row, title=self.weighted(item.title_tokens),
                         text=self.weighted(item.text_tokens),
-                        countries=frozenset(countries(item.names)))
+                        countries=frozenset(countries(item.names)),
+                        stamp=item.published.timestamp())
         self._index_tokens(member)
         self.members[item.key] = member
         self._story_of[item.key] = story_key
@@ -373,3 +375,11 @@ class StoryEngine:
         self._alive[:] = False
         for key in keys:
             self.members[key].row = self._append_row(self.members[key].item)
+
+
+def cluster_batch(items: list[ArticleFeatures], model: StoryModel | None = None,
+                  window: timedelta = WINDOW) -> dict[str, int]:
+    """Article key -> story key for a batch, replayed in publication order: `newsloom
+    cluster`, the benchmarks and the tests."""
+    engine = StoryEngine(model, window)
+    return {f.key: engine.assign(f) for f in sorted(items, key=lambda f: (f.published, f.key))}

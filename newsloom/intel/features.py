@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 
 import numpy as np
 
@@ -42,18 +44,27 @@ def lead(title: str, text: str) -> str:
 
 
 PARALLEL_FROM = 1000  # below this, starting processes (models load in each) costs more
+FIRST_CHUNK = 100
 
 
-def build_features_parallel(items: list[ArticleInput]) -> list[ArticleFeatures]:
-    """The same features for a big batch, in one process per core (`newsloom cluster`):
-    embedding and name tagging are CPU-bound and hold the GIL, threads would not help."""
+def build_features_parallel(items: list[ArticleInput]) -> Iterator[ArticleFeatures]:
+    """The same features for a big batch, in `items`' order, from one process per core
+    (`newsloom cluster`): embedding and name tagging are CPU-bound and hold the GIL,
+    threads would not help. Yielded chunk by chunk as they come, so the story engine
+    works on the first chunks while the processes embed the later ones."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     if cores < 2 or len(items) < PARALLEL_FROM:
-        return build_features(items)
-    size = -(-len(items) // (cores * 4))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        yield from build_features(items)
+        return
+    # small chunks first: the engine waits only for the first one
+    rest = -(-len(items) // (cores * 4))
+    bounds = [0]
+    while bounds[-1] < len(items):
+        bounds.append(bounds[-1] + (FIRST_CHUNK if len(bounds) <= cores else rest))
+    chunks = [items[begin:end] for begin, end in pairwise(bounds)]
     with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return [f for chunk in pool.map(build_features, chunks) for f in chunk]
+        for chunk in pool.map(build_features, chunks):
+            yield from chunk
 
 
 def engine_features(item: ArticleInput, vector: np.ndarray, names: frozenset[str],

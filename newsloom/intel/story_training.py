@@ -11,8 +11,8 @@ from datetime import timedelta
 
 import numpy as np
 
-from newsloom.intel.cluster import WINDOW, ArticleFeatures, StoryEngine
-from newsloom.intel.pair_features import pair_features
+from newsloom.intel.cluster import WINDOW, ArticleFeatures, StoryEngine, cluster_batch
+from newsloom.intel.pair_features import pair_rows
 from newsloom.intel.story_model import StoryModel, fit_trees
 
 THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6)
@@ -64,8 +64,7 @@ def pairwise(gold: dict[str, str], predicted: dict[str, str]) -> tuple[float, fl
 
 def cluster_stream(items: list[ArticleFeatures], model: StoryModel | None = None,
                    window: timedelta = WINDOW) -> dict[str, str]:
-    engine = StoryEngine(model, window)
-    return {f.key: str(engine.assign(f)) for f in in_order(items)}
+    return {key: str(story) for key, story in cluster_batch(items, model, window).items()}
 
 
 def training_pairs(stream: LabelledStream,
@@ -80,10 +79,10 @@ def training_pairs(stream: LabelledStream,
         key = story_of_label.get(stream.gold[item.key])
         if key is not None and key not in engine.stories:
             key = None  # the true story closed: the engine could only start a new one
-        query = engine.query(item)
-        for story in engine.candidates(item):
-            rows.append(pair_features(query, story))
-            labels.append(float(story.key == key))
+        stories = engine.candidates(item)
+        if stories:
+            rows.extend(pair_rows(engine.query(item), stories))
+            labels.extend(float(story.key == key) for story in stories)
         story_of_label[stream.gold[item.key]] = engine.add(item, key)
     return np.array(rows).reshape(len(rows), -1), np.array(labels)
 

@@ -24,10 +24,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: str) -> None:
         records = list(read_records(options["input"]))
-        features = sorted(build_features_parallel(article_inputs(records)),
-                          key=lambda f: (f.published, f.key))
+        inputs = sorted(article_inputs(records), key=lambda i: (i.published, i.key))
         engine = StoryEngine()
-        stories = {f.key: engine.assign(f) for f in features}
+        # in publication order as the features arrive: the engine overlaps the embedding
+        stories = {f.key: engine.assign(f) for f in build_features_parallel(inputs)}
         write_records(options["output"], [{"id": r["id"], "story": stories[str(r["id"])]}
                                           for r in records])
         self.stdout.write(f"{len(records)} article(s) in {len(set(stories.values()))} stories")
