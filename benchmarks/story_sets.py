@@ -3,7 +3,8 @@ window, singletons and all (`../shared/corpora/story-dev/` and `benchmarks/data/
 
 Stream sets (every article of a window):
 * zh 2020-06-22: the shared development set, 458 articles of two days;
-* zh 2020-03-31, 2020-04-14, 2020-07-21: two days each, labelled the same way for newsloom
+* zh 2020-03-31, 2020-04-14, 2020-07-21 (two days each) and 2020-04-22, 2020-06-05,
+  2020-07-07, 2020-08-04 (one day each): labelled the same way for newsloom
   (`benchmarks/data/story-stream-zh-*.json`, method in the .md beside each);
 * en AllSides, split in time into two halves (April-June, June-August 2021), so English
   can be both fitted on and scored on.

@@ -15,7 +15,7 @@ from newsloom.intel.cluster import WINDOW, ArticleFeatures, StoryEngine, cluster
 from newsloom.intel.pair_features import pair_rows
 from newsloom.intel.story_model import StoryModel, fit_trees
 
-THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6)
+THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
 
 
 @dataclass(frozen=True)
