@@ -116,6 +116,11 @@ _NOT_AGENTS = frozenset([
     "friday", "saturday", "sunday", "he", "she", "it", "they", "we", "i", "but", "gmt",
     "bst", "est",
 ])
+# "路透香港7月19日 -", "LONDON, July 1 (Reuters) -": when and where the wire filed, not
+# when or how many of what the question asks about
+_DATELINE = re.compile(
+    r"^\s*(?:路透|法新社|美联社|彭博|新华社|中新社)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电?\s*[-—–]\s*|"
+    r"^\s*[A-Z][A-Za-z .,]*\d*\s*\((?:Reuters|AP|AFP|Bloomberg)\)\s*[-—–]\s*")
 _ZH_NAME_TAGS = frozenset({"nr", "nrt", "nrfg", "nt", "nz", "ns"})
 
 
@@ -176,7 +181,7 @@ def _spans(kind: Kind, sentence: str) -> list[str]:
 def holds(kind: Kind, sentence: str, question: str) -> bool:
     """Whether `sentence` holds an answer of `kind` that `question` does not already give
     ("截至6月30日 … 多少" is not answered by the 30 it mentions)."""
-    simple = to_simplified(sentence)
+    simple = _DATELINE.sub("", to_simplified(sentence), count=1)
     asked = to_simplified(question).lower()
     for span in _spans(kind, simple):
         core = span.strip().lower()
