@@ -13,7 +13,10 @@ from newsloom.han import HAN, HAN_CHAR, han_bigrams
 _CJK = HAN_CHAR
 HAN_RUN_SPLIT = re.compile(f"([{HAN}]+)")
 _ZH_SENT = re.compile(r"(?<=[。！？!?；])(?=[^”’」』）)\"'])|(?<=[。！？!?][”’」』）)\"'])")
-_EN_SENT = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])")
+_EN_SENT = re.compile(r"(?<=[.!?])([\"'”’)]?)\s+(?=[\"'“‘(]?[A-Z0-9])")
+_OPENING_QUOTES = "“「『"
+_CLOSING_QUOTES = "”」』"
+_QUOTE_MARK = re.compile(r"[“”「」『』\"]|``|''")
 _EN_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 _ABBREVIATIONS = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Gen|Sen|Rep|Gov|Jr|Sr|vs|U\.S|U\.K)\.$")
@@ -359,23 +362,66 @@ def is_chinese(text: str) -> bool:
 
 def sentences(text: str) -> list[str]:
     """Split into sentences: Chinese at full stops (and ！？；), English at . ! ? before a
-    capital, not after common abbreviations. Paragraph breaks always split."""
+    capital, not after common abbreviations and not inside a quotation that closes in the
+    same paragraph (他说：「我们会努力。我们有信心。」 is one sentence: the quote is what
+    was said, and cutting it would quote half of it as an answer). Paragraph breaks
+    always split."""
     out: list[str] = []
     for paragraph in text.split("\n"):
         paragraph = paragraph.strip()
         if not paragraph:
             continue
-        if is_chinese(paragraph):
-            parts = _ZH_SENT.split(paragraph)
+        quoted = _quotations(paragraph)
+        parts: list[str] = []
+        start = 0
+        pattern = _ZH_SENT if is_chinese(paragraph) else _EN_SENT
+        for match in pattern.finditer(paragraph):
+            end = match.end(1) if match.groups() else match.start()
+            if any(opened < end <= closed for opened, closed in quoted):
+                continue
+            piece = paragraph[start:end]
+            if parts and pattern is _EN_SENT and _ABBREVIATIONS.search(parts[-1]):
+                parts[-1] = f"{parts[-1]} {piece.strip()}"
+            else:
+                parts.append(piece)
+            start = match.end()
+        piece = paragraph[start:]
+        if parts and pattern is _EN_SENT and _ABBREVIATIONS.search(parts[-1]):
+            parts[-1] = f"{parts[-1]} {piece.strip()}"
         else:
-            parts = []
-            for piece in _EN_SENT.split(paragraph):
-                if parts and _ABBREVIATIONS.search(parts[-1]):
-                    parts[-1] = f"{parts[-1]} {piece}"
-                else:
-                    parts.append(piece)
+            parts.append(piece)
         out.extend(p.strip() for p in parts if p and p.strip())
     return out
+
+
+def _quotations(paragraph: str) -> list[tuple[int, int]]:
+    """(opening, closing) positions of each quotation that closes within the paragraph:
+    curly and corner quotes nest, straight double quotes and ``XSum-style'' pairs
+    alternate. A quotation left open (one running on into the next paragraph) is
+    ignored, so it cannot swallow the rest of the paragraph."""
+    spans: list[tuple[int, int]] = []
+    nested: list[int] = []
+    straight: int | None = None
+    backticks: int | None = None
+    for match in _QUOTE_MARK.finditer(paragraph):
+        mark, at = match.group(), match.start()
+        if mark in _OPENING_QUOTES:
+            nested.append(at)
+        elif mark in _CLOSING_QUOTES:
+            if nested:
+                spans.append((nested.pop(), at))
+        elif mark == '"':
+            if straight is None:
+                straight = at
+            else:
+                spans.append((straight, at))
+                straight = None
+        elif mark == "``":
+            backticks = at
+        elif backticks is not None:
+            spans.append((backticks, at + 1))
+            backticks = None
+    return spans
 
 
 @lru_cache(maxsize=4096)
