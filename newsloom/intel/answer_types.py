@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from newsloom.intel.text import EN_STOPWORDS, to_simplified
+from newsloom.intel.text import EN_STOPWORDS, NAME_TAGS, to_simplified, zh_tagged
 
 
 class Kind(Enum):
@@ -121,7 +121,6 @@ _NOT_AGENTS = frozenset([
 _DATELINE = re.compile(
     r"^\s*(?:路透|法新社|美联社|彭博|新华社|中新社)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电?\s*[-—–]\s*|"
     r"^\s*[A-Z][A-Za-z .,]*\d*\s*\((?:Reuters|AP|AFP|Bloomberg)\)\s*[-—–]\s*")
-_ZH_NAME_TAGS = frozenset({"nr", "nrt", "nrfg", "nt", "nz", "ns"})
 
 
 def wanted_kind(question: str) -> Kind:
@@ -140,12 +139,7 @@ def _has_han(text: str) -> bool:
 def _zh_names(text: str) -> set[str]:
     """Chinese proper names of a sentence. HMM on: it finds transliterated names jieba's
     dictionary lacks (欧达礼); affordable because only candidate sentences are tagged."""
-    import jieba.posseg as posseg
-
-    from newsloom.intel.text import _jieba
-
-    _jieba()
-    return {w for w, flag in posseg.cut(text) if flag in _ZH_NAME_TAGS and len(w) >= 2}
+    return {w for w, flag in zh_tagged(text, hmm=True) if flag in NAME_TAGS and len(w) >= 2}
 
 
 def _spans(kind: Kind, sentence: str) -> list[str]:
