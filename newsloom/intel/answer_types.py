@@ -172,12 +172,29 @@ def _spans(kind: Kind, sentence: str) -> list[str]:
     return [sentence]
 
 
+# "多少家跨国银行" counts banks: only a number followed by 家 answers it, not the sum of
+# money or the date in the same sentence
+_ZH_COUNTED = re.compile(r"(?:多少|几)([家人名个间宗架艘次条位所项只辆部座张本户层])")
+
+
+def _counted(question: str, sentence: str) -> list[str] | None:
+    """The numbers that count what a Chinese "多少 + measure word" question counts, or
+    None when the question names no measure word."""
+    wanted = _ZH_COUNTED.search(question)
+    if not wanted:
+        return None
+    measure = wanted.group(1)
+    number = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千万亿]+)\s*[百千万亿]?[多余]?"
+    return re.findall(number + measure, sentence)
+
+
 def holds(kind: Kind, sentence: str, question: str) -> bool:
     """Whether `sentence` holds an answer of `kind` that `question` does not already give
     ("截至6月30日 … 多少" is not answered by the 30 it mentions)."""
     simple = _DATELINE.sub("", to_simplified(sentence), count=1)
     asked = to_simplified(question).lower()
-    for span in _spans(kind, simple):
+    counted = _counted(asked, simple) if kind is Kind.NUMBER else None
+    for span in _spans(kind, simple) if counted is None else counted:
         core = span.strip().lower()
         for word in ("in ", "at ", "near ", "from ", "on ", "off ", "outside ", "inside ",
                      "across ", "to ", "the "):

@@ -18,7 +18,10 @@ _ZH_SENT = re.compile(r"(?<=[。！？!?；])(?=[^”’」』）)\"'])|(?<=[。
 _EN_SENT = re.compile(r"(?<=[.!?])([\"'”’)]?)\s+(?=[\"'“‘(]?[A-Z0-9])")
 _OPENING_QUOTES = "“「『"
 _CLOSING_QUOTES = "”」』"
-_QUOTE_MARK = re.compile(r"[“”「」『』\"]|``|''")
+_QUOTE_MARK = re.compile(
+    r"[“”「」『』\"]|``|''|"
+    # single quotes, told from apostrophes (Nato's, don't, ’s) by what surrounds them
+    r"(?P<open>(?<!\w)['‘](?=\w)(?!(?:s|t|re|ve|ll|d|m)\b))|(?P<close>(?<=[\w.,!?;:])['’](?!\w))")
 _EN_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 _ABBREVIATIONS = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Gen|Sen|Rep|Gov|Jr|Sr|vs|U\.S|U\.K)\.$")
@@ -399,15 +402,22 @@ def sentences(text: str) -> list[str]:
 def _quotations(paragraph: str) -> list[tuple[int, int]]:
     """(opening, closing) positions of each quotation that closes within the paragraph:
     curly and corner quotes nest, straight double quotes and ``XSum-style'' pairs
-    alternate. A quotation left open (one running on into the next paragraph) is
-    ignored, so it cannot swallow the rest of the paragraph."""
+    alternate, a single quote opens before a word and closes after one. A quotation left
+    open (one running on into the next paragraph) is ignored, so it cannot swallow the
+    rest of the paragraph."""
     spans: list[tuple[int, int]] = []
     nested: list[int] = []
+    singles: list[int] = []
     straight: int | None = None
     backticks: int | None = None
     for match in _QUOTE_MARK.finditer(paragraph):
         mark, at = match.group(), match.start()
-        if mark in _OPENING_QUOTES:
+        if match.group("open"):
+            singles.append(at)
+        elif match.group("close"):
+            if singles:
+                spans.append((singles.pop(), at))
+        elif mark in _OPENING_QUOTES:
             nested.append(at)
         elif mark in _CLOSING_QUOTES:
             if nested:
