@@ -91,17 +91,26 @@ def _stem(word: str) -> str:
     return word[:6]
 
 
-def _query_terms(question: str) -> set[str]:
-    """The question's matching terms: English stems, and Chinese words (jieba, in
-    Simplified) without the interrogative words that only say what kind is wanted."""
+def _question_words(question: str) -> list[str]:
+    """The question's content words as written (Chinese in Simplified, cut by jieba),
+    without the interrogative words that only say what kind of answer is wanted."""
     simple = _ZH_ASKING.sub(" ", to_simplified(question))
-    terms: set[str] = set()
+    found: list[str] = []
     for chunk in HAN_RUN_SPLIT.split(simple):
         if HAN_RUN_SPLIT.fullmatch(chunk):
-            terms.update(words(chunk))
+            found.extend(words(chunk))
         elif chunk:
-            terms.update(_en_terms(chunk, asking=True))
-    return terms
+            found.extend(_en_words(chunk, asking=True))
+    return found
+
+
+def _term(word: str) -> str:
+    """What a word is matched as: an English word by its stem, a Chinese word as is."""
+    return word if HAN_RUN_SPLIT.fullmatch(word) else _stem(word)
+
+
+def _query_terms(question: str) -> set[str]:
+    return {_term(w) for w in _question_words(question)}
 
 
 def _en_words(text: str, asking: bool = False) -> list[str]:
@@ -116,25 +125,27 @@ def _en_terms(text: str, asking: bool = False) -> set[str]:
 
 
 def _translated(question: str, text: str) -> set[str]:
-    """An English question's terms as the Chinese article writes them: a word the article
-    also has in Latin letters (MSCI, Dowden, 6.4) stays as it is; any other becomes the
-    article word closest to it in the multilingual embedding, when close enough to be its
-    translation (governor → 知事, silver → 白银). A word with no translation (HKEX where
-    the article writes 港交所) stays as it is and so matches no sentence: the coverage
-    floor then asks the other words to carry the question."""
-    asked = _en_words(to_simplified(question), asking=True)
+    """A question's terms as an article in another script writes them: a word the article
+    also has as it is (MSCI, Dowden, 6.4 in a Chinese article) stays; any other becomes
+    the article word closest to it in the multilingual embedding, when close enough to be
+    its translation (governor → 知事, silver → 白银; 白银 → silver the other way). A word
+    with no translation (HKEX where the article writes 港交所) stays as it is and so
+    matches no sentence: the coverage floor then asks the other words to carry the
+    question."""
     article = to_simplified(text)
-    written = _en_terms(article)
-    terms = {_stem(w) for w in asked if _stem(w) in written}
-    foreign = sorted({w for w in asked if _stem(w) not in written})
-    vocabulary = sorted({w for w in words(article) if HAN_RUN_SPLIT.fullmatch(w)})
+    asked = _question_words(question)
+    terms = {_term(w) for w in asked if _contains(article, _term(w))}
+    foreign = sorted({w for w in asked if not _contains(article, _term(w))})
+    chinese = _han_share(text) > 0.3
+    vocabulary = sorted({w for w in words(article) if bool(HAN_RUN_SPLIT.fullmatch(w)) == chinese
+                         and (chinese or _EN_TOKEN.fullmatch(w))})
     if not foreign or not vocabulary:
-        return terms
+        return terms | {_term(w) for w in foreign}
     vectors = embed([*foreign, *vocabulary])
     similarity = vectors[: len(foreign)] @ vectors[len(foreign):].T
     for word, row in zip(foreign, similarity, strict=True):
         best = int(np.argmax(row))
-        terms.add(vocabulary[best] if row[best] >= MIN_WORD_SIMILARITY else _stem(word))
+        terms.add(_term(vocabulary[best] if row[best] >= MIN_WORD_SIMILARITY else word))
     return terms
 
 
