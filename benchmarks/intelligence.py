@@ -5,10 +5,10 @@
   (Google rouge-score, stemming) of newsloom's one-sentence and three-bullet extractive
   summaries next to LEAD (first sentence) computed in the same run; the published LEAD and
   extractive-oracle figures on the full test set are printed as anchors.
-* Ask-the-article on the same 50 articles' human QA pairs whose answer occurs verbatim in
-  the article (the others were written from the abstractive summary): how often our quoted
-  sentences contain the reference answer, and how often a question about another article is
-  correctly answered with "the article does not say".
+* Ask this article on the hand-written set benchmarks/data/qa-hand.jsonl, per split (tune
+  and test: development data; heldout: written before the last round of work and scored
+  only after it): precision, coverage and abstention of newsloom next to two baselines
+  (first sentence; best BM25 sentence) in the same run.
 * QAGS (XSum and CNN/DM model summaries with human faithfulness votes): Pearson r between
   our support score (the check applied to LLM output) and the human share of faithful
   sentences, per summary. Published QAGS: 17.49 (XSum), 54.53 (CNN/DM).
