@@ -157,14 +157,14 @@ def _qa_groups(splits: tuple[str, ...]) -> dict[str, Callable[[dict[str, object]
     return groups
 
 
-def hand_qa(splits: tuple[str, ...] = QA_SPLITS) -> dict[str, dict[str, dict[str, float]]]:
+def hand_qa(splits: tuple[str, ...] = QA_SPLITS) -> dict[str, dict[str, dict[str, float | None]]]:
     """Precision (answered questions whose quote holds the answer; an answer to an
     unanswerable question counts as wrong), coverage (answerable questions answered
     right) and abstention (unanswerable questions refused), per split and system."""
     questions = [json.loads(line) for line in QA_SET.read_text().splitlines() if line]
     questions = [q for q in questions if q["split"] in splits]
     texts = qa_articles(questions)
-    out: dict[str, dict[str, dict[str, float]]] = {}
+    out: dict[str, dict[str, dict[str, float | None]]] = {}
     for group, member in _qa_groups(splits).items():
         chosen = [q for q in questions if member(q)]
         answerable = [q for q in chosen if q["answerable"]]
@@ -177,23 +177,25 @@ def hand_qa(splits: tuple[str, ...] = QA_SPLITS) -> dict[str, dict[str, dict[str
                     right += bool(quoted) and _holds(str(q["answer"]), quoted)
                 else:
                     refused += not quoted
+            unanswerable = len(chosen) - len(answerable)
             out.setdefault(group, {})[name] = {
                 "questions": len(chosen), "answered": answered,
                 "precision": right / answered if answered else 0.0,
                 "coverage": right / max(1, len(answerable)),
-                "abstention": refused / max(1, len(chosen) - len(answerable))}
+                "abstention": refused / unanswerable if unanswerable else None}
     return out
 
 
-def print_qa(qa: dict[str, dict[str, dict[str, float]]]) -> None:
+def print_qa(qa: dict[str, dict[str, dict[str, float | None]]]) -> None:
     print(f"\nAsk this article: hand-written set ({QA_SET.name}); developed on 'tune' and "
           "'test', reported on 'heldout'")
     print(f"{'questions':<30} {'system':<20} {'n':>4} {'answered':>8} {'precision':>9} "
           f"{'coverage':>8} {'abstention':>10}")
     for group, systems in qa.items():
         for name, m in systems.items():
+            abstention = "-" if m["abstention"] is None else f"{m['abstention']:.2f}"
             print(f"{group:<30} {name:<20} {m['questions']:>4.0f} {m['answered']:>8.0f} "
-                  f"{m['precision']:>9.2f} {m['coverage']:>8.2f} {m['abstention']:>10.2f}")
+                  f"{m['precision']:>9.2f} {m['coverage']:>8.2f} {abstention:>10}")
 
 
 def faithfulness() -> dict[str, float]:

@@ -465,13 +465,9 @@ def _transliteration_characters() -> frozenset[str]:
 _FUNCTION_TAGS = frozenset({"p", "c", "u", "uj", "ul", "uv", "uz", "ud", "ug", "r"})
 
 
-def _spelt(word: str) -> bool:
-    return all(c in _transliteration_characters() for c in word)
-
-
 def _name_piece(word: str, tag: str | None) -> bool:
     """A name, or a word jieba does not know, written in transliteration characters."""
-    return (tag is None or tag in NAME_TAGS) and _spelt(word)
+    return (tag is None or tag in NAME_TAGS) and _transliteration_characters().issuperset(word)
 
 
 def _whole_names(pieces: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
@@ -482,12 +478,13 @@ def _whole_names(pieces: list[tuple[str, str | None]]) -> list[tuple[str, str | 
     or more characters and each other one is a name too or a single character that is not
     a function word (克 tagged as a measure word is a name's last syllable; 比 "than" before
     特朗普 is not)."""
+    spelling = _transliteration_characters()
     out: list[tuple[str, str | None]] = []
     run: list[tuple[str, str | None]] = []
     for piece in [*pieces, ("", None)]:
         word, tag = piece
-        if word and _spelt(word) and (_name_piece(word, tag) or (
-                len(word) == 1 and tag not in _FUNCTION_TAGS)):
+        if word and spelling.issuperset(word) and (
+                tag is None or tag in NAME_TAGS or (len(word) == 1 and tag not in _FUNCTION_TAGS)):
             run.append(piece)
             continue
         if len(run) > 1 and any(len(w) > 1 and _name_piece(w, t) for w, t in run):
