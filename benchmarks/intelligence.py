@@ -5,10 +5,10 @@
   (Google rouge-score, stemming) of newsloom's one-sentence and three-bullet extractive
   summaries next to LEAD (first sentence) computed in the same run; the published LEAD and
   extractive-oracle figures on the full test set are printed as anchors.
-* Ask-the-article on the same 50 articles' human QA pairs whose answer occurs verbatim in
-  the article (the others were written from the abstractive summary): how often our quoted
-  sentences contain the reference answer, and how often a question about another article is
-  correctly answered with "the article does not say".
+* Ask this article on the hand-written set benchmarks/data/qa-hand.jsonl, per split (tune
+  and test: development data; heldout: written before the last round of work and scored
+  only after it): precision, coverage and abstention of newsloom next to two baselines
+  (first sentence; best BM25 sentence) in the same run.
 * QAGS (XSum and CNN/DM model summaries with human faithfulness votes): Pearson r between
   our support score (the check applied to LLM output) and the human share of faithful
   sentences, per summary. Published QAGS: 17.49 (XSum), 54.53 (CNN/DM).
@@ -89,12 +89,19 @@ def summaries(docs: list[dict[str, object]]) -> dict[str, object]:
 QA_SET = ROOT / "benchmarks" / "data" / "qa-hand.jsonl"
 
 
+QAGS_XSUM = CORPORA / "qags-summary-faithfulness" / "mturk_xsum.jsonl.gz"
+
+
 def qa_articles(questions: list[dict[str, object]]) -> dict[str, str]:
     """Article text by id, as newsloom stores it (theagora HTML through the same
-    html_to_text; reserved days never read)."""
+    html_to_text; reserved days never read). `qags-xsum-N` is line N of the QAGS copy of
+    XSum."""
     wanted = {str(q["article"]) for q in questions}
     texts = {str(d["eval_index"]): str(d["document_full"]) for d in xsum()
              if str(d["eval_index"]) in wanted}
+    with gzip.open(QAGS_XSUM, "rt") as handle:
+        texts.update((f"qags-xsum-{n}", json.loads(line)["article"])
+                     for n, line in enumerate(handle) if f"qags-xsum-{n}" in wanted)
     for row in theagora_rows():
         if row["id"] in wanted and not reserved(row["published"]):
             texts[row["id"]] = (html_to_text(row["body"]) if row["body_format"] == "html"
@@ -133,20 +140,32 @@ def _holds(answer: str, quoted: list[str]) -> bool:
     return to_simplified(answer).lower() in to_simplified(" ".join(quoted)).lower()
 
 
-def hand_qa() -> dict[str, dict[str, dict[str, float]]]:
+QA_SPLITS = ("tune", "test", "heldout")
+
+
+def _qa_groups(splits: tuple[str, ...]) -> dict[str, Callable[[dict[str, object]], bool]]:
+    """The rows of the table: each split, then the cross-language questions of each."""
+    groups: dict[str, Callable[[dict[str, object]], bool]] = {}
+    for split in splits:
+        groups[split] = lambda q, s=split: q["split"] == s
+    for split in splits:
+        groups[f"{split}, English on Chinese"] = (
+            lambda q, s=split: q["split"] == s and q["article_language"] != "en"
+            and q["question_language"] == "en")
+        groups[f"{split}, Chinese articles"] = (
+            lambda q, s=split: q["split"] == s and q["article_language"] != "en")
+    return groups
+
+
+def hand_qa(splits: tuple[str, ...] = QA_SPLITS) -> dict[str, dict[str, dict[str, float | None]]]:
     """Precision (answered questions whose quote holds the answer; an answer to an
     unanswerable question counts as wrong), coverage (answerable questions answered
     right) and abstention (unanswerable questions refused), per split and system."""
     questions = [json.loads(line) for line in QA_SET.read_text().splitlines() if line]
+    questions = [q for q in questions if q["split"] in splits]
     texts = qa_articles(questions)
-    out: dict[str, dict[str, dict[str, float]]] = {}
-    groups = {
-        "tune": lambda q: q["split"] == "tune", "test": lambda q: q["split"] == "test",
-        "all": lambda q: True,
-        "all, Chinese articles": lambda q: q["article_language"] != "en",
-        "all, English on Chinese": lambda q: q["article_language"] != "en"
-        and q["question_language"] == "en"}
-    for split, member in groups.items():
+    out: dict[str, dict[str, dict[str, float | None]]] = {}
+    for group, member in _qa_groups(splits).items():
         chosen = [q for q in questions if member(q)]
         answerable = [q for q in chosen if q["answerable"]]
         for name, system in QA_SYSTEMS.items():
@@ -158,12 +177,25 @@ def hand_qa() -> dict[str, dict[str, dict[str, float]]]:
                     right += bool(quoted) and _holds(str(q["answer"]), quoted)
                 else:
                     refused += not quoted
-            out.setdefault(split, {})[name] = {
+            unanswerable = len(chosen) - len(answerable)
+            out.setdefault(group, {})[name] = {
                 "questions": len(chosen), "answered": answered,
                 "precision": right / answered if answered else 0.0,
-                "coverage": right / len(answerable),
-                "abstention": refused / max(1, len(chosen) - len(answerable))}
+                "coverage": right / max(1, len(answerable)),
+                "abstention": refused / unanswerable if unanswerable else None}
     return out
+
+
+def print_qa(qa: dict[str, dict[str, dict[str, float | None]]]) -> None:
+    print(f"\nAsk this article: hand-written set ({QA_SET.name}); developed on 'tune' and "
+          "'test', reported on 'heldout'")
+    print(f"{'questions':<30} {'system':<20} {'n':>4} {'answered':>8} {'precision':>9} "
+          f"{'coverage':>8} {'abstention':>10}")
+    for group, systems in qa.items():
+        for name, m in systems.items():
+            abstention = "-" if m["abstention"] is None else f"{m['abstention']:.2f}"
+            print(f"{group:<30} {name:<20} {m['questions']:>4.0f} {m['answered']:>8.0f} "
+                  f"{m['precision']:>9.2f} {m['coverage']:>8.2f} {abstention:>10}")
 
 
 def faithfulness() -> dict[str, float]:
@@ -226,14 +258,7 @@ def main() -> None:
           f"{summary['key_points']} key points, {summary['redundancy']:.0%} repeat the gist")
     qa = hand_qa()
     results["qa"] = qa
-    print(f"\nAsk this article: hand-written set ({QA_SET.name}); tuned on 'tune', "
-          "reported on 'test'")
-    print(f"{'questions':<24} {'system':<20} {'n':>4} {'answered':>8} {'precision':>9} "
-          f"{'coverage':>8} {'abstention':>10}")
-    for split, systems in qa.items():
-        for name, m in systems.items():
-            print(f"{split:<24} {name:<20} {m['questions']:>4.0f} {m['answered']:>8.0f} "
-                  f"{m['precision']:>9.2f} {m['coverage']:>8.2f} {m['abstention']:>10.2f}")
+    print_qa(qa)
     faith = faithfulness()
     results["faithfulness"] = faith
     print(f"\nFaithfulness check vs human votes (Pearson r x100): XSum {faith['xsum']:.2f} "

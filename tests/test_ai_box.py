@@ -14,7 +14,7 @@ from newsloom.articles.extract import extract_article
 from newsloom.intel.entities import keyphrases, named_things
 from newsloom.intel.qa import answer_question
 from newsloom.intel.summarize import condense, repeats, summarize
-from newsloom.intel.text import EN_STOPWORDS, sentences
+from newsloom.intel.text import EN_STOPWORDS, sentences, words
 
 PAGES = Path(__file__).resolve().parents[1] / "newsloom" / "demo" / "data" / "pages"
 NOT_SAID = None
@@ -47,6 +47,17 @@ DEMO_QUESTIONS = [
     ("zh-witkoff-putin", "峰會有多少人出席？", NOT_SAID),
     ("tc-observatory-heat", "市区气温最高多少度？", "三十五度"),
     ("tc-observatory-heat", "What temperature is expected in the urban areas?", "三十五度"),
+    # look-alikes: the subject matches a sentence that holds a name or a number, but the
+    # article never says what is asked (who will *lead* it; how many *companies*)
+    ("scmp-witkoff-putin-security-guarantees", "Who will lead the coalition of the willing?",
+     NOT_SAID),
+    ("zh-hk-zhejiang", "浙江数字经济核心产业有多少家企业？", NOT_SAID),
+    # English on Chinese, translated word by word into the article's own words
+    ("zh-witkoff-putin", "Where did Putin meet Trump?", "普京在阿拉斯加与特朗普举行峰会"),
+    ("zh-witkoff-putin", "Who did Zelensky meet in Brussels?", "冯德莱恩在布鲁塞尔"),
+    # the quote is the answer, whole, though it holds a full stop
+    ("scmp-witkoff-putin-security-guarantees", "What did Trump post?",
+     "'BIG PROGRESS ON RUSSIA. STAY TUNED!' on his Truth Social platform"),
 ]
 
 
@@ -69,6 +80,35 @@ def test_a_question_of_one_kind_is_not_answered_by_a_sentence_without_it() -> No
     assert not answer_question("How many books does the library hold?", text).found
     found = answer_question("Who opened the library?", text)
     assert found.found and "council" in found.sentences[0]
+
+
+def test_a_quotation_with_full_stops_inside_stays_one_sentence() -> None:
+    text = ("他说：「我们会继续努力。我们有信心。」记者会随后结束。\n"
+            "He said: \"We will win. We are ready.\" Then he left. "
+            "Trump posted 'BIG PROGRESS ON RUSSIA. STAY TUNED!' without elaborating. "
+            "The allies' view was clear. Nato's answer came later.")
+    assert sentences(text) == [
+        "他说：「我们会继续努力。我们有信心。」", "记者会随后结束。",
+        "He said: \"We will win. We are ready.\"", "Then he left.",
+        "Trump posted 'BIG PROGRESS ON RUSSIA. STAY TUNED!' without elaborating.",
+        "The allies' view was clear.", "Nato's answer came later."]
+
+
+def test_a_quotation_left_open_does_not_swallow_its_paragraph() -> None:
+    assert sentences("He said \"it is open. And it runs on. Into the next paragraph") == [
+        "He said \"it is open.", "And it runs on.", "Into the next paragraph"]
+
+
+def test_transliterated_names_stay_whole() -> None:
+    title, text = demo("zh-witkoff-putin")
+    assert "威特科夫" in keyphrases(text, title) and "特科夫" not in keyphrases(text, title)
+    assert "威特科夫" in named_things(text).names
+    assert "特科夫" not in named_things(text).names
+    assert "威特科夫" in words(text)
+    # a name no dictionary holds, cut by jieba into 德米特 + 里耶夫
+    assert "德米特里耶夫" in named_things("俄罗斯直接投资基金首席执行官德米特里耶夫表示。").names
+    # a preposition before a name stays out of it
+    assert "特朗普" in named_things("他的支持率比特朗普高。").names
 
 
 def test_gist_condenses_and_key_points_add_to_it() -> None:

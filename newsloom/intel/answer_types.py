@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from newsloom.intel.text import EN_STOPWORDS, to_simplified
+from newsloom.intel.text import EN_STOPWORDS, NAME_TAGS, to_simplified, zh_tagged
 
 
 class Kind(Enum):
@@ -116,7 +116,11 @@ _NOT_AGENTS = frozenset([
     "friday", "saturday", "sunday", "he", "she", "it", "they", "we", "i", "but", "gmt",
     "bst", "est",
 ])
-_ZH_NAME_TAGS = frozenset({"nr", "nrt", "nrfg", "nt", "nz", "ns"})
+# "路透香港7月19日 -", "LONDON, July 1 (Reuters) -": when and where the wire filed, not
+# when or how many of what the question asks about
+_DATELINE = re.compile(
+    r"^\s*(?:路透|法新社|美联社|彭博|新华社|中新社)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电?\s*[-—–]\s*|"
+    r"^\s*[A-Z][A-Za-z .,]*\d*\s*\((?:Reuters|AP|AFP|Bloomberg)\)\s*[-—–]\s*")
 
 
 def wanted_kind(question: str) -> Kind:
@@ -135,12 +139,7 @@ def _has_han(text: str) -> bool:
 def _zh_names(text: str) -> set[str]:
     """Chinese proper names of a sentence. HMM on: it finds transliterated names jieba's
     dictionary lacks (欧达礼); affordable because only candidate sentences are tagged."""
-    import jieba.posseg as posseg
-
-    from newsloom.intel.text import _jieba
-
-    _jieba()
-    return {w for w, flag in posseg.cut(text) if flag in _ZH_NAME_TAGS and len(w) >= 2}
+    return {w for w, flag in zh_tagged(text, hmm=True) if flag in NAME_TAGS and len(w) >= 2}
 
 
 def _spans(kind: Kind, sentence: str) -> list[str]:
@@ -173,12 +172,29 @@ def _spans(kind: Kind, sentence: str) -> list[str]:
     return [sentence]
 
 
+# "多少家跨国银行" counts banks: only a number followed by 家 answers it, not the sum of
+# money or the date in the same sentence
+_ZH_COUNTED = re.compile(r"(?:多少|几)([家人名个间宗架艘次条位所项只辆部座张本户层])")
+
+
+def _counted(question: str, sentence: str) -> list[str] | None:
+    """The numbers that count what a Chinese "多少 + measure word" question counts, or
+    None when the question names no measure word."""
+    wanted = _ZH_COUNTED.search(question)
+    if not wanted:
+        return None
+    measure = wanted.group(1)
+    number = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千万亿]+)\s*[百千万亿]?[多余]?"
+    return re.findall(number + measure, sentence)
+
+
 def holds(kind: Kind, sentence: str, question: str) -> bool:
     """Whether `sentence` holds an answer of `kind` that `question` does not already give
     ("截至6月30日 … 多少" is not answered by the 30 it mentions)."""
-    simple = to_simplified(sentence)
+    simple = _DATELINE.sub("", to_simplified(sentence), count=1)
     asked = to_simplified(question).lower()
-    for span in _spans(kind, simple):
+    counted = _counted(asked, simple) if kind is Kind.NUMBER else None
+    for span in _spans(kind, simple) if counted is None else counted:
         core = span.strip().lower()
         for word in ("in ", "at ", "near ", "from ", "on ", "off ", "outside ", "inside ",
                      "across ", "to ", "the "):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from newsloom.han import HAN, HAN_CHAR, han_bigrams
@@ -13,7 +15,13 @@ from newsloom.han import HAN, HAN_CHAR, han_bigrams
 _CJK = HAN_CHAR
 HAN_RUN_SPLIT = re.compile(f"([{HAN}]+)")
 _ZH_SENT = re.compile(r"(?<=[。！？!?；])(?=[^”’」』）)\"'])|(?<=[。！？!?][”’」』）)\"'])")
-_EN_SENT = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])")
+_EN_SENT = re.compile(r"(?<=[.!?])([\"'”’)]?)\s+(?=[\"'“‘(]?[A-Z0-9])")
+_OPENING_QUOTES = "“「『"
+_CLOSING_QUOTES = "”」』"
+_QUOTE_MARK = re.compile(
+    r"[“”「」『』\"]|``|''|"
+    # single quotes, told from apostrophes (Nato's, don't, ’s) by what surrounds them
+    r"(?P<open>(?<!\w)['‘](?=\w)(?!(?:s|t|re|ve|ll|d|m)\b))|(?P<close>(?<=[\w.,!?;:])['’](?!\w))")
 _EN_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 _ABBREVIATIONS = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Gen|Sen|Rep|Gov|Jr|Sr|vs|U\.S|U\.K)\.$")
@@ -359,28 +367,154 @@ def is_chinese(text: str) -> bool:
 
 def sentences(text: str) -> list[str]:
     """Split into sentences: Chinese at full stops (and ！？；), English at . ! ? before a
-    capital, not after common abbreviations. Paragraph breaks always split."""
+    capital, not after common abbreviations and not inside a quotation that closes in the
+    same paragraph (他说：「我们会努力。我们有信心。」 is one sentence: the quote is what
+    was said, and cutting it would quote half of it as an answer). Paragraph breaks
+    always split."""
     out: list[str] = []
     for paragraph in text.split("\n"):
         paragraph = paragraph.strip()
         if not paragraph:
             continue
-        if is_chinese(paragraph):
-            parts = _ZH_SENT.split(paragraph)
+        quoted = _quotations(paragraph)
+        parts: list[str] = []
+        start = 0
+        pattern = _ZH_SENT if is_chinese(paragraph) else _EN_SENT
+        for match in pattern.finditer(paragraph):
+            end = match.end(1) if match.groups() else match.start()
+            if any(opened < end <= closed for opened, closed in quoted):
+                continue
+            piece = paragraph[start:end]
+            if parts and pattern is _EN_SENT and _ABBREVIATIONS.search(parts[-1]):
+                parts[-1] = f"{parts[-1]} {piece.strip()}"
+            else:
+                parts.append(piece)
+            start = match.end()
+        piece = paragraph[start:]
+        if parts and pattern is _EN_SENT and _ABBREVIATIONS.search(parts[-1]):
+            parts[-1] = f"{parts[-1]} {piece.strip()}"
         else:
-            parts = []
-            for piece in _EN_SENT.split(paragraph):
-                if parts and _ABBREVIATIONS.search(parts[-1]):
-                    parts[-1] = f"{parts[-1]} {piece}"
-                else:
-                    parts.append(piece)
+            parts.append(piece)
         out.extend(p.strip() for p in parts if p and p.strip())
     return out
 
 
+def _quotations(paragraph: str) -> list[tuple[int, int]]:
+    """(opening, closing) positions of each quotation that closes within the paragraph:
+    curly and corner quotes nest, straight double quotes and ``XSum-style'' pairs
+    alternate, a single quote opens before a word and closes after one. A quotation left
+    open (one running on into the next paragraph) is ignored, so it cannot swallow the
+    rest of the paragraph."""
+    spans: list[tuple[int, int]] = []
+    nested: list[int] = []
+    singles: list[int] = []
+    straight: int | None = None
+    backticks: int | None = None
+    for match in _QUOTE_MARK.finditer(paragraph):
+        mark, at = match.group(), match.start()
+        if match.group("open"):
+            singles.append(at)
+        elif match.group("close"):
+            if singles:
+                spans.append((singles.pop(), at))
+        elif mark in _OPENING_QUOTES:
+            nested.append(at)
+        elif mark in _CLOSING_QUOTES:
+            if nested:
+                spans.append((nested.pop(), at))
+        elif mark == '"':
+            if straight is None:
+                straight = at
+            else:
+                spans.append((straight, at))
+                straight = None
+        elif mark == "``":
+            backticks = at
+        elif backticks is not None:
+            spans.append((backticks, at + 1))
+            backticks = None
+    return spans
+
+
+NAME_TAGS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})
+"""jieba's tags of proper names: person, transliterated person, place, organisation, other."""
+_TRANSLITERATED = "nrt"
+MIN_TRANSLITERATIONS = 10  # a character in at least this many of jieba's nrt names ...
+MIN_TRANSLITERATION_SHARE = 0.05  # ... and this share of all the dictionary words it is in
+
+
+@lru_cache(maxsize=1)
+def _transliteration_characters() -> frozenset[str]:
+    """The characters Chinese writes foreign names with (斯, 特, 科, 夫, 威 ...), learnt
+    from jieba's own dictionary: those found in many of its transliterated person names
+    (tag nrt) and making up a fair share of the words they occur in, so that 京 or 人
+    are not among them."""
+    import jieba.posseg as posseg
+
+    _jieba()
+    tags = posseg.dt.word_tag_tab
+    anywhere = Counter(chain.from_iterable(map(set, tags)))
+    in_names = Counter(chain.from_iterable(set(w) for w, t in tags.items()
+                                           if t == _TRANSLITERATED))
+    return frozenset(c for c, n in in_names.items() if n >= MIN_TRANSLITERATIONS
+                     and n / anywhere[c] >= MIN_TRANSLITERATION_SHARE)
+
+
+# Single characters that tie words together rather than spell names: 比 "than" before
+# 特朗普, 和 "and" between two names (prepositions, conjunctions, particles, pronouns).
+_FUNCTION_TAGS = frozenset({"p", "c", "u", "uj", "ul", "uv", "uz", "ud", "ug", "r"})
+
+
+def _name_piece(word: str, tag: str | None) -> bool:
+    """A name, or a word jieba does not know, written in transliteration characters."""
+    return (tag is None or tag in NAME_TAGS) and _transliteration_characters().issuperset(word)
+
+
+def _whole_names(pieces: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    """Adjacent pieces of one transliterated name joined: jieba cuts a foreign name its
+    dictionary lacks into pieces it knows (威 + 特科夫, 德米特 + 里耶夫, 帕特里 + 克), and a
+    fragment then stands for the person in names, keyphrases and answers. A run of pieces
+    written only in transliteration characters is joined when one of them is a name of two
+    or more characters and each other one is a name too or a single character that is not
+    a function word (克 tagged as a measure word is a name's last syllable; 比 "than" before
+    特朗普 is not)."""
+    spelling = _transliteration_characters()
+    out: list[tuple[str, str | None]] = []
+    run: list[tuple[str, str | None]] = []
+    for piece in [*pieces, ("", None)]:
+        word, tag = piece
+        if word and spelling.issuperset(word) and (
+                tag is None or tag in NAME_TAGS or (len(word) == 1 and tag not in _FUNCTION_TAGS)):
+            run.append(piece)
+            continue
+        if len(run) > 1 and any(len(w) > 1 and _name_piece(w, t) for w, t in run):
+            out.append(("".join(w for w, _ in run), _TRANSLITERATED))
+        else:
+            out.extend(run)
+        run = []
+        if word:
+            out.append(piece)
+    return out
+
+
+def zh_tagged(text: str, hmm: bool = False) -> list[tuple[str, str]]:
+    """jieba's words of Chinese text with their part-of-speech tags, transliterated
+    names kept whole (HMM off by default: several times faster, and the dictionary holds
+    the names)."""
+    import jieba.posseg as posseg
+
+    _jieba()
+    cut = [(p.word, p.flag) for p in posseg.cut(text, HMM=hmm)]
+    return [(w, t or "x") for w, t in _whole_names(cut)]  # type: ignore[misc]
+
+
 @lru_cache(maxsize=4096)
 def _zh_words(text: str) -> tuple[str, ...]:
-    return tuple(_jieba().lcut(text))
+    from jieba.posseg import dt
+
+    jieba = _jieba()
+    tags = dt.word_tag_tab
+    return tuple(w for w, _ in _whole_names([(w, tags.get(w)) for w in jieba.lcut(text)]))
 
 
 def words(text: str) -> list[str]:
