@@ -22,6 +22,7 @@ import math
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -41,6 +42,7 @@ from newsloom.intel.story_training import (  # noqa: E402
     fit,
     in_order,
     pairwise,
+    training_pairs,
 )
 from tests.corpora import require_corpora  # noqa: E402
 
@@ -107,6 +109,16 @@ def baselines(stream: LabelledStream) -> list[dict[str, object]]:
     return rows
 
 
+def _fold(job: tuple[LabelledStream, list[LabelledStream], dict]) -> list[dict[str, object]]:
+    """newsloom fitted on every set but `stream`, then scored on it, and the baselines."""
+    stream, streams, pairs = job
+    model = fit([s for s in streams if s.name != stream.name], pairs=pairs)
+    rows = [row(stream, "newsloom (fitted on the other sets)",
+                cluster_stream(stream.items, model), f"t={model.threshold}")]
+    print(f"  {stream.name} done", flush=True)
+    return rows + baselines(stream)
+
+
 def describe(stream: LabelledStream) -> str:
     stories = Counter(stream.gold.values())
     return (f"{stream.name}: {len(stream.items)} articles, {len(stories)} stories, "
@@ -131,14 +143,10 @@ def main() -> None:
         print(f"wrote {model_path()} (threshold {model.threshold}, "
               f"{len(model.trees)} trees, fitted on {', '.join(model.trained_on)})")
         return
-    results = []
-    for stream in streams:
-        others = [s for s in streams if s.name != stream.name]
-        model = fit(others)
-        results.append(row(stream, "newsloom (fitted on the other sets)",
-                           cluster_stream(stream.items, model), f"t={model.threshold}"))
-        results += baselines(stream)
-        print(f"  {stream.name} done", flush=True)
+    pairs = {s.name: training_pairs(s) for s in streams}  # the same in every fold
+    with ProcessPoolExecutor(2) as pool:  # one fold per core
+        folds = pool.map(_fold, [(stream, streams, pairs) for stream in streams])
+        results = [r for fold in folds for r in fold]
     demo = demo_set()
     results.append(row(demo, "newsloom (shipped model)", cluster_stream(demo.items,
                                                                           default_model())))
