@@ -11,7 +11,8 @@ the page cache), and, signed in through the login form, the For-you page and art
 Loads: 100 readers (open loop: each opens a page, then reads for a mean 5 s, as real
 readers do; the target's meaning), then wrk with 100 connections (back-to-back saturation:
 latency is queueing) and 4 connections (service time). Also the server's peak memory.
-Each backend's database lives in a temporary folder (or database) deleted afterwards.
+Each backend's database lives in a temporary folder (or database) deleted afterwards,
+unless --keep names a folder for the SQLite archive to be built in once and reused.
 """
 
 from __future__ import annotations
@@ -172,10 +173,15 @@ def reader_rows(name: str, base: str, info: dict[str, object], searches: list[st
 def backend(name: str, env: dict[str, str], total: int,
             seconds: float) -> list[dict[str, object]]:
     started = time.perf_counter()
-    subprocess.run([sys.executable, __file__, "--load", str(total)], env=env, check=True)
-    info = json.loads((Path(env["NEWSLOOM_DATA_DIR"]) / "archive.json").read_text())
+    facts = Path(env["NEWSLOOM_DATA_DIR"]) / "archive.json"
+    if facts.exists():  # --keep's archive of an earlier run: upgraded, as a deployment is
+        subprocess.run([sys.executable, "-m", "newsloom.cli", "migrate"], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+    else:
+        subprocess.run([sys.executable, __file__, "--load", str(total)], env=env, check=True)
+    info = json.loads(facts.read_text())
     built = time.perf_counter() - started
-    print(f"{name}: {info['articles']:,} articles built in {built:.0f} s", flush=True)
+    print(f"{name}: {info['articles']:,} articles ready in {built:.0f} s", flush=True)
     port = _port()
     env = {**env, "NEWSLOOM_TRUSTED_PROXIES": TRUSTED_PROXY}
     server = subprocess.Popen([sys.executable, "-m", "newsloom.cli", "serve", "--no-worker",
@@ -223,6 +229,9 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--seconds", type=float, default=30.0,
                         help="each reader load's length (wrk runs half as long)")
+    parser.add_argument("--keep", metavar="FOLDER",
+                        help="SQLite: build the archive in FOLDER and keep it; a later run "
+                             "with the same FOLDER migrates and reuses it (10^6 takes 50 min)")
     parser.add_argument("--load", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load:
@@ -233,13 +242,18 @@ def main() -> None:
         sys.exit("benchmarks/web.py needs wrk, the HTTP load generator: apt-get install wrk")
     rows: list[dict[str, object]] = []
     for name in args.backends.split(","):
+        kept = args.keep and name == "sqlite"
         env = isolated_env("newsloom-web-")
+        if kept:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+            env["NEWSLOOM_DATA_DIR"] = str(Path(args.keep).resolve())
         if name == "postgresql":
             env["DATABASE_URL"] = fresh_database(DATABASE)
         try:
             rows += backend(name, env, args.articles, args.seconds)
         finally:
-            shutil.rmtree(env["NEWSLOOM_DATA_DIR"], ignore_errors=True)
+            if not kept:
+                shutil.rmtree(env["NEWSLOOM_DATA_DIR"], ignore_errors=True)
             if name == "postgresql":
                 drop_database(DATABASE)
     print(f"\n{'backend':<11} {'page':<8} {'load':>13} {'p50 ms':>8} {'p99 ms':>8} "
