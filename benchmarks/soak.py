@@ -114,7 +114,8 @@ def child(processes: int, count: int, threads: int) -> None:
     server.close()
 
 
-def _descendants(root: int) -> list[int]:
+def descendants(root: int) -> list[int]:
+    """`root` and every process below it (children of children included)."""
     parents: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -153,7 +154,7 @@ def run(processes: int, count: int, threads: int) -> dict[str, object]:
     cpu_seen: dict[int, float] = {}
     rss_seen: dict[int, float] = {}
     while proc.poll() is None:
-        for pid in _descendants(proc.pid):
+        for pid in descendants(proc.pid):
             sample = _sample(pid)
             if sample:
                 cpu_seen[pid] = sample[0]

@@ -77,6 +77,7 @@ class Config:
     connect_timeout: float
     read_timeout: float
     article_lease: int
+    worker_nice: int  # added to the worker's niceness: readers' pages win the CPU
 
     @property
     def secret_key_file(self) -> Path:
@@ -123,6 +124,7 @@ class Config:
             connect_timeout=env.number("NEWSLOOM_CONNECT_TIMEOUT", 10.0, minimum=0.1),
             read_timeout=env.number("NEWSLOOM_READ_TIMEOUT", 20.0, minimum=0.1),
             article_lease=env.whole("NEWSLOOM_ARTICLE_LEASE", 300, minimum=1),
+            worker_nice=env.whole("NEWSLOOM_WORKER_NICE", 10, minimum=0, maximum=19),
         )
 
 

@@ -63,14 +63,16 @@ def demo_ready(base: str, timeout: float) -> bool:
 
 
 @contextlib.contextmanager
-def serving(folder: Path, log: Path, *args: str) -> Iterator[Portal]:
-    """The portal on a free port until the block ends; fails the test if it never answers."""
+def serving(folder: Path, log: Path, *args: str,
+            settings: dict[str, str] | None = None) -> Iterator[Portal]:
+    """The portal on a free port until the block ends (`settings`: extra NEWSLOOM_*
+    variables); fails the test if it never answers."""
     port = free_port()
     with log.open("w") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "newsloom.cli", "serve", "--no-worker", "--port", str(port),
-             *args], env=data_env(folder), stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True)
+             *args], env={**data_env(folder), **(settings or {})}, stdout=out,
+            stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -212,6 +212,26 @@ def test_a_crashing_pool_process_is_replaced() -> None:
         cpu.configure(0)
 
 
+def _models_loaded() -> bool:
+    """In a pool process: whether enrichment's models are in memory already."""
+    import sys
+
+    from newsloom.intel import embed
+
+    return embed._model is not None and "jieba.posseg" in sys.modules
+
+
+def test_the_enrichment_process_loads_its_models_when_it_starts() -> None:
+    """Its memory settles (and the loading's garbage is given back) before the first batch,
+    rather than the first batch paying for the models; extraction processes stay lean."""
+    cpu.configure(1)
+    try:
+        assert cpu.run_serial(_models_loaded)
+        assert not cpu.run(_models_loaded)
+    finally:
+        cpu.configure(0)
+
+
 def test_refresh_extracts_and_enriches_in_processes(server: FixtureServer) -> None:
     source = feed_with_pages(server, 6)
     summary, done = refresh_with_progress([source.pk], workers=4, processes=2)

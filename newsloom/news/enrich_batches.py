@@ -60,6 +60,19 @@ class _Dispatcher:
 _dispatcher = _Dispatcher()
 
 
+def load_models() -> None:
+    """Load every model enrichment uses (embeddings, language, jieba with its tagger and
+    IDF table, OpenCC), in the enrichment process as it starts: its memory is then
+    settled before the first batch, and the loading's garbage can be given back."""
+    from newsloom.intel.embed import embed
+    from newsloom.intel.entities import keyphrases
+    from newsloom.intel.language import detect_language
+
+    keyphrases("香港特區政府今日宣佈新措施。", "預熱")
+    embed(["warm-up"])
+    detect_language("warm-up 預熱")
+
+
 def batches_sent() -> int:
     return _dispatcher.batches
 

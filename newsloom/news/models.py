@@ -145,6 +145,12 @@ class Article(models.Model):
             # row means following the overflow pages of the long text columns before it.
             models.Index(fields=["status", "published_at", "duplicate_of", "source", "language"],
                          name="article_listing"),
+            # A story's own articles (story page, other coverage, home headlines). With
+            # only the single-column indexes, SQLite (no statistics) read "duplicate_of IS
+            # NULL" through the duplicate_of index, i.e. every original article: 16.8 s a
+            # story page at 10^6 articles, against 2 ms through this one.
+            models.Index(fields=["story", "duplicate_of", "published_at"],
+                         name="article_story_members"),
         ]
         ordering = ["-published_at"]
 

@@ -83,9 +83,13 @@ def _run_waitress(listener: socket.socket, threads: int) -> None:
     from newsloom.wsgi import application
 
     connections = max(100, min(CONNECTIONS, _open_file_allowance() - 100))
+    # waitress by default deletes X-Forwarded-For/-Proto from every request (it trusts no
+    # proxy of its own), which silently turned NEWSLOOM_TRUSTED_PROXIES and
+    # NEWSLOOM_BEHIND_HTTPS_PROXY off: every reader behind the proxy shared one sign-in
+    # throttle. The application decides which proxies to believe (web/client_address.py).
     serve(application, sockets=[listener], threads=threads, connection_limit=connections,
           channel_timeout=CHANNEL_TIMEOUT, asyncore_use_poll=True, ident="newsloom",
-          _quiet=True)
+          clear_untrusted_proxy_headers=False, _quiet=True)
 
 
 def _fork(run: Callable[[], None]) -> int:

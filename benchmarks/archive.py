@@ -1,0 +1,141 @@
+"""A large archive for the web benchmarks, built fast enough to run on this machine.
+
+The real articles of theagora-news1-zh-2020 (reserved days never read) go in through the
+production import (`news.bulk.import_jsonl`: cleaning, dedupe, language, fingerprints).
+Through that path 10^6 articles would take about 40 minutes here (400 articles/s), so the
+rest of the archive is synthetic copies made by the database itself: one INSERT ... SELECT
+per copy, each copy with its own URL, GUID and fingerprint and with changed text (a
+"（副本 N）" prefix), same dates. The search index follows as it does for every insert
+(SQLite's FTS5 triggers, PostgreSQL's generated search_tokens column), so searches, pages
+and listings see 10^6 distinct, indexed articles. Then the newest 500 are enriched by the
+production function (stories, related lists, topics) and readers are created with follows
+and a reading history, so the signed-in "For you" page has something to show.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from benchmarks.story_sets import reserved
+from tests.corpora import theagora_rows
+
+PASSWORD = "benchmark-reader-7f3a"  # every synthetic reader's (hashed once, see add_readers)
+READS_PER_READER = 300
+ENRICHED = 500
+
+
+def corpus_lines() -> Iterator[str]:
+    """`import-jsonl` lines of theagora-news1-zh-2020, reserved days left out."""
+    from newsloom.articles.sanitize import html_to_text
+
+    for row in theagora_rows():
+        if reserved(row["published"]):
+            continue
+        body = html_to_text(row["body"]) if row["body_format"] == "html" else row["body"]
+        yield json.dumps({"url": f"https://corpus.example/{row['id']}", "title": row["title"],
+                          "text": body, "published": row["published"],
+                          "source": row["source_name"], "language": "zh"}, ensure_ascii=False)
+
+
+# Columns a copy changes; every other column is copied as it is. `%s` is the copy number.
+_CHANGED = {
+    "url": "url || '/copy' || %s",
+    "guid": "guid || '/copy' || %s",
+    "entry_url": "entry_url || '/copy' || %s",
+    "text": "'（副本 ' || %s || '）' || text",
+    "html": "'<p>（副本 ' || %s || '）</p>' || html",
+    "fingerprint": "substr(fingerprint, 1, 32) || %s",
+}
+
+
+def add_copies(total: int) -> None:
+    """Copy the distinct imported articles until `total` articles are stored."""
+    from django.db import connection, transaction
+
+    from newsloom.news.models import Article
+
+    columns = [f.column for f in Article._meta.concrete_fields if f.column != "id"]
+    select = ", ".join(_CHANGED.get(c, c) for c in columns)
+    originals = Article.objects.filter(duplicate_of__isnull=True)
+    last_original = max(originals.values_list("pk", flat=True))
+    per_copy = originals.count()
+    copy = 0
+    while (stored := Article.objects.count()) < total:
+        copy += 1
+        params = [f"{copy:08d}" if c == "fingerprint" else str(copy)
+                  for c in columns if c in _CHANGED]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO news_article ({', '.join(columns)}) SELECT {select} "
+                "FROM news_article WHERE id <= %s AND duplicate_of_id IS NULL "
+                f"ORDER BY id LIMIT {min(per_copy, total - stored)}",
+                [*params, last_original])
+
+
+def enrich_newest(count: int = ENRICHED) -> None:
+    """Enrich the newest real articles as the worker would, in its batch size (copies keep
+    their original's date: the newest 500 of 10^6 were 40 copies each of a dozen articles,
+    one story each)."""
+    from newsloom.news.enrich import enrich_articles
+    from newsloom.news.models import Article
+
+    newest = list(Article.objects.filter(duplicate_of__isnull=True)
+                  .exclude(url__contains="/copy").order_by("-published_at")
+                  .values_list("pk", flat=True)[:count])
+    for start in range(0, len(newest), 100):
+        enrich_articles(newest[start:start + 100])
+
+
+def add_readers(count: int) -> list[str]:
+    """`count` reader accounts (same password), each following a smaller publisher and a
+    topic of the enriched articles and having read READS_PER_READER recent articles."""
+    import random
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.db.models import Count
+
+    from newsloom.news.models import Article, Source
+    from newsloom.web.models import Follow, ReadMark
+
+    rng = random.Random(11)
+    hashed = make_password(PASSWORD)
+    users = get_user_model().objects.bulk_create(
+        [get_user_model()(username=f"reader{i}", password=hashed) for i in range(count)])
+    sources = [s.pk for s in Source.objects.annotate(n=Count("articles")).order_by("n")[:3]]
+    topics = sorted({t for ts in Article.objects.exclude(topics=[]).values_list("topics", flat=True)
+                     for t in ts}) or ["world"]
+    recent = list(Article.objects.filter(duplicate_of__isnull=True)
+                  .order_by("-published_at").values_list("pk", flat=True)[:5000])
+    follows, reads = [], []
+    for user in users:
+        follows.append(Follow(user=user, kind=Follow.Kind.SOURCE, value=str(rng.choice(sources))))
+        follows.append(Follow(user=user, kind=Follow.Kind.TOPIC, value=rng.choice(topics)))
+        reads += [ReadMark(user=user, article_id=pk)
+                  for pk in rng.sample(recent, min(READS_PER_READER, len(recent)))]
+    Follow.objects.bulk_create(follows)
+    ReadMark.objects.bulk_create(reads, batch_size=2000)
+    return [u.username for u in users]
+
+
+def build(total: int, readers: int) -> dict[str, object]:
+    """The whole archive in the current (fresh, migrated) database; what the load needs
+    to know about it."""
+    from django.db.models import Max, Min
+
+    from newsloom.news.bulk import import_jsonl
+    from newsloom.news.models import Article, Story
+    from newsloom.news.statistics import refresh_statistics
+
+    import_jsonl(corpus_lines(), enrich=False)
+    add_copies(total)
+    refresh_statistics()
+    enrich_newest()
+    names = add_readers(readers)
+    refresh_statistics()
+    ids = Article.objects.filter(duplicate_of__isnull=True).aggregate(low=Min("pk"),
+                                                                       high=Max("pk"))
+    stories = list(Story.objects.filter(article_count__gte=1).values_list("pk", flat=True))
+    return {"articles": Article.objects.count(), **ids,
+            "stories": stories, "readers": names, "password": PASSWORD}
