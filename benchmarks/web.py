@@ -245,6 +245,7 @@ def main() -> None:
         kept = args.keep and name == "sqlite"
         env = isolated_env("newsloom-web-")
         if kept:
+            Path(env["NEWSLOOM_DATA_DIR"]).rmdir()  # the fresh folder is not needed
             Path(args.keep).mkdir(parents=True, exist_ok=True)
             env["NEWSLOOM_DATA_DIR"] = str(Path(args.keep).resolve())
         if name == "postgresql":
