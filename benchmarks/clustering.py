@@ -33,14 +33,13 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.results import save  # noqa: E402
 from benchmarks.story_sets import demo_set, stream_sets  # noqa: E402
-from newsloom.intel.cluster import WINDOW, ArticleFeatures  # noqa: E402
+from newsloom.intel.cluster import WINDOW, ArticleFeatures, in_order  # noqa: E402
 from newsloom.intel.story_model import default_model, model_path  # noqa: E402
 from newsloom.intel.story_training import (  # noqa: E402
     LabelledStream,
     bcubed,
     cluster_stream,
     fit,
-    in_order,
     pairwise,
     training_pairs,
 )

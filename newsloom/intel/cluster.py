@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -261,11 +263,12 @@ class StoryEngine:
                      text_tokens=self._token_query(self.weighted(item.text_tokens)))
 
     def _token_query(self, vector: dict[str, float]) -> TokenQuery:
-        known = sorted((self._vocab[t], w, self.token_idf(t)) for t, w in vector.items()
+        idf = {t: self.token_idf(t) for t in vector}
+        known = sorted((self._vocab[t], w, idf[t]) for t, w in vector.items()
                        if t in self._vocab)  # an unseen token matches no member
         return TokenQuery(np.array([k[0] for k in known], dtype=np.int64),
                           np.array([k[1] for k in known]), np.array([k[2] for k in known]),
-                          sum(self.token_idf(t) for t in vector))
+                          sum(idf.values()))
 
     def _index_tokens(self, member: Member) -> None:
         vocab = self._vocab
@@ -377,9 +380,26 @@ class StoryEngine:
             self.members[key].row = self._append_row(self.members[key].item)
 
 
+class _Dated(Protocol):
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def published(self) -> datetime: ...
+
+
+Dated = TypeVar("Dated", bound=_Dated)
+
+
+def in_order(items: Iterable[Dated]) -> list[Dated]:
+    """Publication order, ties by key: the order every batch is replayed in, so the same
+    articles always give the same stories."""
+    return sorted(items, key=lambda item: (item.published, item.key))
+
+
 def cluster_batch(items: list[ArticleFeatures], model: StoryModel | None = None,
                   window: timedelta = WINDOW) -> dict[str, int]:
-    """Article key -> story key for a batch, replayed in publication order: `newsloom
-    cluster`, the benchmarks and the tests."""
+    """Article key -> story key for a batch, replayed in publication order: the
+    benchmarks and the tests."""
     engine = StoryEngine(model, window)
-    return {f.key: engine.assign(f) for f in sorted(items, key=lambda f: (f.published, f.key))}
+    return {f.key: engine.assign(f) for f in in_order(items)}

@@ -11,7 +11,13 @@ from datetime import timedelta
 
 import numpy as np
 
-from newsloom.intel.cluster import WINDOW, ArticleFeatures, StoryEngine, cluster_batch
+from newsloom.intel.cluster import (
+    WINDOW,
+    ArticleFeatures,
+    StoryEngine,
+    cluster_batch,
+    in_order,
+)
 from newsloom.intel.pair_features import pair_rows
 from newsloom.intel.story_model import StoryModel, fit_trees
 
@@ -25,10 +31,6 @@ class LabelledStream:
     name: str
     items: list[ArticleFeatures]
     gold: dict[str, str]
-
-
-def in_order(items: list[ArticleFeatures]) -> list[ArticleFeatures]:
-    return sorted(items, key=lambda f: (f.published, f.key))
 
 
 def bcubed(gold: dict[str, str], predicted: dict[str, str]) -> tuple[float, float, float]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from newsloom.intel.cluster import StoryEngine
+from newsloom.intel.cluster import StoryEngine, in_order
 from newsloom.intel.features import build_features_parallel
 from newsloom.news.management.arguments import output_file
 from newsloom.news.management.commands._jsonl import (
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: str) -> None:
         records = list(read_records(options["input"]))
-        inputs = sorted(article_inputs(records), key=lambda i: (i.published, i.key))
+        inputs = in_order(article_inputs(records))
         engine = StoryEngine()
         # in publication order as the features arrive: the engine overlaps the embedding
         stories = {f.key: engine.assign(f) for f in build_features_parallel(inputs)}
