@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 
-from newsloom.intel.cluster import cluster_batch
+from newsloom.intel.cluster import ArticleFeatures, StoryEngine, cluster_batch
 from newsloom.intel.features import ArticleInput, build_features
 
 DAY1 = datetime(2026, 11, 23, 8, tzinfo=UTC)
@@ -129,6 +130,36 @@ def _memberships() -> dict[str, int]:
     from newsloom.news.models import Article
 
     return dict(Article.objects.values_list("url", "story_id"))
+
+
+def test_a_long_running_engine_forgets_old_words_and_decides_as_before(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Live ingestion keeps one engine for weeks: the ids of words only forgotten articles
+    had are dropped, and that changes no decision."""
+    rng = np.random.default_rng(7)
+    topics = rng.normal(size=(60, 512))
+    stream = []
+    for n in range(600):  # ten stories a day for six days, most words in one article
+        topic = n // 10
+        vector = topics[topic] + 0.35 * rng.normal(size=512)
+        shared = tuple(f"topic{topic}-{w}" for w in range(60))
+        own = tuple(f"w{n}-{w}" for w in range(150))
+        stream.append(ArticleFeatures(
+            key=f"a{n:03}", vector=(vector / np.linalg.norm(vector)).astype(np.float32),
+            title_tokens=shared[:8], text_tokens=shared + own, names=frozenset(),
+            numbers=frozenset(), published=DAY1 + timedelta(minutes=15 * n),
+            language="en", source=f"paper-{n % 5}"))
+
+    def run() -> tuple[list[int], int]:
+        engine = StoryEngine(window=timedelta(hours=12))
+        return [engine.assign(item) for item in stream], len(engine._vocab)
+
+    renumbered, vocabulary = run()
+    monkeypatch.setattr(StoryEngine, "_renumber_tokens", lambda self: None)
+    kept, everything = run()
+    assert vocabulary < everything / 2  # the forgotten articles' words are gone
+    assert renumbered == kept
+    assert len(set(kept)) < len(kept) / 5  # articles did join stories
 
 
 @pytest.mark.django_db(transaction=True)

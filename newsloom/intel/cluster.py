@@ -19,6 +19,7 @@ Why it works this way (measured in docs/benchmarks.md):
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -28,7 +29,7 @@ from typing import Protocol, TypeVar
 
 import numpy as np
 
-from newsloom.intel.pair_features import FEATURES, Query, TokenQuery, pair_rows
+from newsloom.intel.pair_features import FEATURES, Query, TokenVector, pair_rows
 from newsloom.intel.places import countries
 from newsloom.intel.story_model import StoryModel, default_model
 
@@ -69,15 +70,20 @@ class Member:
 
     item: ArticleFeatures
     row: int
-    title: dict[str, float]
-    text: dict[str, float]
+    title: TokenVector
+    text: TokenVector
     countries: frozenset[str]
     stamp: float  # published, as a POSIX timestamp (time gaps in numpy)
-    # the same vectors as engine token ids and weights, for numpy overlaps
-    title_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    title_weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    text_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    text_weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+@dataclass(frozen=True)
+class SummedVector:
+    """The sum of a story's members' unit token vectors (ids ascending) and its length:
+    an article's cosine with it is its word similarity to the story as a whole."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+    norm: float
 
 
 @dataclass
@@ -88,31 +94,20 @@ class StoryState:
     languages: Counter[str] = field(default_factory=Counter)
     first_seen: datetime | None = None
     last_seen: datetime | None = None
-    title_sum: Counter[str] = field(default_factory=Counter)  # members' token vectors
-    text_sum: Counter[str] = field(default_factory=Counter)
+    # derived from the members, built when first asked for after a change: a story is
+    # scored many times between two changes
+    _centroid: np.ndarray | None = None
+    _summed: dict[str, SummedVector] = field(default_factory=dict)
 
-    _norms: tuple[float, float] | None = None  # of title_sum and text_sum, while unchanged
-
-    def _norm_pair(self) -> tuple[float, float]:
-        if self._norms is None:
-            self._norms = (math.sqrt(sum(v * v for v in self.title_sum.values())) or 1.0,
-                           math.sqrt(sum(v * v for v in self.text_sum.values())) or 1.0)
-        return self._norms
-
-    @property
-    def title_norm(self) -> float:
-        return self._norm_pair()[0]
-
-    @property
-    def text_norm(self) -> float:
-        return self._norm_pair()[1]
+    def changed(self) -> None:
+        """Forget what is derived from the members (also when token ids are renumbered)."""
+        self._centroid = None
+        self._summed = {}
 
     def add(self, member: Member) -> None:
         item = member.item
         self.members.append(member)
-        self._norms = None
-        self.title_sum.update(member.title)
-        self.text_sum.update(member.text)
+        self.changed()
         self.vector_sum = item.vector.copy() if self.vector_sum is None \
             else self.vector_sum + item.vector
         self.languages[item.language] += 1
@@ -121,9 +116,7 @@ class StoryState:
 
     def remove(self, member: Member) -> None:
         self.members.remove(member)
-        self._norms = None
-        self.title_sum.subtract(member.title)
-        self.text_sum.subtract(member.text)
+        self.changed()
         if self.vector_sum is not None:
             self.vector_sum = self.vector_sum - member.item.vector
         self.languages[member.item.language] -= 1
@@ -135,8 +128,29 @@ class StoryState:
 
     @property
     def centroid(self) -> np.ndarray:
-        assert self.vector_sum is not None
-        return self.vector_sum / max(float(np.linalg.norm(self.vector_sum)), 1e-9)
+        if self._centroid is None:
+            assert self.vector_sum is not None
+            self._centroid = self.vector_sum / max(float(np.linalg.norm(self.vector_sum)),
+                                                   1e-9)
+        return self._centroid
+
+    def summed(self, field_name: str) -> SummedVector:
+        """The members' summed "title" or "text" vectors."""
+        if field_name not in self._summed:
+            vectors = [getattr(m, field_name) for m in self.members]
+            ids, inverse = np.unique(np.concatenate([v.ids for v in vectors]),
+                                     return_inverse=True)
+            weights = np.bincount(inverse, weights=np.concatenate([v.weights
+                                                                   for v in vectors]),
+                                  minlength=len(ids))
+            self._summed[field_name] = SummedVector(
+                ids, weights, float(np.sqrt(weights @ weights)) or 1.0)
+        return self._summed[field_name]
+
+    def nearest(self, stamp: float, count: int) -> list[Member]:
+        """The `count` members published nearest to `stamp`, nearest first (ties by key)."""
+        return heapq.nsmallest(count, self.members,
+                               key=lambda m: (abs(m.stamp - stamp), m.item.key))
 
 
 def _discount(counts: Counter[str], keys: set[str] | frozenset[str]) -> None:
@@ -166,15 +180,19 @@ class StoryEngine:
         self.stories: dict[int, StoryState] = {}
         self.members: dict[str, Member] = {}
         self._story_of: dict[str, int] = {}
-        self._token_df: Counter[str] = Counter()
         self._name_df: Counter[str] = Counter()
         self._name_index: defaultdict[str, set[str]] = defaultdict(set)
-        self._vocab: dict[str, int] = {}  # token -> id, for numpy overlaps
+        # tokens as ids, with the number of held articles holding each (document frequency)
+        self._vocab: dict[str, int] = {}
+        self._token_df = np.zeros(4096)
+        self._distinct_tokens = 0  # ids whose document frequency is above zero
         self._vectors = np.zeros((256, dim), dtype=np.float32)
         self._times = np.zeros(256, dtype=np.float64)
         self._alive = np.zeros(256, dtype=bool)  # rows of held articles
         self._row_keys: list[str | None] = []
         self._next_key = first_key  # keys of new stories count up from here
+        self._changes = 0  # counts adds and removes: a decision's query is reused until then
+        self._last_query: tuple[str, int, Query] | None = None
 
     @property
     def model(self) -> StoryModel:
@@ -190,18 +208,26 @@ class StoryEngine:
     def held(self) -> int:
         return len(self.members)
 
-    def token_idf(self, token: str) -> float:
-        return math.log((self.held + 1) / (self._token_df[token] + 1)) + 1.0
-
     def name_idf(self, name: str) -> float:
         return math.log((self.held + 1) / (self._name_df[name] + 1))
 
-    def weighted(self, tokens: tuple[str, ...]) -> dict[str, float]:
+    def _token_ids(self, tokens: Iterable[str]) -> np.ndarray:
+        vocab = self._vocab
+        ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), np.int64)
+        if len(vocab) > len(self._token_df):
+            self._token_df = np.concatenate([self._token_df, np.zeros(
+                max(len(vocab), 2 * len(self._token_df)) - len(self._token_df))])
+        return ids
+
+    def vector(self, tokens: tuple[str, ...]) -> TokenVector:
         """Unit-length TF-IDF vector with the document frequencies of the held window."""
         counts = Counter(tokens)
-        vector = {t: (1 + math.log(c)) * self.token_idf(t) for t, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-        return {t: v / norm for t, v in vector.items()}
+        ids = self._token_ids(counts)
+        idf = np.log((self.held + 1) / (self._token_df[ids] + 1)) + 1.0
+        weights = (1 + np.log(np.fromiter(counts.values(), np.float64, len(ids)))) * idf
+        weights /= float(np.sqrt(weights @ weights)) or 1.0
+        order = np.argsort(ids)
+        return TokenVector(ids[order], weights[order], idf[order])
 
     # ------------------------------------------------------------------ decisions
 
@@ -215,9 +241,8 @@ class StoryEngine:
         similarity = self._vectors[:rows] @ item.vector
         in_window = np.abs(self._times[:rows] - stamp) <= self.window.total_seconds()
         similarity = np.where(self._alive[:rows] & in_window, similarity, -2.0)
-        order = np.argsort(-similarity, kind="stable")[:NEIGHBOURS]
         best: dict[int, float] = {}
-        for row in order:
+        for row in _top(similarity, NEIGHBOURS):
             if similarity[row] <= -2.0:
                 break
             story = self._story_of[self._row_keys[row]]  # type: ignore[index]
@@ -256,27 +281,16 @@ class StoryEngine:
                 and story.first_seen <= item.published + self.window)
 
     def query(self, item: ArticleFeatures) -> Query:
-        """What every (item, story) comparison needs, weighted once per item."""
-        return Query(item=item, countries=frozenset(countries(item.names)),
-                     name_idf=self.name_idf,
-                     title_tokens=self._token_query(self.weighted(item.title_tokens)),
-                     text_tokens=self._token_query(self.weighted(item.text_tokens)))
-
-    def _token_query(self, vector: dict[str, float]) -> TokenQuery:
-        idf = {t: self.token_idf(t) for t in vector}
-        known = sorted((self._vocab[t], w, idf[t]) for t, w in vector.items()
-                       if t in self._vocab)  # an unseen token matches no member
-        return TokenQuery(np.array([k[0] for k in known], dtype=np.int64),
-                          np.array([k[1] for k in known]), np.array([k[2] for k in known]),
-                          sum(idf.values()))
-
-    def _index_tokens(self, member: Member) -> None:
-        vocab = self._vocab
-        for name, vector in (("title", member.title), ("text", member.text)):
-            setattr(member, f"{name}_ids", np.fromiter(
-                (vocab.setdefault(t, len(vocab)) for t in vector), np.int64, len(vector)))
-            setattr(member, f"{name}_weights", np.fromiter(vector.values(), np.float64,
-                                                           len(vector)))
+        """What every (item, story) comparison needs, weighted once per item (and kept for
+        `add` while nothing changes, since an article is weighted the same way for both)."""
+        last = self._last_query
+        if last is not None and last[0] == item.key and last[1] == self._changes:
+            return last[2]
+        query = Query(item=item, countries=frozenset(countries(item.names)),
+                      name_idf=self.name_idf, title_tokens=self.vector(item.title_tokens),
+                      text_tokens=self.vector(item.text_tokens))
+        self._last_query = (item.key, self._changes, query)
+        return query
 
     def decide(self, item: ArticleFeatures) -> Decision:
         """The story `item` belongs to (None: a new one), without changing anything."""
@@ -310,20 +324,28 @@ class StoryEngine:
         if story_key is None:
             story_key = self._next_key
         self._next_key = max(self._next_key, story_key + 1)
+        query = self.query(item)
         row = self._append_row(item)
-        member = Member(item=item, row=row, title=self.weighted(item.title_tokens),
-                        text=self.weighted(item.text_tokens),
-                        countries=frozenset(countries(item.names)),
-                        stamp=item.published.timestamp())
-        self._index_tokens(member)
+        member = Member(item=item, row=row, title=query.title_tokens, text=query.text_tokens,
+                        countries=query.countries, stamp=item.published.timestamp())
         self.members[item.key] = member
         self._story_of[item.key] = story_key
-        self._token_df.update(set(item.title_tokens) | set(item.text_tokens))
+        self._count_tokens(member, 1)
         self._name_df.update(item.names)
         for name in item.names:
             self._name_index[name].add(item.key)
         self.stories.setdefault(story_key, StoryState(story_key)).add(member)
+        self._changes += 1
         return story_key
+
+    def _count_tokens(self, member: Member, step: int) -> None:
+        """Add (+1) or take away (-1) the member's distinct tokens in the document
+        frequencies."""
+        ids = np.union1d(member.title.ids, member.text.ids)
+        before = self._token_df[ids] > 0
+        self._token_df[ids] += step
+        self._distinct_tokens += int(np.count_nonzero(self._token_df[ids] > 0)
+                                     - np.count_nonzero(before))
 
     def assign(self, item: ArticleFeatures) -> int:
         """Decide and add: the batch path (`newsloom cluster`, recluster, benchmarks)."""
@@ -335,7 +357,7 @@ class StoryEngine:
         story_key = self._story_of.pop(key)
         self._row_keys[member.row] = None
         self._alive[member.row] = False
-        _discount(self._token_df, set(member.item.title_tokens) | set(member.item.text_tokens))
+        self._count_tokens(member, -1)
         _discount(self._name_df, member.item.names)
         for name in member.item.names:
             self._name_index[name].discard(key)
@@ -345,6 +367,7 @@ class StoryEngine:
         story.remove(member)
         if not story.members:
             del self.stories[story_key]
+        self._changes += 1
 
     def forget_before(self, moment: datetime) -> None:
         """Drop articles published before `moment`: their stories are closed."""
@@ -352,13 +375,30 @@ class StoryEngine:
         old = np.flatnonzero(self._alive[:rows] & (self._times[:rows] < moment.timestamp()))
         for row in old:
             self.remove(self._row_keys[row])  # type: ignore[arg-type]
-        if len(self._vocab) > 2 * len(self._token_df) + 50_000:
-            self._vocab = {}  # tokens of forgotten articles: renumber the held ones
-            for member in self.members.values():
-                self._index_tokens(member)
+        if len(self._vocab) > 2 * self._distinct_tokens + 50_000:
+            self._renumber_tokens()
         dead = rows - len(self.members)
         if dead > 1024 and dead > rows // 2:
             self._compact()
+
+    def _renumber_tokens(self) -> None:
+        """Forget the ids of tokens no held article has (the window's vocabulary stays the
+        window's, however long the engine runs). Kept ids keep their order, so every
+        member's ids stay ascending."""
+        size = len(self._vocab)
+        kept = np.flatnonzero(self._token_df[:size] > 0)
+        new_id = np.full(size, -1, dtype=np.int64)
+        new_id[kept] = np.arange(len(kept))
+        self._vocab = {t: int(new_id[i]) for t, i in self._vocab.items() if new_id[i] >= 0}
+        self._token_df = np.concatenate([self._token_df[kept], np.zeros(4096)])
+        for member in self.members.values():
+            for name in ("title", "text"):
+                vector = getattr(member, name)
+                setattr(member, name, TokenVector(new_id[vector.ids], vector.weights,
+                                                  vector.idf))
+        for story in self.stories.values():
+            story.changed()
+        self._last_query = None
 
     def _append_row(self, item: ArticleFeatures) -> int:
         row = len(self._row_keys)
@@ -378,6 +418,17 @@ class StoryEngine:
         self._alive[:] = False
         for key in keys:
             self.members[key].row = self._append_row(self.members[key].item)
+
+
+def _top(values: np.ndarray, count: int) -> np.ndarray:
+    """Indices of the `count` largest values, largest first, ties by index: what a stable
+    sort of the whole window gives, at the cost of a partition."""
+    if len(values) <= count:
+        return np.argsort(-values, kind="stable")
+    cut = np.partition(values, len(values) - count)[len(values) - count]
+    chosen = np.concatenate([np.flatnonzero(values > cut),
+                             np.flatnonzero(values == cut)])[:count]
+    return chosen[np.lexsort((chosen, -values[chosen]))]
 
 
 class _Dated(Protocol):

@@ -76,8 +76,10 @@ class _Forest:
         # from a leaf stays there and all rows can take the same number of steps
         self.feature = pad("feature", 0, np.int64).ravel()
         self.threshold = pad("threshold", 0.0, np.float64).ravel()
-        self.left = np.where(leaf, own, pad("left", 0, np.int64) + base).ravel()
-        self.right = np.where(leaf, own, pad("right", 0, np.int64) + base).ravel()
+        left = np.where(leaf, own, pad("left", 0, np.int64) + base).ravel()
+        right = np.where(leaf, own, pad("right", 0, np.int64) + base).ravel()
+        # node n's left child at 2n, its right child at 2n + 1: one gather a step
+        self.children = np.column_stack([left, right]).ravel()
         self.leaf = leaf.ravel()
         self.missing_left = pad("missing_left", True, bool).ravel()
         self.value = pad("value", 0.0, np.float64).ravel()
@@ -89,12 +91,15 @@ class _Forest:
         node = np.repeat(self.roots, count)
         cell = np.tile(np.arange(count) * width, len(self.roots))
         values = rows.ravel()
+        missing = bool(np.isnan(values).any())
         for _ in range(self.depth):
             if self.leaf[node].all():
                 break
             x = values[cell + self.feature[node]]
-            go_left = np.where(np.isnan(x), self.missing_left[node], x <= self.threshold[node])
-            node = np.where(go_left, self.left[node], self.right[node])
+            go_right = ~(x <= self.threshold[node])
+            if missing:
+                go_right = np.where(np.isnan(x), ~self.missing_left[node], go_right)
+            node = self.children[2 * node + go_right]
         return self.value[node].reshape(len(self.roots), count).sum(axis=0)
 
 
