@@ -47,8 +47,10 @@ _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
     (re.compile(r"多少|几多|几[个只间名人位家次宗成倍年条架艘]"), Kind.NUMBER),
     (re.compile(r"^\s*(?:who|whom|whose)\b|\b(?:by|to|for|with) whom\b|\bwho\b|"
                 r"\bwhat is (?:the|his|her|their) name\b|\bwhat is \w+'s name\b|\bname of\b|"
-                r"\bwhich (?:company|companies|firm|organisation|organization|team|club|group|"
-                r"party|person|people|bank|agency|country|countries)\b"), Kind.AGENT),
+                r"\bwhich (?:[\w-]+ ){0,3}?(?:company|companies|firm|firms|organisation|"
+                r"organization|team|club|group|party|person|people|bank|agency|country|countries|newspaper|"
+                r"broadcaster|airline|airlines|carrier|university|player|minister|official)\b"),
+     Kind.AGENT),
     (re.compile(r"谁|哪位|何人|哪家|哪个机构|哪些机构|哪间|哪个组织|哪个公司|哪些公司|哪个国家|哪些国家"),
      Kind.AGENT),
     (re.compile(r"^\s*where\b|\bwhere\b|\bwhich (?:city|town|place|region|street|area|state)\b|"
@@ -61,6 +63,8 @@ _MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|Octo
 _TIME = re.compile(
     r"\b(?:1[89]|20)\d{2}s?\b|\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)|"
     rf"\b\d{{1,2}}\s+{_MONTHS}|\b{_MONTHS}\s+\d{{1,2}}\b|\b{_MONTHS}|"
+    # a lower-cased text writes "26 december", "december 2008"
+    rf"(?i:\b\d{{1,2}}\s+{_MONTHS}|\b{_MONTHS}\s+(?:\d{{1,2}}\b|(?:1[89]|20)\d{{2}}))|"
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
     r"\b(?:today|yesterday|tomorrow|tonight|this (?:morning|afternoon|evening|week|month|year)|"
     r"(?:last|next) (?:week|month|year|night)|(?:weeks|months|years|days) ago|"
@@ -142,8 +146,48 @@ def _zh_names(text: str) -> set[str]:
     return {w for w, flag in zh_tagged(text, hmm=True) if flag in NAME_TAGS and len(w) >= 2}
 
 
-def _spans(kind: Kind, sentence: str) -> list[str]:
-    """Everything of `kind` in a sentence, as it is written there."""
+# In a text written all in lower case, a word after a title is a name ("judge thomas
+# lipps", "mr kenny"), and so is a word the encoder's vocabulary knows only capitalised
+_TITLED = re.compile(r"\b(?:mr|mrs|ms|dr|prof|sir|lord|lady|judge|president|minister|"
+                     r"chancellor|captain|coach|manager|councillor|inspector|sergeant|sgt|"
+                     r"rev|father|sister|chairman|chief)\.?\s+([a-z][\w'’\-]+)")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'’\-]+\b")
+_LOWER_PLACE = re.compile(
+    r"\b[a-z][\w'’\-]+\s+(?:street|road|avenue|lane|terrace|drive|square|park|airport|"
+    r"station|hospital|stadium|bridge|bay|hall|prison|court|sands|beach|crescent|close)\b")
+_PREPOSITION = re.compile(r"\b(?:in|at|near|on|outside|inside|across|from)\s+(?:the\s+)?$")
+
+
+def _lower_names(sentence: str) -> list[str]:
+    """Names in a lower-cased sentence: words after a title, and words the encoder's
+    vocabulary holds only capitalised (delhi, scott, javier)."""
+    from newsloom.intel.embed import capitalised_words
+
+    known = capitalised_words()
+    found = [m.group(1) for m in _TITLED.finditer(sentence)]
+    found += [m.group(0) for m in _LOWER_WORD.finditer(sentence)
+              if m.group(0) in known and m.group(0) not in _NOT_AGENTS]
+    return found
+
+
+def names(sentence: str, lower_cased: bool = False) -> list[str]:
+    """The names of people and organisations in a sentence, as written there."""
+    # a capitalised word after "in"/"at" is a place ("in eastern Chibok"), and a
+    # sentence's first word is capitalised whatever it is
+    found = [m.group(0) for m in _EN_NAME.finditer(sentence)
+             if m.group(0).lower() not in EN_STOPWORDS | _NOT_AGENTS
+             and not _PLACE_BEFORE.search(sentence[: m.start()])]
+    if _has_han(sentence):
+        found += sorted(_zh_names(sentence))
+    if lower_cased:
+        found += [name for name in _lower_names(sentence)
+                  if not _PREPOSITION.search(sentence[: sentence.find(name)])]
+    return found
+
+
+def spans(kind: Kind, sentence: str, lower_cased: bool = False) -> list[str]:
+    """Everything of `kind` in a sentence, as it is written there (`lower_cased`: the
+    article is written without capitals, so names are found by other signs)."""
     if kind is Kind.TIME:
         # "said on Sunday" dates the saying, not the event asked about
         return [m.group(0) for m in _TIME.finditer(sentence)
@@ -158,17 +202,14 @@ def _spans(kind: Kind, sentence: str) -> list[str]:
     if kind is Kind.NUMBER:
         return [m.group(0) for m in _NUMBER.finditer(sentence)]
     if kind is Kind.AGENT:
-        # a capitalised word after "in"/"at" is a place ("in eastern Chibok"), and a
-        # sentence's first word is capitalised whatever it is
-        found = [m.group(0) for m in _EN_NAME.finditer(sentence)
-                 if m.group(0).lower() not in EN_STOPWORDS | _NOT_AGENTS
-                 and not _PLACE_BEFORE.search(sentence[: m.start()])]
-        found += [m.group(0) for m in _AGENT_WORDS.finditer(sentence)]
-        if _has_han(sentence):
-            found += sorted(_zh_names(sentence))
-        return found
+        return names(sentence, lower_cased) + [m.group(0) for m in _AGENT_WORDS.finditer(sentence)]
     if kind is Kind.PLACE:
-        return [m.group(0) for m in _PLACE.finditer(sentence)]
+        found = [m.group(0) for m in _PLACE.finditer(sentence)]
+        if lower_cased:
+            found += [m.group(0) for m in _LOWER_PLACE.finditer(sentence)]
+            found += [name for name in _lower_names(sentence)
+                      if _PREPOSITION.search(sentence[: sentence.find(name)])]
+        return found
     return [sentence]
 
 
@@ -188,13 +229,13 @@ def _counted(question: str, sentence: str) -> list[str] | None:
     return re.findall(number + measure, sentence)
 
 
-def holds(kind: Kind, sentence: str, question: str) -> bool:
+def holds(kind: Kind, sentence: str, question: str, lower_cased: bool = False) -> bool:
     """Whether `sentence` holds an answer of `kind` that `question` does not already give
     ("截至6月30日 … 多少" is not answered by the 30 it mentions)."""
     simple = _DATELINE.sub("", to_simplified(sentence), count=1)
     asked = to_simplified(question).lower()
     counted = _counted(asked, simple) if kind is Kind.NUMBER else None
-    for span in _spans(kind, simple) if counted is None else counted:
+    for span in spans(kind, simple, lower_cased) if counted is None else counted:
         core = span.strip().lower()
         for word in ("in ", "at ", "near ", "from ", "on ", "off ", "outside ", "inside ",
                      "across ", "to ", "the "):

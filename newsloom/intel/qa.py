@@ -29,7 +29,15 @@ import numpy as np
 
 from newsloom.intel.answer_types import Kind, holds, wanted_kind
 from newsloom.intel.embed import embed
-from newsloom.intel.text import HAN_RUN_SPLIT, numbers, sentences, to_simplified, words
+from newsloom.intel.relations import counts_asked, states
+from newsloom.intel.text import (
+    HAN_RUN_SPLIT,
+    is_lower_cased,
+    numbers,
+    sentences,
+    to_simplified,
+    words,
+)
 
 K1 = 1.2
 B = 0.75
@@ -212,11 +220,16 @@ def answer_question(question: str, text: str) -> Answer:
     semantic = vectors[1:] @ vectors[0]
     wanted_numbers = numbers(question)
     phrases = _phrases(question)
+    lower_cased = is_lower_cased(text)
     scored = {i: coverage[i] + SEMANTIC_WEIGHT * float(semantic[i])
               + (0.1 if wanted_numbers & numbers(pool[i]) else 0.0)
               + PHRASE_BONUS * len(phrases & _phrases(pool[i]))
               for i, sentence in enumerate(pool)
-              if coverage[i] >= floor and (kind is Kind.ANY or holds(kind, sentence, question))}
+              if coverage[i] >= floor
+              and (kind is Kind.ANY or holds(kind, sentence, question, lower_cased))
+              and states(question, kind, sentence, pool[i - 1] if i else "", lower_cased)}
+    counting = {i: score for i, score in scored.items() if counts_asked(question, pool[i])}
+    scored = counting or scored
     if not scored:
         return Answer(False, [], [], 0.0)
     best = max(scored, key=scored.__getitem__)
