@@ -20,6 +20,7 @@ else:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from newsloom.intel.answer_types import Kind, names
 from newsloom.intel.text import EN_STOPWORDS, HAN_RUN_SPLIT, to_simplified, zh_tagged
@@ -28,12 +29,14 @@ from newsloom.intel.text import EN_STOPWORDS, HAN_RUN_SPLIT, to_simplified, zh_t
 # was injured" names no role, so it has no article or possessive before the word)
 _EN_ROLE = re.compile(
     r"^\s*who (?:is|was|are|were|will be) (?:the|a|an|his|her|its|their|[\w\-]+['’]s) "
-    r"(?P<role>[\w\- ]+?)(?:\s+(?:of|at|for|in|on|to|who|that|behind)\b.*)?\s*\??\s*$"
+    r"(?P<role>[\w\- ]+?)(?:\s+(?:of|at|for)\s+(?:the\s+)?(?P<of>[^?]+?)|"
+    r"\s+(?:in|on|to|who|that|behind)\b.*)?\s*\??\s*$"
     r"|\bname of (?:the|a|an|his|her|its|their|[\w\-]+['’]s) "
     r"(?P<named>[\w\- ]+?)(?:\s+(?:of|at|for|in|on|to|who|that|which|whose)\b.*)?\s*\??\s*$",
     re.IGNORECASE)
 _ZH_ROLE = re.compile(r"^(?P<role>[^，,。？?]+?)是谁|谁是(?P<after>[^，,。？?]+)")
 _ZH_ROLE_REACH = 14  # characters after a Chinese role word within which its holder stands
+_OF_REACH = 60       # characters around an English role word within which whose it is stands
 # "nile street, causing a cyclist to ..." is no apposition: no verb between name and role
 _NOT_A_VERB = r"(?![\w\-]*(?:ing|ed)\b)"
 _CLAUSE_END = re.compile(r"[，,。；;：:！!？?]")
@@ -41,10 +44,21 @@ _CLAUSE_END = re.compile(r"[，,。；;：:！!？?]")
 _RELATIVE_YEARS = ("去年", "今年", "明年", "前年", "last year", "this year", "next year")
 _COMPARED = re.compile(r"比(去年|前年|上年|上月|上周|昨日|昨天|同期|上季|上半年)|"
                        r"than (last year|the previous year|a year earlier|last month)")
-_EN_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+)*")
+# a name as a question writes it: McDonald's, Turia Pitt (not US, not the first word)
+_EN_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][A-Za-z'’\-]*[a-z][A-Za-z'’\-]*"
+                      r"(?:\s+[A-Z][A-Za-z'’\-]*[a-z][A-Za-z'’\-]*)*")
 
 
-def role_asked(question: str) -> str | None:
+@dataclass(frozen=True)
+class Role:
+    """A role a question asks the holder of: its word (minister, 会长) and, in English,
+    whose role it is ("of Historic England", "Renault's"), as lower-cased words."""
+
+    word: str
+    of: frozenset[str]
+
+
+def role_asked(question: str) -> Role | None:
     """The role a question asks the holder of ("the French foreign minister" →
     minister, "工联会会长是谁" → 会长), or None when it asks who did something."""
     simple = to_simplified(question)
@@ -53,42 +67,58 @@ def role_asked(question: str) -> str | None:
         if not match:
             return None
         phrase = match.group("role") or match.group("after")
-        pieces = [w for w, _ in zh_tagged(phrase) if w.strip() and w not in ("的",)]
-        return pieces[-1] if pieces and len(pieces[-1]) > 1 else None
+        pieces = [w for w, _ in zh_tagged(phrase) if w.strip() and w != "的"]
+        return Role(pieces[-1], frozenset()) if pieces and len(pieces[-1]) > 1 else None
     match = _EN_ROLE.search(question)
     if not match:
         return None
-    phrase = match.group("role") or match.group("named")
-    last = phrase.split()[-1].lower() if phrase.split() else ""
-    return None if not last or last in EN_STOPWORDS else last
+    phrase = (match.group("role") or match.group("named")).split()
+    if not phrase or phrase[-1].lower() in EN_STOPWORDS:
+        return None
+    whose = re.findall(r"([\w\-]+)['’]s\b", question) + (match.group("of") or "").split()
+    return Role(phrase[-1].lower(), frozenset(w.lower() for w in whose) - EN_STOPWORDS)
 
 
 def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-def _role_tied(role: str, question: str, sentence: str, lower_cased: bool) -> bool:
+def _role_tied(role: Role, question: str, sentence: str, lower_cased: bool) -> bool:
     """Whether a name that the question does not give is written as the holder of the
     role: right after it ("Fire Minister Penny Mordaunt", "会长吴秋北", "她的母亲是...高容姬"
-    within the clause) or in apposition before it ("Carlos Ghosn, Renault's chairman")."""
+    within the clause) or in apposition before it ("Carlos Ghosn, Renault's chairman").
+    A role word right after another name is that name's role ("俄罗斯总统普京" does not
+    say who America's president is), and a role asked "of" someone needs them nearby."""
     asked = to_simplified(question).lower()
-    holders = names(sentence, lower_cased)
-    if HAN_RUN_SPLIT.fullmatch(role):
-        for match in re.finditer(re.escape(role), sentence):
+    holders = [n for n in names(sentence, lower_cased) if n.lower() not in asked]
+    if HAN_RUN_SPLIT.fullmatch(role.word):
+        for match in re.finditer(re.escape(role.word), sentence):
+            if any(sentence[: match.start()].endswith(name) for name in holders):
+                continue
             after = _CLAUSE_END.split(sentence[match.end(): match.end() + _ZH_ROLE_REACH])[0]
-            if any(name in after and name.lower() not in asked for name in holders):
+            if any(name in after for name in holders):
                 return True
         return False
-    held = rf"\b{re.escape(_singular(role))}s?\b"
     lowered = sentence.lower()
-    for name in {w.lower() for n in holders for w in n.split()}:
-        if name in asked or _singular(name) == _singular(role) or name in EN_STOPWORDS:
+    words = {w.lower() for n in holders for w in n.split()} - EN_STOPWORDS
+    words = {w for w in words if w not in asked and _singular(w) != _singular(role.word)}
+    if not words:
+        return False
+    holder = "|".join(re.escape(w) for w in sorted(words))
+    for match in re.finditer(rf"\b{re.escape(_singular(role.word))}s?\b", lowered):
+        ahead = re.findall(r"[\w\-]+", lowered[: match.start()])
+        if ahead and ahead[-1] in words:
             continue
-        word = rf"\b{re.escape(name)}\b"
-        if re.search(rf"{held}(?:\s*,)?(?:\s+(?:is|was|are|were))?\s+{word}", lowered):
+        near = set(re.findall(r"[\w\-]+", lowered[max(0, match.start() - _OF_REACH):
+                                                   match.end() + _OF_REACH]))
+        if role.of and not role.of & {w.removesuffix("'s") for w in near}:
+            continue
+        if re.match(rf"(?:\s*,)?(?:\s+(?:is|was|are|were))?\s+(?:{holder})\b",
+                    lowered[match.end():]):
             return True
-        if re.search(rf"{word}[\w\s\-'’]{{0,30}}?,\s+(?:(?:the|a|an|its|his|her|their|"
-                     rf"[\w\-]+\s?['’]s)\s+)?(?:{_NOT_A_VERB}[\w\-]+\s+){{0,2}}?{held}", lowered):
+        if re.search(rf"\b(?:{holder})\b[\w\s\-'’]{{0,30}}?,\s+(?:(?:the|a|an|its|his|her|"
+                     rf"their|[\w\-]+\s?['’]s)\s+)?(?:{_NOT_A_VERB}[\w\-]+\s+){{0,2}}?$",
+                     lowered[: match.start()]):
             return True
     return False
 
