@@ -34,6 +34,9 @@ _EN_ROLE = re.compile(
     r"|\bname of (?:the|a|an|his|her|its|their|[\w\-]+['’]s) "
     r"(?P<named>[\w\- ]+?)(?:\s+(?:of|at|for|in|on|to|who|that|which|whose)\b.*)?\s*\??\s*$",
     re.IGNORECASE)
+# "which two foreign phone companies are ...": the head noun the names must belong to
+_EN_WHICH = re.compile(r"^\s*which (?:[\w\-]+\s+){0,3}?(?P<noun>[\w\-]+)\s+(?:is|are|was|were|"
+                       r"did|does|do|has|have|had|will|would|can|could)\b", re.IGNORECASE)
 _ZH_ROLE = re.compile(r"^(?P<role>[^，,。？?]+?)是谁|谁是(?P<after>[^，,。？?]+)")
 _ZH_ROLE_REACH = 14  # characters after a Chinese role word within which its holder stands
 _OF_REACH = 60       # characters around an English role word within which whose it is stands
@@ -56,6 +59,7 @@ class Role:
 
     word: str
     of: frozenset[str]
+    named_before: bool = False  # "which team": a name may come first ("the Lotus team")
 
 
 def role_asked(question: str) -> Role | None:
@@ -69,6 +73,9 @@ def role_asked(question: str) -> Role | None:
         phrase = match.group("role") or match.group("after")
         pieces = [w for w, _ in zh_tagged(phrase) if w.strip() and w != "的"]
         return Role(pieces[-1], frozenset()) if pieces and len(pieces[-1]) > 1 else None
+    which = _EN_WHICH.search(question)
+    if which:
+        return Role(which.group("noun").lower(), frozenset(), named_before=True)
     match = _EN_ROLE.search(question)
     if not match:
         return None
@@ -107,14 +114,16 @@ def _role_tied(role: Role, question: str, sentence: str, lower_cased: bool) -> b
     holder = "|".join(re.escape(w) for w in sorted(words))
     for match in re.finditer(rf"\b{re.escape(_singular(role.word))}s?\b", lowered):
         ahead = re.findall(r"[\w\-]+", lowered[: match.start()])
-        if ahead and ahead[-1] in words:
+        if ahead and ahead[-1] in words and not role.named_before:
             continue
         near = set(re.findall(r"[\w\-]+", lowered[max(0, match.start() - _OF_REACH):
                                                    match.end() + _OF_REACH]))
         if role.of and not role.of & {w.removesuffix("'s") for w in near}:
             continue
-        if re.match(rf"(?:\s*,)?(?:\s+(?:is|was|are|were))?\s+(?:{holder})\b",
-                    lowered[match.end():]):
+        if re.match(rf"(?:\s*,)?(?:\s+(?:is|was|are|were|such as|including|like))?\s+"
+                    rf"(?:{holder})\b", lowered[match.end():]):
+            return True
+        if role.named_before and ahead and ahead[-1] in words:
             return True
         if re.search(rf"\b(?:{holder})\b[\w\s\-'’]{{0,30}}?,\s+(?:(?:the|a|an|its|his|her|"
                      rf"their|[\w\-]+\s?['’]s)\s+)?(?:{_NOT_A_VERB}[\w\-]+\s+){{0,2}}?$",
