@@ -240,6 +240,16 @@ def holds(kind: Kind, sentence: str, question: str, lower_cased: bool = False) -
         for word in ("in ", "at ", "near ", "from ", "on ", "off ", "outside ", "inside ",
                      "across ", "to ", "the "):
             core = core.removeprefix(word)
-        if core and core not in asked:
+        if core and core not in asked and not (
+                kind is Kind.TIME and _dates_other(span, simple, asked)):
             return True
     return False
+
+
+def _dates_other(span: str, sentence: str, asked: str) -> bool:
+    """Whether a time is written as the possessive of another event than the one asked
+    about: "Friday's final televised debate before the election" dates the debate, so it
+    does not say when the election is."""
+    owned = re.search(re.escape(span) + r"\s?['’]s\s+((?:[\w\-]+\s+){0,2}[\w\-]+)", sentence)
+    return owned is not None and not any(w.lower()[:5] in asked for w in owned.group(1).split()
+                                         if len(w) > 3)

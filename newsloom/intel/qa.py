@@ -233,15 +233,23 @@ def answer_question(question: str, text: str) -> Answer:
     wanted_numbers = numbers(question)
     phrases = _phrases(question)
     lower_cased = is_lower_cased(text)
+
+    def answers(i: int, covered: list[float]) -> bool:
+        return (covered[i] >= floor
+                and (kind is Kind.ANY or holds(kind, pool[i], question, lower_cased))
+                and states(question, kind, pool[i], pool[i - 1] if i else "", lower_cased))
+
+    # a sentence that counts the very noun asked ("200 operations") may leave the rest of
+    # the question to the sentence before it: "After 200 operations, she completed ..."
+    # answers how many operations Turia Pitt had, the sentence before naming her
+    counting = [i for i in range(len(pool)) if counts_asked(question, pool[i])]
+    with_before = _coverage(query, [f"{pool[i - 1] if i else ''} {pool[i]}"
+                                    for i in range(len(pool))])
+    chosen = ([i for i in counting if answers(i, with_before)]
+              or [i for i in range(len(pool)) if answers(i, coverage)])
     scored = {i: coverage[i] + SEMANTIC_WEIGHT * float(semantic[i])
               + (0.1 if wanted_numbers & numbers(pool[i]) else 0.0)
-              + PHRASE_BONUS * len(phrases & _phrases(pool[i]))
-              for i, sentence in enumerate(pool)
-              if coverage[i] >= floor
-              and (kind is Kind.ANY or holds(kind, sentence, question, lower_cased))
-              and states(question, kind, sentence, pool[i - 1] if i else "", lower_cased)}
-    counting = {i: score for i, score in scored.items() if counts_asked(question, pool[i])}
-    scored = counting or scored
+              + PHRASE_BONUS * len(phrases & _phrases(pool[i])) for i in chosen}
     if not scored:
         return Answer(False, [], [], 0.0)
     best = max(scored, key=scored.__getitem__)
