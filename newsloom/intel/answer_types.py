@@ -56,6 +56,8 @@ _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
     (re.compile(r"^\s*where\b|\bwhere\b|\bwhich (?:city|town|place|region|street|area|state)\b|"
                 r"\bin what (?:city|town|place|country)\b"), Kind.PLACE),
     (re.compile(r"哪里|哪裏|何处|在哪|何地|哪个城市|哪个地区|什么地方"), Kind.PLACE),
+    # any other "which X" picks out one of a kind by its name ("which schools")
+    (re.compile(r"^\s*which\b"), Kind.AGENT),
 ]
 
 _MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|"
@@ -148,7 +150,7 @@ def _zh_names(text: str) -> set[str]:
 
 # In a text written all in lower case, a word after a title is a name ("judge thomas
 # lipps", "mr kenny"), and so is a word the encoder's vocabulary knows only capitalised
-_TITLED = re.compile(r"\b(?:mr|mrs|ms|dr|prof|sir|lord|lady|judge|president|minister|"
+_TITLED = re.compile(r"\b(?i:mr|mrs|ms|dr|prof|sir|lord|lady|judge|president|minister|"
                      r"chancellor|captain|coach|manager|councillor|inspector|sergeant|sgt|"
                      r"rev|father|sister|chairman|chief)\.?\s+([a-z][\w'’\-]+)")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’\-]+\b")

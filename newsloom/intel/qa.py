@@ -61,6 +61,8 @@ _ZH_ASKING = re.compile(
     r"什么时候|甚么时候|多少|几多|什么|甚么|哪里|哪裏|哪个|哪些|哪位|哪家|哪天|哪年|何时|何处|"
     r"何人|何地|几时|几点|谁|多久|多长|多大|是否|吗|呢|是|有|的|了|在|[？?。，,]")
 _EN_TOKEN = re.compile(r"[a-z0-9]+")
+_PRONOUN_START = re.compile(r"^\W*(?:he|she|they|his|her|their|its)\b|^\W*[他她其]",
+                            re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,10 @@ def bm25(query: list[str], docs: list[list[str]]) -> list[float]:
 
 
 def _stem(word: str) -> str:
-    """A crude English stem, enough for "scored"/"score", "arriving"/"arrive" and
-    "guarantees"/"guarantee"."""
+    """A crude English stem, enough for "scored"/"score", "arriving"/"arrive",
+    "guarantees"/"guarantee" and "died"/"die"."""
+    if word.endswith("ied"):
+        word = word[:-1] if len(word) == 4 else f"{word[:-3]}y"
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) - len(suffix) >= 3 and word.endswith(suffix):
             word = word[: -len(suffix)]
@@ -245,8 +249,12 @@ def answer_question(question: str, text: str) -> Answer:
     counting = [i for i in range(len(pool)) if counts_asked(question, pool[i])]
     with_before = _coverage(query, [f"{pool[i - 1] if i else ''} {pool[i]}"
                                     for i in range(len(pool))])
+    # "He died on 3 March": a sentence that opens with a pronoun is about the one the
+    # sentence before it names
+    covered = [with_before[i] if _PRONOUN_START.match(pool[i]) else coverage[i]
+               for i in range(len(pool))]
     chosen = ([i for i in counting if answers(i, with_before)]
-              or [i for i in range(len(pool)) if answers(i, coverage)])
+              or [i for i in range(len(pool)) if answers(i, covered)])
     scored = {i: coverage[i] + SEMANTIC_WEIGHT * float(semantic[i])
               + (0.1 if wanted_numbers & numbers(pool[i]) else 0.0)
               + PHRASE_BONUS * len(phrases & _phrases(pool[i])) for i in chosen}
