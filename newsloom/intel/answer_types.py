@@ -42,7 +42,9 @@ _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
     (re.compile(r"多重|多高|多深|多远|多快"), Kind.MEASURE),
     # "how big was the economy" asks for an amount, with or without a unit
     (re.compile(r"\bhow (?:many|much|often|big|large)\b|多大|"
-                r"\bwhat (?:percentage|proportion|share|number|amount|score|price|rate)\b"),
+                r"\bwhat (?:(?:is|was|are|were) (?:the|its|their|his|her) (?:[\w\-]+ ){0,2}?)?"
+                r"(?:percentage|proportion|share|number|amount|score|price|rate|cost|total|"
+                r"figure|value|salary|fine|budget)\b"),
      Kind.NUMBER),
     (re.compile(r"多少|几多|几[个只间名人位家次宗成倍年条架艘]"), Kind.NUMBER),
     (re.compile(r"^\s*(?:who|whom|whose)\b|\b(?:by|to|for|with) whom\b|\bwho\b|"
