@@ -78,12 +78,12 @@ _TIME = re.compile(
     r"上午|下午|早上|晚上|凌晨|中午|昨日|昨天|今日|今天|明日|明天|今年|去年|明年|前年|年底|年初|"
     r"月底|月初|本周|上周|下周|日前|早前|稍后|同期"
 )
-_NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                  r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
                  r"hundred|hundreds|thousand|thousands|million|millions|billion|dozen|half|"
                  r"first|second|third|fourth|fifth|tenth")
 _NUMBER = re.compile(
-    rf"\d|\b(?:{_NUMBER_WORDS})\b|"
+    rf"\d|\b(?:{NUMBER_WORDS})\b|"
     r"[两三四五六七八九十百千万亿][个名人岁间只宗倍成次架艘种家所项条位天年万亿]|"
     r"[一二两三四五六七八九十]+[百千万亿]|[一二两三四五六七八九十百千万亿零]{2,}|半数|过半|逾倍",
     re.IGNORECASE)
@@ -95,10 +95,10 @@ _AGE = re.compile(r"\b\d{1,3}-year-old\b|\baged? \d{1,3}\b|, \d{1,3} ,|, \d{1,3}
                   r"\d{1,3}\s*岁|享年|\bin (?:his|her) (?:\d0s|teens|twenties|thirties|forties|"
                   r"fifties|sixties|seventies|eighties|nineties)\b")
 _DURATION = re.compile(
-    rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|a|an|several|few))[\s-]*(?:seconds?|minutes?|hours?|"
+    rf"(?:\d[\d,.]*|\b(?:{NUMBER_WORDS}|a|an|several|few))[\s-]*(?:seconds?|minutes?|hours?|"
     r"days?|weeks?|months?|years?|decades?)\b|\d+\s*(?:秒|分钟|小时|天|日|周|星期|个月|年)|"
     r"每\d+分钟|[一二两三四五六七八九十半]+(?:个)?(?:小时|天|周|星期|个月|年)", re.IGNORECASE)
-_MEASURE = re.compile(rf"\d[\d,.]*\s*-?{_UNITS}(?![a-z])|\b(?:{_NUMBER_WORDS})\s+{_UNITS}\b",
+_MEASURE = re.compile(rf"\d[\d,.]*\s*-?{_UNITS}(?![a-z])|\b(?:{NUMBER_WORDS})\s+{_UNITS}\b",
                       re.IGNORECASE)
 _EN_NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+)*|\b[A-Z]{2,}\b")
 _AGENT_WORDS = re.compile(
@@ -152,14 +152,14 @@ def _zh_names(text: str) -> set[str]:
 
 # In a text written all in lower case, a word after a title is a name ("judge thomas
 # lipps", "mr kenny"), and so is a word the encoder's vocabulary knows only capitalised
-_TITLED = re.compile(r"\b(?i:mr|mrs|ms|dr|prof|sir|lord|lady|judge|president|minister|"
-                     r"chancellor|captain|coach|manager|councillor|inspector|sergeant|sgt|"
-                     r"rev|father|sister|chairman|chief)\.?\s+([a-z][\w'’\-]+)")
+TITLES = ("mr", "mrs", "ms", "dr", "prof", "sir", "lord", "lady", "judge", "president",
+          "minister", "chancellor", "captain", "coach", "manager", "councillor", "inspector",
+          "sergeant", "sgt", "rev", "father", "sister", "chairman", "chief")
+_TITLED = re.compile(rf"\b(?i:{'|'.join(TITLES)})\.?\s+([a-z][\w'’\-]+)")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’\-]+\b")
 _LOWER_PLACE = re.compile(
     r"\b[a-z][\w'’\-]+\s+(?:street|road|avenue|lane|terrace|drive|square|park|airport|"
     r"station|hospital|stadium|bridge|bay|hall|prison|court|sands|beach|crescent|close)\b")
-_PREPOSITION = re.compile(r"\b(?:in|at|near|on|outside|inside|across|from)\s+(?:the\s+)?$")
 
 
 def _lower_names(sentence: str) -> list[str]:
@@ -185,7 +185,7 @@ def names(sentence: str, lower_cased: bool = False) -> list[str]:
         found += sorted(_zh_names(sentence))
     if lower_cased:
         found += [name for name in _lower_names(sentence)
-                  if not _PREPOSITION.search(sentence[: sentence.find(name)])]
+                  if not _PLACE_BEFORE.search(sentence[: sentence.find(name)])]
     return found
 
 
@@ -212,7 +212,7 @@ def spans(kind: Kind, sentence: str, lower_cased: bool = False) -> list[str]:
         if lower_cased:
             found += [m.group(0) for m in _LOWER_PLACE.finditer(sentence)]
             found += [name for name in _lower_names(sentence)
-                      if _PREPOSITION.search(sentence[: sentence.find(name)])]
+                      if _PLACE_BEFORE.search(sentence[: sentence.find(name)])]
         return found
     return [sentence]
 

@@ -13,6 +13,8 @@ else:
   in the sentence, and a sentence about another year than the one asked is not an answer.
 * "Where does Mr Holmstrom teach?" quoted where Prof Romer teaches: a person the question
   names must be in the sentence, or in the one before it (which "he" then refers to).
+* "Which two foreign phone companies are battling for the market?" quoted a sentence that
+  names only the country: the names must belong to the asked head noun (companies).
 * "How many operations did Turia Pitt have?" quoted her burns (65 %): when some sentence
   counts the asked noun ("200 operations"), that count is the answer (`counts_asked`).
 """
@@ -22,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsloom.intel.answer_types import Kind, names
+from newsloom.intel.answer_types import NUMBER_WORDS, TITLES, Kind, names
 from newsloom.intel.text import EN_STOPWORDS, HAN_RUN_SPLIT, to_simplified, zh_tagged
 
 # "who is the judge in the case", "who was Renault's chairman": a role, not a deed ("who
@@ -145,9 +147,6 @@ def _years_agree(question: str, sentence: str) -> bool:
         y in said for y in _RELATIVE_YEARS)
 
 
-_TITLES = frozenset(["mr", "mrs", "ms", "dr", "prof", "sir"])
-
-
 def _named(question: str) -> list[set[str]]:
     """The people and places an English question names (Holmstrom in "Where does Mr
     Holmstrom teach?"), each as its lower-cased words without titles: any one of them
@@ -158,7 +157,7 @@ def _named(question: str) -> list[set[str]]:
         if re.search(r"\bthe\s+$", question[: match.start()], re.IGNORECASE):
             continue  # "the Pope", "the Blue House": a title or institution, often unnamed
         parts = {w.lower().removesuffix("'s").removesuffix("’s") for w in name.split()}
-        parts -= _TITLES | EN_STOPWORDS
+        parts -= set(TITLES) | EN_STOPWORDS
         if parts:
             found.append(parts)
     return found
@@ -183,9 +182,7 @@ def states(question: str, kind: Kind, sentence: str, before: str,
 
 
 _HOW_MANY = re.compile(r"\bhow many (?:[a-z\-]+ ){0,2}?([a-z\-]+s)\b", re.IGNORECASE)
-_COUNT = (r"(?:\d[\d,.]*|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-          r"twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|dozen)"
-          r"(?:[\s-]+(?:hundred|thousand|million|billion))?)")
+_COUNT = rf"(?:\d[\d,.]*|(?:{NUMBER_WORDS})(?:[\s-]+(?:hundred|thousand|million|billion))?)"
 
 
 def counts_asked(question: str, sentence: str) -> bool:
