@@ -21,6 +21,7 @@ class Kind(Enum):
     AGE = "age"
     DURATION = "duration"
     MEASURE = "measure"
+    MONEY = "money"
     NUMBER = "number"
     AGENT = "agent"
     PLACE = "place"
@@ -40,6 +41,10 @@ _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
     (re.compile(r"多久|多长时间|多少天|几天"), Kind.DURATION),
     (re.compile(r"\bhow (?:far|deep|high|tall|fast|heavy)\b"), Kind.MEASURE),
     (re.compile(r"多重|多高|多深|多远|多快"), Kind.MEASURE),
+    # a sum of money: a figure in a currency, not any number near the words
+    (re.compile(r"\bhow much (?:money|cash)\b|\bhow much (?:[\w\-]+ ){0,5}?(?:cost|costs|pay|"
+                r"paid|spend|spent|raise|raised|earn|earned|lose|lost|worth|charge|charged|"
+                r"owe|owed)\b|多少钱|损失多少|花费多少|赔偿多少"), Kind.MONEY),
     # "how big was the economy" asks for an amount, with or without a unit
     (re.compile(r"\bhow (?:many|much|often|big|large)\b|多大|"
                 r"\bwhat (?:(?:is|was|are|were) (?:the|its|their|his|her) (?:[\w\-]+ ){0,2}?)?"
@@ -83,7 +88,8 @@ NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                  r"hundred|hundreds|thousand|thousands|million|millions|billion|dozen|half|"
                  r"first|second|third|fourth|fifth|tenth")
 _NUMBER = re.compile(
-    rf"\d|\b(?:{NUMBER_WORDS})\b|"
+    # a digit inside a code (PM10, 5G) is no amount
+    rf"(?<![A-Za-z\d])\d+(?:[.,]\d+)*(?![A-Z](?![a-z]))|\b(?:{NUMBER_WORDS})\b|"
     r"[两三四五六七八九十百千万亿][个名人岁间只宗倍成次架艘种家所项条位天年万亿]|"
     r"[一二两三四五六七八九十]+[百千万亿]|[一二两三四五六七八九十百千万亿零]{2,}|半数|过半|逾倍",
     re.IGNORECASE)
@@ -96,10 +102,19 @@ _AGE = re.compile(r"\b\d{1,3}-year-old\b|\baged? \d{1,3}\b|, \d{1,3} ,|, \d{1,3}
                   r"fifties|sixties|seventies|eighties|nineties)\b")
 _DURATION = re.compile(
     rf"(?:\d[\d,.]*|\b(?:{NUMBER_WORDS}|a|an|several|few))[\s-]*(?:seconds?|minutes?|hours?|"
-    r"days?|weeks?|months?|years?|decades?)\b|\d+\s*(?:秒|分钟|小时|天|日|周|星期|个月|年)|"
+    r"days?|weeks?|months?|years?|decades?)\b|"
+    # "90日内" is a span of days, "4月20日" a date and "2020年" a year
+    r"(?<![月\d])\d{1,3}\s*(?:秒|分钟|小时|天|日|周|星期|个月|年)|"
     r"每\d+分钟|[一二两三四五六七八九十半]+(?:个)?(?:小时|天|周|星期|个月|年)", re.IGNORECASE)
 _MEASURE = re.compile(rf"\d[\d,.]*\s*-?{_UNITS}(?![a-z])|\b(?:{NUMBER_WORDS})\s+{_UNITS}\b",
                       re.IGNORECASE)
+_MONEY = re.compile(
+    r"[$£€¥]\s?\d|\b(?:nt|hk|us|a|c)\$\s?\d|\d[\d,.]*\s*(?:m|bn|k|million|billion|trillion)?\s*"
+    r"(?:[a-z]+\s+)?"
+    r"(?:dollars?|pounds?|euros?|yuan|yen|pence|cents?|rupees?|francs?|roubles?|won|krona|"
+    r"kronor|krone|rand|pesos?|lira|baht|ringgit|rupiah|shekels?|dinars?)\b|"
+    r"\d[\d,.]*\s*(?:[万亿千百]+)?\s*(?:多)?\s*(?:元|美元|欧元|英镑|港元|港币|日元|人民币|镑)",
+    re.IGNORECASE)
 _EN_NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+)*|\b[A-Z]{2,}\b")
 _AGENT_WORDS = re.compile(
     r"\b(?:council|police|government|union|company|ministry|court|agency|committee|"
@@ -205,6 +220,8 @@ def spans(kind: Kind, sentence: str, lower_cased: bool = False) -> list[str]:
         return [m.group(0) for m in _MEASURE.finditer(sentence)]
     if kind is Kind.NUMBER:
         return [m.group(0) for m in _NUMBER.finditer(sentence)]
+    if kind is Kind.MONEY:
+        return [m.group(0) for m in _MONEY.finditer(sentence)]
     if kind is Kind.AGENT:
         return names(sentence, lower_cased) + [m.group(0) for m in _AGENT_WORDS.finditer(sentence)]
     if kind is Kind.PLACE:

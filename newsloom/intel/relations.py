@@ -177,8 +177,28 @@ def states(question: str, kind: Kind, sentence: str, before: str,
         context = set(re.findall(r"[\w\-]+", f"{before} {sentence}".lower()))
         if any(not parts & context for parts in _named(question)):
             return False
+        if kind is Kind.AGE and not _age_tied(_named(question), sentence):
+            return False
     role = role_asked(question) if kind is Kind.AGENT else None
     return role is None or _role_tied(role, question, simple, lower_cased)
+
+
+def _age_tied(named: list[set[str]], sentence: str) -> bool:
+    """Whether an age stands next to the person asked about ("arif yunus" is not 59 in
+    "Both leyla, 59, and arif yunus"): right after the name ("Pauline Flynn, 36," "Flynn,
+    who is 36", "Flynn (36)") or as "the 36-year-old" shortly before it. A question that
+    names nobody ("How old was the injured man?") needs no tie."""
+    if not named:
+        return True
+    lowered = sentence.lower()
+    for parts in named:
+        for part in parts:
+            word = re.escape(part)
+            if re.search(rf"\b{word}\b\s*[,(]\s*(?:who (?:is|was) |aged? )?\d{{1,3}}\b", lowered):
+                return True
+            if re.search(rf"\b\d{{1,3}}-year-old\s+(?:[\w\-]+\s+){{0,3}}{word}\b", lowered):
+                return True
+    return False
 
 
 _HOW_MANY = re.compile(r"\bhow many (?:[a-z\-]+ ){0,2}?([a-z\-]+s)\b", re.IGNORECASE)
