@@ -29,7 +29,7 @@ import numpy as np
 
 from newsloom.intel.answer_types import Kind, holds, wanted_kind
 from newsloom.intel.embed import embed
-from newsloom.intel.relations import counts_asked, states
+from newsloom.intel.relations import asks_count, counts_asked, states
 from newsloom.intel.text import (
     HAN_RUN_SPLIT,
     is_lower_cased,
@@ -220,7 +220,8 @@ def answer_question(question: str, text: str) -> Answer:
     if not pool or not question.strip():
         return Answer(False, [], [], 0.0)
     kind = wanted_kind(question)
-    if _cross_script(question, text):
+    cross = _cross_script(question, text)
+    if cross:
         query, _ = _in_article_words(question, text, MIN_WORD_SIMILARITY)
         floor = MIN_CROSS_COVERAGE
     else:
@@ -243,18 +244,20 @@ def answer_question(question: str, text: str) -> Answer:
                 and (kind is Kind.ANY or holds(kind, pool[i], question, lower_cased))
                 and states(question, kind, pool[i], pool[i - 1] if i else "", lower_cased))
 
-    # a sentence that counts the very noun asked ("200 operations") may leave the rest of
-    # the question to the sentence before it: "After 200 operations, she completed ..."
-    # answers how many operations Turia Pitt had, the sentence before naming her
-    counting = [i for i in range(len(pool)) if counts_asked(question, pool[i])]
+    # "How many operations did Turia Pitt have?" is answered by a count of operations
+    # ("After 200 operations, she ..."), not by another number near her name, and the
+    # sentence before may carry the rest of the question
     with_before = _coverage(query, [f"{pool[i - 1] if i else ''} {pool[i]}"
                                     for i in range(len(pool))])
-    # "He died on 3 March": a sentence that opens with a pronoun is about the one the
-    # sentence before it names
-    covered = [with_before[i] if _PRONOUN_START.match(pool[i]) else coverage[i]
-               for i in range(len(pool))]
-    chosen = ([i for i in counting if answers(i, with_before)]
-              or [i for i in range(len(pool)) if answers(i, covered)])
+    if asks_count(question) and not cross:
+        chosen = [i for i in range(len(pool))
+                  if counts_asked(question, pool[i]) and answers(i, with_before)]
+    else:
+        # "He died on 3 March": a sentence that opens with a pronoun is about the one the
+        # sentence before it names
+        covered = [with_before[i] if _PRONOUN_START.match(pool[i]) else coverage[i]
+                   for i in range(len(pool))]
+        chosen = [i for i in range(len(pool)) if answers(i, covered)]
     scored = {i: coverage[i] + SEMANTIC_WEIGHT * float(semantic[i])
               + (0.1 if wanted_numbers & numbers(pool[i]) else 0.0)
               + PHRASE_BONUS * len(phrases & _phrases(pool[i])) for i in chosen}

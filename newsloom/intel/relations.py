@@ -15,8 +15,9 @@ else:
   names must be in the sentence, or in the one before it (which "he" then refers to).
 * "Which two foreign phone companies are battling for the market?" quoted a sentence that
   names only the country: the names must belong to the asked head noun (companies).
-* "How many operations did Turia Pitt have?" quoted her burns (65 %): when some sentence
-  counts the asked noun ("200 operations"), that count is the answer (`counts_asked`).
+* "How many operations did Turia Pitt have?" quoted her burns (65 %), and "How many
+  wickets did Lukas Carey take?" a sentence about his fitness: "how many X" is answered
+  only by a count of X ("200 operations"; `counts_asked`).
 """
 
 from __future__ import annotations
@@ -203,6 +204,11 @@ def _age_tied(named: list[set[str]], sentence: str) -> bool:
 
 _HOW_MANY = re.compile(r"\bhow many (?:[a-z\-]+ ){0,2}?([a-z\-]+s)\b", re.IGNORECASE)
 _COUNT = rf"(?:\d[\d,.]*|(?:{NUMBER_WORDS})(?:[\s-]+(?:hundred|thousand|million|billion))?)"
+
+
+def asks_count(question: str) -> bool:
+    """Whether an English question asks how many of a noun ("How many wickets ...")."""
+    return _HOW_MANY.search(question) is not None
 
 
 def counts_asked(question: str, sentence: str) -> bool:
