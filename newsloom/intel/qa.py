@@ -249,7 +249,7 @@ def answer_question(question: str, text: str) -> Answer:
     # sentence before may carry the rest of the question
     with_before = _coverage(query, [f"{pool[i - 1] if i else ''} {pool[i]}"
                                     for i in range(len(pool))])
-    if asks_count(question) and not cross:
+    if asks_count(question):
         chosen = [i for i in range(len(pool))
                   if counts_asked(question, pool[i]) and answers(i, with_before)]
     else:

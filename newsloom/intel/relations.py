@@ -202,7 +202,8 @@ def _age_tied(named: list[set[str]], sentence: str) -> bool:
     return False
 
 
-_HOW_MANY = re.compile(r"\bhow many (?:[a-z\-]+ ){0,2}?([a-z\-]+s)\b", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\bhow many (?:[a-z\-]+ ){0,2}?([a-z\-]+s|people|children|men|women|"
+                       r"staff|police|personnel|cattle|sheep|fish)\b", re.IGNORECASE)
 _COUNT = rf"(?:\d[\d,.]*|(?:{NUMBER_WORDS})(?:[\s-]+(?:hundred|thousand|million|billion))?)"
 
 
@@ -211,13 +212,27 @@ def asks_count(question: str) -> bool:
     return _HOW_MANY.search(question) is not None
 
 
+# a Chinese count: a number with a measure word ("30万加拿大人" counts people, "4家" firms,
+# "14天" days), not a year or a date
+_ZH_COUNT = re.compile(r"(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*[万亿]?[多余]?\s*"
+                       r"(?:[个名人位家宗架艘次条所项只辆部座张本户层间票点]|万人|亿人)|"
+                       r"(?:人数|总数)[^，。；]{0,6}?\d")
+_ZH_TIME_COUNT = re.compile(r"(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*(?:个)?"
+                            r"(?:天|日|周|星期|个月|月|年|小时|分钟)")
+_TIME_UNITS = frozenset(["day", "week", "month", "year", "hour", "minute"])
+
+
 def counts_asked(question: str, sentence: str) -> bool:
     """Whether the sentence counts the noun a "how many" question asks about ("200
-    operations" for "How many operations ..."), up to two words apart."""
+    operations" for "How many operations ...", up to four words apart; in a Chinese
+    sentence, a number with a measure word)."""
     match = _HOW_MANY.search(question)
     if not match:
         return False
     noun = _singular(match.group(1).lower())
-    pattern = rf"\b{_COUNT}\s+(?:[\w\-]+\s+){{0,2}}{re.escape(noun)}"
+    if HAN_RUN_SPLIT.search(sentence):
+        count = _ZH_TIME_COUNT if noun in _TIME_UNITS else _ZH_COUNT
+        return count.search(to_simplified(sentence)) is not None
+    pattern = rf"\b{_COUNT}\s+(?:[\w\-]+\s+){{0,4}}{re.escape(noun)}"
     return re.search(pattern, sentence, re.IGNORECASE) is not None
 
