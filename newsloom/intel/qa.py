@@ -13,9 +13,11 @@ figures written alike in both scripts (MSCI, 6.4%) match as they are.
 A question whose subject matches but whose asked relation the article never states is a
 *look-alike*: "Who will succeed Janet Yellen?" shares Janet Yellen with a sentence that
 names people, but no sentence says "succeed". So a content word of the question that
-occurs nowhere in the article makes it "does not say", whatever else matches. Anything
-weaker is "does not say" too: a wrong sentence highlighted as the answer costs a reader's
-trust more than a refusal does."""
+occurs nowhere in the article, in no form or close synonym, makes it "does not say",
+whatever else matches; and the sentence must state the asked relation, not only hold a
+name or number beside the question's words (the role's holder, the counted noun, the
+person asked about: see relations). Anything weaker is "does not say" too: a wrong
+sentence highlighted as the answer costs a reader's trust more than a refusal does."""
 
 from __future__ import annotations
 
@@ -121,10 +123,6 @@ def _question_words(question: str) -> list[str]:
 def _term(word: str) -> str:
     """What a word is matched as: an English word by its stem, a Chinese word as is."""
     return word if HAN_RUN_SPLIT.fullmatch(word) else _stem(word)
-
-
-def _query_terms(question: str) -> set[str]:
-    return {_term(w) for w in _question_words(question)}
 
 
 def _en_words(text: str, asking: bool = False) -> list[str]:
