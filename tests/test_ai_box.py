@@ -58,6 +58,26 @@ DEMO_QUESTIONS = [
     # the quote is the answer, whole, though it holds a full stop
     ("scmp-witkoff-putin-security-guarantees", "What did Trump post?",
      "'BIG PROGRESS ON RUSSIA. STAY TUNED!' on his Truth Social platform"),
+    # who holds a role: the name written next to that role word, whoever else the
+    # sentence names; a role word that belongs to someone else is no answer
+    ("scmp-hk-ceos-ai-crash-course", "Who is the chairman of M+ museum?",
+     "M+ museum chairman Bernard Chan"),
+    ("scmp-hk-ceos-ai-crash-course", "Who is the CEO of McDonald's Hong Kong?",
+     "Randy Lai, the CEO of McDonald's Hong Kong"),
+    ("scmp-hk-ceos-ai-crash-course", "Who is the chairman of Project Melo?", NOT_SAID),
+    ("scmp-ethnic-affairs-corruption-crackdown",
+     "What is the name of the party chief of the Tibet autonomous region?", NOT_SAID),
+    ("zh-witkoff-putin", "欧盟委员会主席是谁？", "欧盟委员会主席冯德莱恩"),
+    ("zh-witkoff-putin", "美国总统是谁？", NOT_SAID),
+    ("zh-hk-zhejiang", "香港特区行政长官是谁？", "行政长官李家超"),
+    # "which X" asks for names of X, not for a sentence that counts them
+    ("scmp-hk-ceos-ai-crash-course", "Which schools are taking part in the programme?",
+     NOT_SAID),
+    # a comparison needs its base: the article gives 2023 alone
+    ("zh-hk-zhejiang", "浙江数字经济核心产业增加值比去年增加多少？", NOT_SAID),
+    ("scmp-hk-zhejiang-tech-firms", "How much more did the digital economy add than last year?",
+     NOT_SAID),
+    ("scmp-witkoff-putin-security-guarantees", "When was the summit?", "Friday's summit"),
 ]
 
 
@@ -80,6 +100,64 @@ def test_a_question_of_one_kind_is_not_answered_by_a_sentence_without_it() -> No
     assert not answer_question("How many books does the library hold?", text).found
     found = answer_question("Who opened the library?", text)
     assert found.found and "council" in found.sentences[0]
+
+
+# (text, question, a phrase the quoted sentence must contain, a look-alike question the
+# text does not answer)
+TIED_ANSWERS = [
+    # a time written as another event's possessive dates that event, not the one asked
+    ("The minister spoke after Friday's final televised debate before the election. "
+     "Voters asked about schools and hospitals. Polls open at 7am.",
+     "When was the debate?", "Friday's final televised debate", "When is the election?"),
+    # "how many" is answered by the count of the asked noun, whose owner may be named in
+    # the sentence before
+    ("Sarah Jones suffered burns to 65 % of her body in a bushfire in 2011. "
+     "After 200 operations, she finished the Hawaii race on Sunday. "
+     "She was cheered by 3,000 people at the finish.",
+     "How many operations did Sarah Jones have?", "200 operations",
+     "How many races did Sarah Jones win?"),
+    # a sentence that opens with a pronoun is about the one named before it
+    ("John Smith, the former mayor of the town, was 81. "
+     "He died on 3 March after a short illness, the council said. "
+     "Hundreds of people attended his funeral at the parish church.",
+     "When did John Smith die?", "3 March", "When was John Smith born?"),
+]
+
+
+@pytest.mark.parametrize(("text", "question", "expected", "look_alike"), TIED_ANSWERS)
+def test_the_answer_is_tied_to_what_is_asked(
+        text: str, question: str, expected: str, look_alike: str) -> None:
+    found = answer_question(question, text)
+    assert found.found and expected in found.sentences[0]
+    assert not answer_question(look_alike, text).found
+
+
+# written for this test in the style of the QAGS copy of XSum: capitals only at the start
+# of sentences, so names, places and months are lower-cased
+LOWER_CASED = (
+    "India ended the first day of the final test against south africa on 231-7 in delhi. "
+    "Captain virat kohli made 44 before he was caught by wicketkeeper dane vilas. "
+    "The home side lead the series 2-0 after wins in mohali and nagpur. "
+    "South africa will then play a four-test series against england, which begins on "
+    "26 december in durban. "
+    "Judge thomas walker said the ground had passed its safety inspection on friday.")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Where is the final test being played?", "in delhi"),
+    ("When does the series against England begin?", "26 december"),
+    ("Who is the judge?", "Judge thomas walker"),
+    ("Who is the captain?", "Captain virat kohli"),
+    ("Who is the coach?", NOT_SAID),
+    ("What is the name of the umpire?", NOT_SAID),
+])
+def test_lower_cased_articles_still_give_names_places_and_dates(
+        question: str, expected: str | None) -> None:
+    answer = answer_question(question, LOWER_CASED)
+    if expected is NOT_SAID:
+        assert not answer.found
+    else:
+        assert answer.found and expected in answer.sentences[0]
 
 
 def test_a_quotation_with_full_stops_inside_stays_one_sentence() -> None:

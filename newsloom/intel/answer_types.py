@@ -21,6 +21,7 @@ class Kind(Enum):
     AGE = "age"
     DURATION = "duration"
     MEASURE = "measure"
+    MONEY = "money"
     NUMBER = "number"
     AGENT = "agent"
     PLACE = "place"
@@ -40,20 +41,30 @@ _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
     (re.compile(r"多久|多长时间|多少天|几天"), Kind.DURATION),
     (re.compile(r"\bhow (?:far|deep|high|tall|fast|heavy)\b"), Kind.MEASURE),
     (re.compile(r"多重|多高|多深|多远|多快"), Kind.MEASURE),
+    # a sum of money: a figure in a currency, not any number near the words
+    (re.compile(r"\bhow much (?:money|cash)\b|\bhow much (?:[\w\-]+ ){0,5}?(?:cost|costs|pay|"
+                r"paid|spend|spent|raise|raised|earn|earned|lose|lost|worth|charge|charged|"
+                r"owe|owed)\b|多少钱|损失多少|花费多少|赔偿多少"), Kind.MONEY),
     # "how big was the economy" asks for an amount, with or without a unit
     (re.compile(r"\bhow (?:many|much|often|big|large)\b|多大|"
-                r"\bwhat (?:percentage|proportion|share|number|amount|score|price|rate)\b"),
+                r"\bwhat (?:(?:is|was|are|were) (?:the|its|their|his|her) (?:[\w\-]+ ){0,2}?)?"
+                r"(?:percentage|proportion|share|number|amount|score|price|rate|cost|total|"
+                r"figure|value|salary|fine|budget)\b"),
      Kind.NUMBER),
     (re.compile(r"多少|几多|几[个只间名人位家次宗成倍年条架艘]"), Kind.NUMBER),
     (re.compile(r"^\s*(?:who|whom|whose)\b|\b(?:by|to|for|with) whom\b|\bwho\b|"
                 r"\bwhat is (?:the|his|her|their) name\b|\bwhat is \w+'s name\b|\bname of\b|"
-                r"\bwhich (?:company|companies|firm|organisation|organization|team|club|group|"
-                r"party|person|people|bank|agency|country|countries)\b"), Kind.AGENT),
+                r"\bwhich (?:[\w-]+ ){0,3}?(?:company|companies|firm|firms|organisation|"
+                r"organization|team|club|group|party|person|people|bank|agency|country|countries|newspaper|"
+                r"broadcaster|airline|airlines|carrier|university|player|minister|official)\b"),
+     Kind.AGENT),
     (re.compile(r"谁|哪位|何人|哪家|哪个机构|哪些机构|哪间|哪个组织|哪个公司|哪些公司|哪个国家|哪些国家"),
      Kind.AGENT),
     (re.compile(r"^\s*where\b|\bwhere\b|\bwhich (?:city|town|place|region|street|area|state)\b|"
                 r"\bin what (?:city|town|place|country)\b"), Kind.PLACE),
     (re.compile(r"哪里|哪裏|何处|在哪|何地|哪个城市|哪个地区|什么地方"), Kind.PLACE),
+    # any other "which X" picks out one of a kind by its name ("which schools")
+    (re.compile(r"^\s*which\b"), Kind.AGENT),
 ]
 
 _MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|"
@@ -61,6 +72,8 @@ _MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|Octo
 _TIME = re.compile(
     r"\b(?:1[89]|20)\d{2}s?\b|\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)|"
     rf"\b\d{{1,2}}\s+{_MONTHS}|\b{_MONTHS}\s+\d{{1,2}}\b|\b{_MONTHS}|"
+    # a lower-cased text writes "26 december", "december 2008"
+    rf"(?i:\b\d{{1,2}}\s+{_MONTHS}|\b{_MONTHS}\s+(?:\d{{1,2}}\b|(?:1[89]|20)\d{{2}}))|"
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
     r"\b(?:today|yesterday|tomorrow|tonight|this (?:morning|afternoon|evening|week|month|year)|"
     r"(?:last|next) (?:week|month|year|night)|(?:weeks|months|years|days) ago|"
@@ -70,12 +83,13 @@ _TIME = re.compile(
     r"上午|下午|早上|晚上|凌晨|中午|昨日|昨天|今日|今天|明日|明天|今年|去年|明年|前年|年底|年初|"
     r"月底|月初|本周|上周|下周|日前|早前|稍后|同期"
 )
-_NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                  r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
                  r"hundred|hundreds|thousand|thousands|million|millions|billion|dozen|half|"
                  r"first|second|third|fourth|fifth|tenth")
 _NUMBER = re.compile(
-    rf"\d|\b(?:{_NUMBER_WORDS})\b|"
+    # a digit inside a code (PM10, 5G) is no amount
+    rf"(?<![A-Za-z\d])\d+(?:[.,]\d+)*(?![A-Z](?![a-z]))|\b(?:{NUMBER_WORDS})\b|"
     r"[两三四五六七八九十百千万亿][个名人岁间只宗倍成次架艘种家所项条位天年万亿]|"
     r"[一二两三四五六七八九十]+[百千万亿]|[一二两三四五六七八九十百千万亿零]{2,}|半数|过半|逾倍",
     re.IGNORECASE)
@@ -87,11 +101,20 @@ _AGE = re.compile(r"\b\d{1,3}-year-old\b|\baged? \d{1,3}\b|, \d{1,3} ,|, \d{1,3}
                   r"\d{1,3}\s*岁|享年|\bin (?:his|her) (?:\d0s|teens|twenties|thirties|forties|"
                   r"fifties|sixties|seventies|eighties|nineties)\b")
 _DURATION = re.compile(
-    rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|a|an|several|few))[\s-]*(?:seconds?|minutes?|hours?|"
-    r"days?|weeks?|months?|years?|decades?)\b|\d+\s*(?:秒|分钟|小时|天|日|周|星期|个月|年)|"
+    rf"(?:\d[\d,.]*|\b(?:{NUMBER_WORDS}|a|an|several|few))[\s-]*(?:seconds?|minutes?|hours?|"
+    r"days?|weeks?|months?|years?|decades?)\b|"
+    # "90日内" is a span of days, "4月20日" a date and "2020年" a year
+    r"(?<![月\d])\d{1,3}\s*(?:秒|分钟|小时|天|日|周|星期|个月|年)|"
     r"每\d+分钟|[一二两三四五六七八九十半]+(?:个)?(?:小时|天|周|星期|个月|年)", re.IGNORECASE)
-_MEASURE = re.compile(rf"\d[\d,.]*\s*-?{_UNITS}(?![a-z])|\b(?:{_NUMBER_WORDS})\s+{_UNITS}\b",
+_MEASURE = re.compile(rf"\d[\d,.]*\s*-?{_UNITS}(?![a-z])|\b(?:{NUMBER_WORDS})\s+{_UNITS}\b",
                       re.IGNORECASE)
+_MONEY = re.compile(
+    r"[$£€¥]\s?\d|\b(?:nt|hk|us|a|c)\$\s?\d|\d[\d,.]*\s*(?:m|bn|k|million|billion|trillion)?\s*"
+    r"(?:[a-z]+\s+)?"
+    r"(?:dollars?|pounds?|euros?|yuan|yen|pence|cents?|rupees?|francs?|roubles?|won|krona|"
+    r"kronor|krone|rand|pesos?|lira|baht|ringgit|rupiah|shekels?|dinars?)\b|"
+    r"\d[\d,.]*\s*(?:[万亿千百]+)?\s*(?:多)?\s*(?:元|美元|欧元|英镑|港元|港币|日元|人民币|镑)",
+    re.IGNORECASE)
 _EN_NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+)*|\b[A-Z]{2,}\b")
 _AGENT_WORDS = re.compile(
     r"\b(?:council|police|government|union|company|ministry|court|agency|committee|"
@@ -142,8 +165,48 @@ def _zh_names(text: str) -> set[str]:
     return {w for w, flag in zh_tagged(text, hmm=True) if flag in NAME_TAGS and len(w) >= 2}
 
 
-def _spans(kind: Kind, sentence: str) -> list[str]:
-    """Everything of `kind` in a sentence, as it is written there."""
+# In a text written all in lower case, a word after a title is a name ("judge thomas
+# lipps", "mr kenny"), and so is a word the encoder's vocabulary knows only capitalised
+TITLES = ("mr", "mrs", "ms", "dr", "prof", "sir", "lord", "lady", "judge", "president",
+          "minister", "chancellor", "captain", "coach", "manager", "councillor", "inspector",
+          "sergeant", "sgt", "rev", "father", "sister", "chairman", "chief")
+_TITLED = re.compile(rf"\b(?i:{'|'.join(TITLES)})\.?\s+([a-z][\w'’\-]+)")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'’\-]+\b")
+_LOWER_PLACE = re.compile(
+    r"\b[a-z][\w'’\-]+\s+(?:street|road|avenue|lane|terrace|drive|square|park|airport|"
+    r"station|hospital|stadium|bridge|bay|hall|prison|court|sands|beach|crescent|close)\b")
+
+
+def _lower_names(sentence: str) -> list[str]:
+    """Names in a lower-cased sentence: words after a title, and words the encoder's
+    vocabulary holds only capitalised (delhi, scott, javier)."""
+    from newsloom.intel.embed import capitalised_words
+
+    known = capitalised_words()
+    found = [m.group(1) for m in _TITLED.finditer(sentence)]
+    found += [m.group(0) for m in _LOWER_WORD.finditer(sentence)
+              if m.group(0) in known and m.group(0) not in _NOT_AGENTS]
+    return found
+
+
+def names(sentence: str, lower_cased: bool = False) -> list[str]:
+    """The names of people and organisations in a sentence, as written there."""
+    # a capitalised word after "in"/"at" is a place ("in eastern Chibok"), and a
+    # sentence's first word is capitalised whatever it is
+    found = [m.group(0) for m in _EN_NAME.finditer(sentence)
+             if m.group(0).lower() not in EN_STOPWORDS | _NOT_AGENTS
+             and not _PLACE_BEFORE.search(sentence[: m.start()])]
+    if _has_han(sentence):
+        found += sorted(_zh_names(sentence))
+    if lower_cased:
+        found += [name for name in _lower_names(sentence)
+                  if not _PLACE_BEFORE.search(sentence[: sentence.find(name)])]
+    return found
+
+
+def spans(kind: Kind, sentence: str, lower_cased: bool = False) -> list[str]:
+    """Everything of `kind` in a sentence, as it is written there (`lower_cased`: the
+    article is written without capitals, so names are found by other signs)."""
     if kind is Kind.TIME:
         # "said on Sunday" dates the saying, not the event asked about
         return [m.group(0) for m in _TIME.finditer(sentence)
@@ -157,18 +220,17 @@ def _spans(kind: Kind, sentence: str) -> list[str]:
         return [m.group(0) for m in _MEASURE.finditer(sentence)]
     if kind is Kind.NUMBER:
         return [m.group(0) for m in _NUMBER.finditer(sentence)]
+    if kind is Kind.MONEY:
+        return [m.group(0) for m in _MONEY.finditer(sentence)]
     if kind is Kind.AGENT:
-        # a capitalised word after "in"/"at" is a place ("in eastern Chibok"), and a
-        # sentence's first word is capitalised whatever it is
-        found = [m.group(0) for m in _EN_NAME.finditer(sentence)
-                 if m.group(0).lower() not in EN_STOPWORDS | _NOT_AGENTS
-                 and not _PLACE_BEFORE.search(sentence[: m.start()])]
-        found += [m.group(0) for m in _AGENT_WORDS.finditer(sentence)]
-        if _has_han(sentence):
-            found += sorted(_zh_names(sentence))
-        return found
+        return names(sentence, lower_cased) + [m.group(0) for m in _AGENT_WORDS.finditer(sentence)]
     if kind is Kind.PLACE:
-        return [m.group(0) for m in _PLACE.finditer(sentence)]
+        found = [m.group(0) for m in _PLACE.finditer(sentence)]
+        if lower_cased:
+            found += [m.group(0) for m in _LOWER_PLACE.finditer(sentence)]
+            found += [name for name in _lower_names(sentence)
+                      if _PLACE_BEFORE.search(sentence[: sentence.find(name)])]
+        return found
     return [sentence]
 
 
@@ -188,17 +250,27 @@ def _counted(question: str, sentence: str) -> list[str] | None:
     return re.findall(number + measure, sentence)
 
 
-def holds(kind: Kind, sentence: str, question: str) -> bool:
+def holds(kind: Kind, sentence: str, question: str, lower_cased: bool = False) -> bool:
     """Whether `sentence` holds an answer of `kind` that `question` does not already give
     ("截至6月30日 … 多少" is not answered by the 30 it mentions)."""
     simple = _DATELINE.sub("", to_simplified(sentence), count=1)
     asked = to_simplified(question).lower()
     counted = _counted(asked, simple) if kind is Kind.NUMBER else None
-    for span in _spans(kind, simple) if counted is None else counted:
+    for span in spans(kind, simple, lower_cased) if counted is None else counted:
         core = span.strip().lower()
         for word in ("in ", "at ", "near ", "from ", "on ", "off ", "outside ", "inside ",
                      "across ", "to ", "the "):
             core = core.removeprefix(word)
-        if core and core not in asked:
+        if core and core not in asked and not (
+                kind is Kind.TIME and _dates_other(span, simple, asked)):
             return True
     return False
+
+
+def _dates_other(span: str, sentence: str, asked: str) -> bool:
+    """Whether a time is written as the possessive of another event than the one asked
+    about: "Friday's final televised debate before the election" dates the debate, so it
+    does not say when the election is."""
+    owned = re.search(re.escape(span) + r"\s?['’]s\s+((?:[\w\-]+\s+){0,2}[\w\-]+)", sentence)
+    return owned is not None and not any(w.lower()[:5] in asked for w in owned.group(1).split()
+                                         if len(w) > 3)

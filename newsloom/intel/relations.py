@@ -1,0 +1,238 @@
+"""Whether a sentence states the relation a question asks about, not only an answer of the
+right kind beside the question's words.
+
+The look-alikes readers were shown as answers share the question's subject with a
+sentence that holds a name or a number, but that name or number belongs to something
+else:
+* "What is the name of the cyclist?" quoted a sentence about the cyclist holding no name
+  of his; "Who is the state prosecutor?" quoted "Prosecutors say ...". A question asking
+  who holds a role (who is the X, the name of the X, X是谁) needs a name written next to
+  that role word: "state prosecutor javier perez duron", "会长吴秋北".
+* "歷史科的成績比去年高多少？" quoted this year's results, with no word of last year; and
+  "德勤预计香港经济今年收缩多少？" quoted last year's fall. A comparison needs its base
+  in the sentence, and a sentence about another year than the one asked is not an answer.
+* "Where does Mr Holmstrom teach?" quoted where Prof Romer teaches: a person the question
+  names must be in the sentence, or in the one before it (which "he" then refers to).
+* "Which two foreign phone companies are battling for the market?" quoted a sentence that
+  names only the country: the names must belong to the asked head noun (companies).
+* "How many operations did Turia Pitt have?" quoted her burns (65 %), and "How many
+  wickets did Lukas Carey take?" a sentence about his fitness: "how many X" is answered
+  only by a count of X ("200 operations"; `counts_asked`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsloom.intel.answer_types import NUMBER_WORDS, TITLES, Kind, names
+from newsloom.intel.text import EN_STOPWORDS, HAN_RUN_SPLIT, to_simplified, zh_tagged
+
+# "who is the judge in the case", "who was Renault's chairman": a role, not a deed ("who
+# was injured" names no role, so it has no article or possessive before the word)
+_EN_ROLE = re.compile(
+    r"^\s*who (?:is|was|are|were|will be) (?:the|a|an|his|her|its|their|[\w\-]+['’]s) "
+    r"(?P<role>[\w\- ]+?)(?:\s+(?:of|at|for)\s+(?:the\s+)?(?P<of>[^?]+?)|"
+    r"\s+(?:in|on|to|who|that|behind)\b.*)?\s*\??\s*$"
+    r"|\bname of (?:the|a|an|his|her|its|their|[\w\-]+['’]s) "
+    r"(?P<named>[\w\- ]+?)(?:\s+(?:of|at|for|in|on|to|who|that|which|whose)\b.*)?\s*\??\s*$",
+    re.IGNORECASE)
+# "which two foreign phone companies are ...": the head noun the names must belong to
+_EN_WHICH = re.compile(r"^\s*which (?:[\w\-]+\s+){0,3}?(?P<noun>[\w\-]+)\s+(?:is|are|was|were|"
+                       r"did|does|do|has|have|had|will|would|can|could)\b", re.IGNORECASE)
+_ZH_ROLE = re.compile(r"^(?P<role>[^，,。？?]+?)是谁|谁是(?P<after>[^，,。？?]+)")
+_ZH_ROLE_REACH = 14  # characters after a Chinese role word within which its holder stands
+_OF_REACH = 60       # characters around an English role word within which whose it is stands
+# "nile street, causing a cyclist to ..." is no apposition: no verb between name and role
+_NOT_A_VERB = r"(?![\w\-]*(?:ing|ed)\b)"
+_CLAUSE_END = re.compile(r"[，,。；;：:！!？?]")
+
+_RELATIVE_YEARS = ("去年", "今年", "明年", "前年", "last year", "this year", "next year")
+_COMPARED = re.compile(r"比(去年|前年|上年|上月|上周|昨日|昨天|同期|上季|上半年)|"
+                       r"than (last year|the previous year|a year earlier|last month)")
+# a name as a question writes it: McDonald's, Turia Pitt (not US, not the first word)
+_EN_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][A-Za-z'’\-]*[a-z][A-Za-z'’\-]*"
+                      r"(?:\s+[A-Z][A-Za-z'’\-]*[a-z][A-Za-z'’\-]*)*")
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role a question asks the holder of: its word (minister, 会长) and, in English,
+    whose role it is ("of Historic England", "Renault's"), as lower-cased words."""
+
+    word: str
+    of: frozenset[str]
+    named_before: bool = False  # "which team": a name may come first ("the Lotus team")
+
+
+def role_asked(question: str) -> Role | None:
+    """The role a question asks the holder of ("the French foreign minister" →
+    minister, "工联会会长是谁" → 会长), or None when it asks who did something."""
+    simple = to_simplified(question)
+    if HAN_RUN_SPLIT.search(simple):
+        match = _ZH_ROLE.search(simple.strip())
+        if not match:
+            return None
+        phrase = match.group("role") or match.group("after")
+        pieces = [w for w, _ in zh_tagged(phrase) if w.strip() and w != "的"]
+        return Role(pieces[-1], frozenset()) if pieces and len(pieces[-1]) > 1 else None
+    which = _EN_WHICH.search(question)
+    if which:
+        return Role(which.group("noun").lower(), frozenset(), named_before=True)
+    match = _EN_ROLE.search(question)
+    if not match:
+        return None
+    phrase = (match.group("role") or match.group("named")).split()
+    if not phrase or phrase[-1].lower() in EN_STOPWORDS:
+        return None
+    whose = re.findall(r"([\w\-]+)['’]s\b", question) + (match.group("of") or "").split()
+    return Role(phrase[-1].lower(), frozenset(w.lower() for w in whose) - EN_STOPWORDS)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _role_tied(role: Role, question: str, sentence: str, lower_cased: bool) -> bool:
+    """Whether a name that the question does not give is written as the holder of the
+    role: right after it ("Fire Minister Penny Mordaunt", "会长吴秋北", "她的母亲是...高容姬"
+    within the clause) or in apposition before it ("Carlos Ghosn, Renault's chairman").
+    A role word right after another name is that name's role ("俄罗斯总统普京" does not
+    say who America's president is), and a role asked "of" someone needs them nearby."""
+    asked = to_simplified(question).lower()
+    holders = [n for n in names(sentence, lower_cased) if n.lower() not in asked]
+    if HAN_RUN_SPLIT.fullmatch(role.word):
+        for match in re.finditer(re.escape(role.word), sentence):
+            if any(sentence[: match.start()].endswith(name) for name in holders):
+                continue
+            after = _CLAUSE_END.split(sentence[match.end(): match.end() + _ZH_ROLE_REACH])[0]
+            if any(name in after for name in holders):
+                return True
+        return False
+    lowered = sentence.lower()
+    words = {w.lower() for n in holders for w in n.split()} - EN_STOPWORDS
+    words = {w for w in words if w not in asked and _singular(w) != _singular(role.word)}
+    if not words:
+        return False
+    holder = "|".join(re.escape(w) for w in sorted(words))
+    for match in re.finditer(rf"\b{re.escape(_singular(role.word))}s?\b", lowered):
+        ahead = re.findall(r"[\w\-]+", lowered[: match.start()])
+        if ahead and ahead[-1] in words and not role.named_before:
+            continue
+        near = set(re.findall(r"[\w\-]+", lowered[max(0, match.start() - _OF_REACH):
+                                                   match.end() + _OF_REACH]))
+        if role.of and not role.of & {w.removesuffix("'s") for w in near}:
+            continue
+        if re.match(rf"(?:\s*,)?(?:\s+(?:is|was|are|were|such as|including|like))?\s+"
+                    rf"(?:{holder})\b", lowered[match.end():]):
+            return True
+        if role.named_before and ahead and ahead[-1] in words:
+            return True
+        if re.search(rf"\b(?:{holder})\b[\w\s\-'’]{{0,30}}?,\s+(?:(?:the|a|an|its|his|her|"
+                     rf"their|[\w\-]+\s?['’]s)\s+)?(?:{_NOT_A_VERB}[\w\-]+\s+){{0,2}}?$",
+                     lowered[: match.start()]):
+            return True
+    return False
+
+
+def _years_agree(question: str, sentence: str) -> bool:
+    """A question about this year is not answered by a sentence about last year, and a
+    comparison with last year needs last year in the sentence."""
+    asked = to_simplified(question).lower()
+    said = to_simplified(sentence).lower()
+    base = _COMPARED.search(asked)
+    if base and (base.group(1) or base.group(2)) not in said:
+        return False
+    wanted = [y for y in _RELATIVE_YEARS if y in asked]
+    return not wanted or any(y in said for y in wanted) or not any(
+        y in said for y in _RELATIVE_YEARS)
+
+
+def _named(question: str) -> list[set[str]]:
+    """The people and places an English question names (Holmstrom in "Where does Mr
+    Holmstrom teach?"), each as its lower-cased words without titles: any one of them
+    ("Pitt" of "Turia Pitt") stands for the name in a sentence."""
+    found = []
+    for match in _EN_NAME.finditer(question):
+        name = match.group(0)
+        if re.search(r"\bthe\s+$", question[: match.start()], re.IGNORECASE):
+            continue  # "the Pope", "the Blue House": a title or institution, often unnamed
+        parts = {w.lower().removesuffix("'s").removesuffix("’s") for w in name.split()}
+        parts -= set(TITLES) | EN_STOPWORDS
+        if parts:
+            found.append(parts)
+    return found
+
+
+def states(question: str, kind: Kind, sentence: str, before: str,
+           lower_cased: bool = False) -> bool:
+    """Whether `sentence` (with `before`, the sentence ahead of it) states the relation
+    the question asks about; see the module docstring for each rule."""
+    if not _years_agree(question, sentence):
+        return False
+    simple = to_simplified(sentence)
+    chinese = bool(HAN_RUN_SPLIT.search(question))
+    if chinese != bool(HAN_RUN_SPLIT.search(sentence)):
+        return True  # translated word by word: the relation words are not the article's
+    if not chinese:
+        context = set(re.findall(r"[\w\-]+", f"{before} {sentence}".lower()))
+        if any(not parts & context for parts in _named(question)):
+            return False
+        if kind is Kind.AGE and not _age_tied(_named(question), sentence):
+            return False
+    role = role_asked(question) if kind is Kind.AGENT else None
+    return role is None or _role_tied(role, question, simple, lower_cased)
+
+
+def _age_tied(named: list[set[str]], sentence: str) -> bool:
+    """Whether an age stands next to the person asked about ("arif yunus" is not 59 in
+    "Both leyla, 59, and arif yunus"): right after the name ("Pauline Flynn, 36," "Flynn,
+    who is 36", "Flynn (36)") or as "the 36-year-old" shortly before it. A question that
+    names nobody ("How old was the injured man?") needs no tie."""
+    if not named:
+        return True
+    lowered = sentence.lower()
+    for parts in named:
+        for part in parts:
+            word = re.escape(part)
+            if re.search(rf"\b{word}\b\s*[,(]\s*(?:who (?:is|was) |aged? )?\d{{1,3}}\b", lowered):
+                return True
+            if re.search(rf"\b\d{{1,3}}-year-old\s+(?:[\w\-]+\s+){{0,3}}{word}\b", lowered):
+                return True
+    return False
+
+
+_HOW_MANY = re.compile(r"\bhow many (?:[a-z\-]+ ){0,2}?([a-z\-]+s|people|children|men|women|"
+                       r"staff|police|personnel|cattle|sheep|fish)\b", re.IGNORECASE)
+_COUNT = rf"(?:\d[\d,.]*|(?:{NUMBER_WORDS})(?:[\s-]+(?:hundred|thousand|million|billion))?)"
+
+
+def asks_count(question: str) -> bool:
+    """Whether an English question asks how many of a noun ("How many wickets ...")."""
+    return _HOW_MANY.search(question) is not None
+
+
+# a Chinese count: a number with a measure word ("30万加拿大人" counts people, "4家" firms,
+# "14天" days), not a year or a date
+_ZH_COUNT = re.compile(r"(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*[万亿]?[多余]?\s*"
+                       r"(?:[个名人位家宗架艘次条所项只辆部座张本户层间票点]|万人|亿人)|"
+                       r"(?:人数|总数)[^，。；]{0,6}?\d")
+_ZH_TIME_COUNT = re.compile(r"(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*(?:个)?"
+                            r"(?:天|日|周|星期|个月|月|年|小时|分钟)")
+_TIME_UNITS = frozenset(["day", "week", "month", "year", "hour", "minute"])
+
+
+def counts_asked(question: str, sentence: str) -> bool:
+    """Whether the sentence counts the noun a "how many" question asks about ("200
+    operations" for "How many operations ...", up to four words apart; in a Chinese
+    sentence, a number with a measure word)."""
+    match = _HOW_MANY.search(question)
+    if not match:
+        return False
+    noun = _singular(match.group(1).lower())
+    if HAN_RUN_SPLIT.search(sentence):
+        count = _ZH_TIME_COUNT if noun in _TIME_UNITS else _ZH_COUNT
+        return count.search(to_simplified(sentence)) is not None
+    pattern = rf"\b{_COUNT}\s+(?:[\w\-]+\s+){{0,4}}{re.escape(noun)}"
+    return re.search(pattern, sentence, re.IGNORECASE) is not None
+
