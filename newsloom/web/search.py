@@ -186,7 +186,8 @@ def _sqlite_newest(found: QuerySet[Article], terms: list[str], filters: Filters,
     high = order_floor(filters.before + timedelta(minutes=1)) if filters.before else _NO_KEY
     ids: list[int] = []
     examined = 0
-    for keys, scanned, more in _keys_newest_first(queries, low, high, limit):
+    # a little more than `limit` first: a few matches are duplicates or filtered out
+    for keys, scanned, more in _keys_newest_first(queries, low, high, limit + limit // 4):
         batch = [key & ID_MASK for key in keys]
         kept = _listed_among(found, batch)
         ids += [pk for pk in batch if pk in kept]
