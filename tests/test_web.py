@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 
 from newsloom.news.bulk import import_jsonl
@@ -281,6 +284,28 @@ def test_save_follow_for_you_and_history(articles: list[Article]) -> None:
     c.get(f"/a/{articles[1].pk}/")
     assert ReadMark.objects.filter(user=user, article=articles[1]).exists()
     assert "港区国安法通过后" not in c.get("/for-you/").content.decode()  # read: marked
+    assert "港区国安法通过后" in c.get("/history/").content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's one write lock")
+def test_a_read_mark_never_makes_the_reader_wait_for_the_write_lock(
+        articles: list[Article]) -> None:
+    """While another connection writes (the worker storing an article), a signed-in
+    reader still gets the article page; the read mark follows once the lock is free."""
+    user = User.objects.create_user("gina", password="x")
+    c = client(user)
+    writer = sqlite3.connect(connection.settings_dict["NAME"])
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        assert c.get(f"/a/{articles[1].pk}/").status_code == 200
+        assert not ReadMark.objects.filter(user=user).exists()
+    finally:
+        writer.rollback()
+        writer.close()
+    for _ in range(100):  # the web process's writer thread takes the lock as it frees
+        if ReadMark.objects.filter(user=user, article=articles[1]).exists():
+            break
+        time.sleep(0.1)
     assert "港区国安法通过后" in c.get("/history/").content.decode()
 
 
