@@ -27,20 +27,17 @@ _KEY = "search_order({row}.published_at, {row}.id)"
 _BIGRAMS = "cjk_bigrams({row}.title || ' ' || {row}.text)"
 
 
-def _add(row: str) -> str:
+def _index(row: str, delete: bool = False) -> str:
+    """Trigger statements adding `row` (new/old) to both tables, or taking it out (a
+    contentless FTS5 table forgets a row given the values it was indexed with)."""
     key = _KEY.format(row=row)
-    return (f"INSERT INTO news_article_fts(rowid, title, text) "
-            f"VALUES ({key}, {row}.title, {row}.text); "
-            f"INSERT INTO news_article_cjk(rowid, body) "
-            f"VALUES ({key}, {_BIGRAMS.format(row=row)}); ")
-
-
-def _remove(row: str) -> str:
-    key = _KEY.format(row=row)
-    return (f"INSERT INTO news_article_fts(news_article_fts, rowid, title, text) "
-            f"VALUES ('delete', {key}, {row}.title, {row}.text); "
-            f"INSERT INTO news_article_cjk(news_article_cjk, rowid, body) "
-            f"VALUES ('delete', {key}, {_BIGRAMS.format(row=row)}); ")
+    statements = []
+    for table, columns, values in (("news_article_fts", "title, text", f"{row}.title, {row}.text"),
+                                   ("news_article_cjk", "body", _BIGRAMS.format(row=row))):
+        command, marker = (f"{table}, ", "'delete', ") if delete else ("", "")
+        statements.append(f"INSERT INTO {table}({command}rowid, {columns}) "
+                          f"VALUES ({marker}{key}, {values}); ")
+    return "".join(statements)
 
 
 OLD_TRIGGERS = ["news_article_fts_ai", "news_article_fts_ad", "news_article_fts_au",
@@ -54,12 +51,13 @@ SQLITE = [
     "CREATE VIRTUAL TABLE news_article_fts USING fts5("
     "title, text, content='', tokenize='trigram')",
     "CREATE VIRTUAL TABLE news_article_cjk USING fts5(body, content='', tokenize='unicode61')",
-    f"CREATE TRIGGER news_article_search_ai AFTER INSERT ON news_article BEGIN {_add('new')}END",
+    f"CREATE TRIGGER news_article_search_ai AFTER INSERT ON news_article BEGIN {_index('new')}END",
     f"CREATE TRIGGER news_article_search_ad AFTER DELETE ON news_article BEGIN "
-    f"{_remove('old')}END",
+    f"{_index('old', delete=True)}END",
     "CREATE TRIGGER news_article_search_au AFTER UPDATE OF title, text, published_at "
     "ON news_article WHEN old.title IS NOT new.title OR old.text IS NOT new.text "
-    f"OR old.published_at IS NOT new.published_at BEGIN {_remove('old')}{_add('new')}END",
+    "OR old.published_at IS NOT new.published_at "
+    f"BEGIN {_index('old', delete=True)}{_index('new')}END",
     "INSERT INTO news_article_fts(rowid, title, text) "
     "SELECT search_order(published_at, id), title, text FROM news_article",
     "INSERT INTO news_article_cjk(rowid, body) "
