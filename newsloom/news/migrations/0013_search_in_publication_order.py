@@ -7,7 +7,9 @@ date index walked beside them, or, for a rare word, the date index walked to its
 publication minute, then the id: newsloom/news/sqlite_functions.py), the index itself
 hands out matches newest first and stops after the first page's worth, and a date filter
 is a key range. Both tables become contentless (the search reads titles and text from the
-article table, never from the index).
+article table, never from the index). Each batch of matches is then checked against the
+listing conditions and filters through a narrow index by id (article_search_check),
+not the article rows with their long text.
 
 The triggers re-index an article only when its title, text or publication time really
 changed: Django's save() writes every column, so "UPDATE OF title, text" used to delete
@@ -19,7 +21,7 @@ Both tables are rebuilt: expect about as long as the original indexing took (min
 
 import importlib
 
-from django.db import migrations
+from django.db import migrations, models
 
 from newsloom.news.vendor_sql import per_vendor
 
@@ -79,4 +81,11 @@ def back_to_article_ids(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [("news", "0012_story_member_index")]
-    operations = [migrations.RunPython(per_vendor({"sqlite": SQLITE}), back_to_article_ids)]
+    operations = [
+        migrations.RunPython(per_vendor({"sqlite": SQLITE}), back_to_article_ids),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(fields=["id", "status", "duplicate_of", "source", "language",
+                                       "published_at"], name="article_search_check"),
+        ),
+    ]
