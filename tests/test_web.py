@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 
 from newsloom.news.bulk import import_jsonl
@@ -184,6 +187,48 @@ def test_search_lists_newest_first_caps_frequent_words_and_pages(monkeypatch) ->
     assert "page=4" not in last and "page=2" in last  # no page beyond the newest 5
 
 
+def test_search_lists_by_publication_time_whatever_order_articles_were_stored_in(
+        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """SQLite keys its search index by publication time (migration 0013): an archive
+    imported newest first, an article whose date changes, one deleted, a filter that
+    turns away the newest matches, single characters (no index: the newest looked
+    through)."""
+    rows = [{"url": f"https://t.example/{day}", "title": f"Tram day {day}",
+             "source": "Weekly" if day == 1 else "Daily", "language": "en",
+             "text": f"The tram line reopened on day {day}"
+                     + ("，香港鑫業. " if day == 1 else ". ") + BODY,
+             "published": f"2026-10-{day:02d}T08:00:00Z"} for day in range(9, 0, -1)]
+    import_jsonl([json.dumps(r) for r in rows])  # stored newest first: ids against time
+    c = client()
+
+    def page(query: str, **params: str) -> str:
+        cache.clear()  # the same search again, after a change
+        return c.get("/search", {"q": query, **params}).content.decode()
+
+    def titles(query: str, **params: str) -> list[str]:
+        return re.findall(r'class="headline"[^>]*>([^<]+)<', page(query, **params))
+
+    assert titles("tram") == [f"Tram day {d}" for d in range(9, 0, -1)]
+    assert titles("香港 tram") == ["Tram day 1"] and titles("電車 tram") == []
+    Article.objects.filter(title="Tram day 2").update(published_at="2026-10-20T08:00:00Z")
+    Article.objects.filter(title="Tram day 5").delete()
+    assert titles("tram") == [f"Tram day {d}" for d in (2, 9, 8, 7, 6, 4, 3, 1)]
+    assert titles("reopened", since="2026-10-03", until="2026-10-06") == [
+        "Tram day 6", "Tram day 4", "Tram day 3"]
+    weekly = str(Article.objects.get(title="Tram day 1").source_id)
+    assert titles("tram", source=weekly) == ["Tram day 1"]
+    assert titles("鑫") == ["Tram day 1"]
+    monkeypatch.setattr("newsloom.web.search.CAP", 1)
+    monkeypatch.setattr("newsloom.web.search.SCAN_LIMIT", 3)
+    # the filter turns the newest matches away; a lone character has no index
+    for query, params in (("tram", {"source": weekly}), ("鑫", {})):
+        unseen = page(query, **params)
+        assert "Nothing found" in unseen
+        assert "Only the newest 3 candidates were looked through" in unseen
+        assert titles(query, **params, since="2026-10-01", until="2026-10-01") == [
+            "Tram day 1"]
+
+
 @pytest.mark.ingest
 def test_two_letter_words_match_whole_words_only_longer_ones_also_inflected() -> None:
     rows = [{"url": "https://d.example/ai", "title": "Regulators weigh AI rules",
@@ -239,6 +284,28 @@ def test_save_follow_for_you_and_history(articles: list[Article]) -> None:
     c.get(f"/a/{articles[1].pk}/")
     assert ReadMark.objects.filter(user=user, article=articles[1]).exists()
     assert "港区国安法通过后" not in c.get("/for-you/").content.decode()  # read: marked
+    assert "港区国安法通过后" in c.get("/history/").content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's one write lock")
+def test_a_read_mark_never_makes_the_reader_wait_for_the_write_lock(
+        articles: list[Article]) -> None:
+    """While another connection writes (the worker storing an article), a signed-in
+    reader still gets the article page; the read mark follows once the lock is free."""
+    user = User.objects.create_user("gina", password="x")
+    c = client(user)
+    writer = sqlite3.connect(connection.settings_dict["NAME"])
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        assert c.get(f"/a/{articles[1].pk}/").status_code == 200
+        assert not ReadMark.objects.filter(user=user).exists()
+    finally:
+        writer.rollback()
+        writer.close()
+    for _ in range(100):  # the web process's writer thread takes the lock as it frees
+        if ReadMark.objects.filter(user=user, article=articles[1]).exists():
+            break
+        time.sleep(0.1)
     assert "港区国安法通过后" in c.get("/history/").content.decode()
 
 

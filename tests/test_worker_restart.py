@@ -98,7 +98,8 @@ def test_the_worker_and_its_processes_give_way_to_readers(
         assert wait_for(lambda: enriched.count() == 2, 90), "worker made no progress"
         tree = _process_tree(worker.pid)
         assert len(tree) >= 3  # the worker, its extraction and enrichment processes
-        assert {_niceness(pid) for pid in tree} == {os.nice(0) + lower_by}
+        # a process cannot go below priority 19 (a test run started under `nice -n 19`)
+        assert {_niceness(pid) for pid in tree} == {min(19, os.nice(0) + lower_by)}
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(10)

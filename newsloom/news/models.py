@@ -151,6 +151,11 @@ class Article(models.Model):
             # story page at 10^6 articles, against 2 ms through this one.
             models.Index(fields=["story", "duplicate_of", "published_at"],
                          name="article_story_members"),
+            # Search (SQLite) asks whether each of a batch of index matches is listed and
+            # passes the filters, by id: from this index alone, without following the
+            # rows' text columns (626 matches: 2-8 ms against 60-90 ms at 10^5 articles).
+            models.Index(fields=["id", "status", "duplicate_of", "source", "language",
+                                 "published_at"], name="article_search_check"),
         ]
         ordering = ["-published_at"]
 

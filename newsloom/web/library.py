@@ -14,6 +14,7 @@ from newsloom.news.models import Article
 from newsloom.web.accounts import safe_next
 from newsloom.web.models import Follow, ReadMark, SavedArticle
 from newsloom.web.params import optional_id
+from newsloom.web.read_marks import note_read
 from newsloom.web.storage_errors import storage_problem
 
 PAGE_SIZE = 30
@@ -81,7 +82,7 @@ def mark_read(request: HttpRequest, article: Article) -> None:
     if not request.user.is_authenticated:
         return
     try:
-        ReadMark.objects.update_or_create(user=request.user, article=article)
+        note_read(request.user.pk, article.pk)
     except DatabaseError as exc:
         if not storage_problem(exc):
             raise

@@ -1,14 +1,16 @@
 """Full-text search over titles and bodies, English and Chinese, with filters, ranking,
-highlighted snippets and pagination. SQLite: terms of three or more characters use the
-FTS5 trigram index (substrings), two-character Chinese and Latin words a bigram index,
-single characters a substring test. PostgreSQL: one GIN index over Han bigrams and words
-(words match by prefix). Matches are taken newest first along the
-(status, published_at, …) index and counted only up to CAP, so a word found in most of
-the archive costs about what a rare one does."""
+highlighted snippets and pagination. SQLite: Chinese words and two-character Latin words
+use a bigram index, other terms of three or more characters the FTS5 trigram index
+(substrings), single characters a substring test; both indexes are keyed by publication
+order, so they hand out the newest matches first (migration 0013). PostgreSQL: one GIN
+index over Han bigrams and words (words match by prefix), recent windows first. Matches
+are counted only up to CAP, so a word found in most of the archive costs about what a
+rare one does."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
@@ -18,11 +20,14 @@ from django.db.models import Max, Q, QuerySet
 
 from newsloom.han import HAN
 from newsloom.news.models import Article
-from newsloom.news.sqlite_functions import whole_word
+from newsloom.news.sqlite_functions import ID_MASK, order_floor, whole_word
 
 PER_PAGE = 20
 SNIPPET_CHARS = 90
 CAP = 500  # matches counted and reachable (25 pages): the newest CAP of a frequent word
+# SQLite: index matches (or, for single characters, articles) one search looks through
+SCAN_LIMIT = 20_000
+_NO_KEY = (1 << 63) - 1  # above every search key
 # PostgreSQL looks for the newest matches in these windows before the newest article
 RECENT_WINDOWS = (timedelta(days=3), timedelta(days=14), timedelta(days=60), None)
 
@@ -47,6 +52,9 @@ class Results:
     hits: list[Hit]
     total: int  # matches, counted up to CAP
     capped: bool  # more than CAP matched: only the newest CAP are listed
+    # SQLite: when not 0, only this many of the newest candidates (index matches, or
+    # articles for single characters) were looked through and fewer than CAP matched
+    looked_through: int = 0
 
 
 def terms_of(query: str) -> list[str]:
@@ -110,24 +118,98 @@ def snippet(text: str, terms: list[str]) -> str:
     return ("…" if start else "") + "".join(html) + ("…" if end < len(text) else "")
 
 
-def _sqlite_newest(found: QuerySet[Article], terms: list[str], limit: int) -> list[int]:
-    """Two-character Han words and Latin words through the bigram FTS5 table (migrations
-    0005, 0008), terms of three or more characters through the trigram FTS5 table: both
-    exact, from the index alone. Single characters are substring tests on each
-    candidate."""
-    bigram_terms = [t for t in terms if _in_bigram_index(t) and len(t) == 2]
-    trigram_terms = [t for t in terms if len(t) >= 3]
-    where, params = [], []
-    for table, chosen in (("news_article_cjk", bigram_terms),
-                          ("news_article_fts", trigram_terms)):
-        if chosen:
-            where.append(f"news_article.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)")
-            params.append(" AND ".join(f'"{t}"' for t in chosen))
-    for term in terms:
-        if term not in bigram_terms and len(term) < 3:
-            found = found.filter(Q(title__icontains=term) | Q(text__icontains=term))
-    newest = found.extra(where=where, params=params).order_by("-published_at")
-    return list(newest.values_list("pk", flat=True)[:limit])
+def _sqlite_matches(terms: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(search table, MATCH expression) pairs for the terms an index serves, and the terms
+    left to a substring test (single characters). Han words and two-character Latin words
+    go to the bigram table (migrations 0005, 0008), a Han word as the phrase of its
+    bigrams (國安法: 國安 then 安法, as PostgreSQL matches it), so a Chinese query is one
+    index; other terms of three or more characters to the trigram table (substrings)."""
+    words = [t for t in terms if _in_bigram_index(t)]
+    longer = [t for t in terms if t not in words and len(t) >= 3]
+    queries = []
+    if words:
+        queries.append(("news_article_cjk",
+                        " AND ".join('"' + " ".join(_bigrams(t) if _HAN.match(t) else [t]) + '"'
+                                     for t in words)))
+    if longer:
+        queries.append(("news_article_fts", " AND ".join(f'"{t}"' for t in longer)))
+    return queries, [t for t in terms if t not in words and t not in longer]
+
+
+def _keys_newest_first(queries: list[tuple[str, str]], low: int, high: int,
+                       batch: int) -> Iterator[tuple[list[int], int, bool]]:
+    """Search keys (migration 0013: publication order) matching every query, newest first,
+    from `low` up to `high` (exclusive), one batch at a time: (keys, how many the first
+    table gave, whether it may hold older ones). The first table's index walks back from
+    the newest match and stops with the batch; a second table is asked only for the key
+    range that batch spans."""
+    (table, match), *others = queries
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s AND rowid >= %s "
+                           "AND rowid < %s ORDER BY rowid DESC LIMIT %s",
+                           [match, low, high, batch])
+            keys = [row[0] for row in cursor.fetchall()]
+            if not keys:
+                return
+            found = keys
+            for other, other_match in others:
+                cursor.execute(f"SELECT rowid FROM {other} WHERE {other} MATCH %s "
+                               "AND rowid BETWEEN %s AND %s", [other_match, keys[-1], keys[0]])
+                inside = {row[0] for row in cursor.fetchall()}
+                found = [key for key in found if key in inside]
+            yield found, len(keys), len(keys) == batch
+            if len(keys) < batch:
+                return
+            high, batch = keys[-1], min(2 * batch, SCAN_LIMIT)
+
+
+def _sqlite_newest(found: QuerySet[Article], terms: list[str], filters: Filters,
+                   limit: int) -> tuple[list[int], bool]:
+    """The newest `limit` matches and whether some older ones were left unexamined.
+
+    The search tables hand out matching keys newest first (_keys_newest_first) and each
+    batch is checked against the article table (ready, not a duplicate, the filters): a
+    frequent word costs one batch, a rare one its few matches, at any archive size. When
+    the filters turn most matches away, at most SCAN_LIMIT index matches are examined;
+    date filters cost nothing, being a key range. A query of single characters only has
+    no index: the newest SCAN_LIMIT articles are looked through."""
+    queries, substrings = _sqlite_matches(terms)
+    listed = found.order_by("-published_at")
+    for term in substrings:
+        found = found.filter(Q(title__icontains=term) | Q(text__icontains=term))
+    if not queries:
+        ids = list(found.filter(pk__in=listed.values("pk")[:SCAN_LIMIT])
+                   .order_by("-published_at").values_list("pk", flat=True)[:limit])
+        return ids, len(ids) < limit and listed[SCAN_LIMIT:SCAN_LIMIT + 1].exists()
+    low = order_floor(filters.since) if filters.since else 0
+    high = order_floor(filters.before + timedelta(minutes=1)) if filters.before else _NO_KEY
+    ids: list[int] = []
+    examined = 0
+    # a little more than `limit` first: a few matches are duplicates or filtered out
+    for keys, scanned, more in _keys_newest_first(queries, low, high, limit + limit // 4):
+        batch = [key & ID_MASK for key in keys]
+        kept = _listed_among(found, batch)
+        ids += [pk for pk in batch if pk in kept]
+        examined += scanned
+        if len(ids) >= limit:
+            return ids[:limit], False
+        if more and examined >= SCAN_LIMIT:
+            return ids, True
+    return ids, False
+
+
+def _listed_among(found: QuerySet[Article], ids: list[int]) -> set[int]:
+    """Which of `ids` are in `found`, looked up by id in the article_search_check index
+    (migration 0013), which holds every column the listing and the filters test. Left to
+    itself, SQLite (no planner statistics here) walks the listing index for status =
+    'ready' and tests each of a million rows against the list."""
+    sql, params = found.filter(pk__in=ids).order_by().values_list("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql.replace('FROM "news_article"',
+                                   'FROM "news_article" INDEXED BY article_search_check', 1),
+                       params)
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _tsquery(term: str) -> tuple[str, str] | None:
@@ -209,11 +291,14 @@ def search(query: str, filters: Filters | None = None, page: int = 1,
     terms = terms_of(query)
     if not terms:
         return Results([], 0, capped=False)
+    filters = filters or Filters()
     found = _apply_filters(
-        Article.objects.filter(status=Article.Status.READY, duplicate_of__isnull=True),
-        filters or Filters())
-    newest = _sqlite_newest if connection.vendor == "sqlite" else _postgres_newest
-    ids = newest(found, terms, CAP + 1)
+        Article.objects.filter(status=Article.Status.READY, duplicate_of__isnull=True), filters)
+    if connection.vendor == "sqlite":
+        ids, partial = _sqlite_newest(found, terms, filters, CAP + 1)
+    else:
+        ids, partial = _postgres_newest(found, terms, CAP + 1), False
+    looked_through = SCAN_LIMIT if partial else 0
     capped, ids = len(ids) > CAP, ids[:CAP]
     if order == "relevance":
         titles = dict(Article.objects.filter(pk__in=ids).values_list("pk", "title"))
@@ -223,4 +308,5 @@ def search(query: str, filters: Filters | None = None, page: int = 1,
     window = ids[(max(1, page) - 1) * PER_PAGE: max(1, page) * PER_PAGE]
     articles = Article.objects.select_related("source").in_bulk(window)
     return Results([Hit(articles[pk], snippet(articles[pk].text or articles[pk].title, terms))
-                    for pk in window], total=len(ids), capped=capped)
+                    for pk in window], total=len(ids), capped=capped,
+                   looked_through=looked_through)
