@@ -121,6 +121,15 @@ TIED_ANSWERS = [
      "He died on 3 March after a short illness, the council said. "
      "Hundreds of people attended his funeral at the parish church.",
      "When did John Smith die?", "3 March", "When was John Smith born?"),
+
+
+    # an age the question gives picks out one person: the 28-year-old's loss is not the
+    # 36-year-old's
+    ("A 28-year-old man lost £7,250 after his credit card was stolen in a bar. "
+     "Police later arrested two women, aged 27 and 30. "
+     "A 36-year-old man reported his phone stolen in the same street.",
+     "How much money did the 28-year-old man lose?", "£7,250",
+     "How much money did the 36-year-old man lose?"),
 ]
 
 
@@ -130,6 +139,34 @@ def test_the_answer_is_tied_to_what_is_asked(
     found = answer_question(question, text)
     assert found.found and expected in found.sentences[0]
     assert not answer_question(look_alike, text).found
+
+
+# written for these tests in the style of Reuters' and RTHK's Chinese reports
+ZH_ROLES = ("路透布鲁塞尔6月10日 - 欧盟执委会发言人周三表示，执委会将就外国补贴提出新的立法。"
+            "欧盟竞争事务执委维斯塔格将于6月17日提交提案，新法将涵盖竞争和贸易政策。"
+            "多数成员国支持这一计划，但德国和法国希望先看到细节。")
+ZH_AGES = ("警方表示，一名28岁男子2月1日在兰桂坊消遣时认识两名女子，其后发现失去一张信用卡，"
+           "合共损失约7250元。警方其后拘捕两名女子，她们分别27岁和30岁。"
+           "另外，一名36岁男子报案，称在中环一间酒吧被人偷去手机。")
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # the role asked in English is looked for in the article's words: a name must stand
+    # next to 执委 (commissioner), and 发言人 (spokesperson) with no name is no answer
+    (ZH_ROLES, "Who is the competition commissioner?", "执委维斯塔格"),
+    (ZH_ROLES, "Who is the European Commission spokesperson?", NOT_SAID),
+    # the age the question gives must be the one in the sentence, in any language
+    (ZH_AGES, "How much money did the 28-year-old man lose?", "损失约7250元"),
+    (ZH_AGES, "How much money did the 36-year-old man lose?", NOT_SAID),
+    (ZH_AGES, "36歲男子損失多少錢？", NOT_SAID),
+])
+def test_relations_are_checked_through_the_translation(
+        text: str, question: str, expected: str | None) -> None:
+    answer = answer_question(question, text)
+    if expected is NOT_SAID:
+        assert not answer.found
+    else:
+        assert answer.found and expected in answer.sentences[0]
 
 
 # written for this test in the style of the QAGS copy of XSum: capitals only at the start
