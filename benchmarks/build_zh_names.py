@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.story_sets import reserved  # noqa: E402
-from newsloom.intel.text import USER_DICTIONARY, to_simplified  # noqa: E402
+from newsloom.intel.text import SURNAMES, USER_DICTIONARY, to_simplified  # noqa: E402
 from tests.corpora import require_corpora, theagora_rows  # noqa: E402
 
 MIN_COUNT = 5
@@ -32,10 +32,6 @@ TITLES = ("行政长官|特首|局长|司长|主席|总统|总理|首相|部长|
 AFTER = ("表示|说|称|指|今日|昨日|今天|昨天|周[一二三四五六日]|在|与|和|对|向|于|亦|又|强调|认为|"
          "重申|宣布|回应|出席|会见|提到|，|。|、|：")
 CANDIDATE = re.compile(rf"(?:{TITLES})([\u4e00-\u9fff]{{2,4}}?)(?={AFTER})")
-SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋"
-               "蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段"
-               "雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤聂区麦岑涂葛温施骆庄翁柯祈尤欧司"
-               "蓬努库耿")  # the last four: 蓬佩奥, 努钦, 库德洛, 耿爽
 TRANSLITERATION = set("斯尔特克德普佩奥努钦龙纳瓦罗蓬莱恩马里拉加丁尼亚巴布朗伊西科夫基诺维托米卡塔"
                       "泽连沃茨埃珀杜鲁多古雷霍金贝哈索菲摩兰默蒂莫迪勒赫蒙格亨利约翰彼得艾安娜玛丽"
                       "丝琳萨施潘白思豪孔沙法波兹姆")

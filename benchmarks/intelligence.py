@@ -6,9 +6,10 @@
   summaries next to LEAD (first sentence) computed in the same run; the published LEAD and
   extractive-oracle figures on the full test set are printed as anchors.
 * Ask this article on the hand-written set benchmarks/data/qa-hand.jsonl, per split (tune,
-  test and heldout: development data, their failures read; heldout2: written before the
-  last round of work and scored only after it): precision, coverage and abstention of
-  newsloom next to two baselines (first sentence; best BM25 sentence) in the same run.
+  test, heldout and heldout2: development data, their failures read; heldout3: written
+  before the latest round of work, scored once before it): precision, coverage and
+  abstention of newsloom next to two baselines (first sentence; best BM25 sentence) in the
+  same run.
 * QAGS (XSum and CNN/DM model summaries with human faithfulness votes): Pearson r between
   our support score (the check applied to LLM output) and the human share of faithful
   sentences, per summary. Published QAGS: 17.49 (XSum), 54.53 (CNN/DM).
@@ -140,11 +141,12 @@ def _holds(answer: str, quoted: list[str]) -> bool:
     return to_simplified(answer).lower() in to_simplified(" ".join(quoted)).lower()
 
 
-QA_SPLITS = ("tune", "test", "heldout", "heldout2")
+QA_SPLITS = ("tune", "test", "heldout", "heldout2", "heldout3")
 
 
 def _qa_groups(splits: tuple[str, ...]) -> dict[str, Callable[[dict[str, object]], bool]]:
-    """The rows of the table: each split, then the cross-language questions of each."""
+    """The rows of the table: each split, then per split its English questions on Chinese
+    articles, its Chinese articles, and its Traditional-on-Simplified or reverse questions."""
     groups: dict[str, Callable[[dict[str, object]], bool]] = {}
     for split in splits:
         groups[split] = lambda q, s=split: q["split"] == s
@@ -154,6 +156,9 @@ def _qa_groups(splits: tuple[str, ...]) -> dict[str, Callable[[dict[str, object]
             and q["question_language"] == "en")
         groups[f"{split}, Chinese articles"] = (
             lambda q, s=split: q["split"] == s and q["article_language"] != "en")
+        groups[f"{split}, across scripts"] = (
+            lambda q, s=split: q["split"] == s and q["article_language"] != "en"
+            and q["question_language"] not in ("en", q["article_language"]))
     return groups
 
 
@@ -188,7 +193,7 @@ def hand_qa(splits: tuple[str, ...] = QA_SPLITS) -> dict[str, dict[str, dict[str
 
 def print_qa(qa: dict[str, dict[str, dict[str, float | None]]]) -> None:
     print(f"\nAsk this article: hand-written set ({QA_SET.name}); developed on 'tune', "
-          "'test' and 'heldout', reported on 'heldout2'")
+          "'test', 'heldout' and 'heldout2'; 'heldout3' held out")
     print(f"{'questions':<30} {'system':<20} {'n':>4} {'answered':>8} {'precision':>9} "
           f"{'coverage':>8} {'abstention':>10}")
     for group, systems in qa.items():

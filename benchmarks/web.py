@@ -231,7 +231,8 @@ def main() -> None:
                         help="each reader load's length (wrk runs half as long)")
     parser.add_argument("--keep", metavar="FOLDER",
                         help="SQLite: build the archive in FOLDER and keep it; a later run "
-                             "with the same FOLDER migrates and reuses it (10^6 takes 50 min)")
+                             "with the same FOLDER migrates and reuses it (10^6: 66 min on the "
+                             "shared 2 cores)")
     parser.add_argument("--load", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load:

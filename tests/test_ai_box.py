@@ -121,6 +121,15 @@ TIED_ANSWERS = [
      "He died on 3 March after a short illness, the council said. "
      "Hundreds of people attended his funeral at the parish church.",
      "When did John Smith die?", "3 March", "When was John Smith born?"),
+
+
+    # an age the question gives picks out one person: the 28-year-old's loss is not the
+    # 36-year-old's
+    ("A 28-year-old man lost £7,250 after his credit card was stolen in a bar. "
+     "Police later arrested two women, aged 27 and 30. "
+     "A 36-year-old man reported his phone stolen in the same street.",
+     "How much money did the 28-year-old man lose?", "£7,250",
+     "How much money did the 36-year-old man lose?"),
 ]
 
 
@@ -130,6 +139,34 @@ def test_the_answer_is_tied_to_what_is_asked(
     found = answer_question(question, text)
     assert found.found and expected in found.sentences[0]
     assert not answer_question(look_alike, text).found
+
+
+# written for these tests in the style of Reuters' and RTHK's Chinese reports
+ZH_ROLES = ("路透布鲁塞尔6月10日 - 欧盟执委会发言人周三表示，执委会将就外国补贴提出新的立法。"
+            "欧盟竞争事务执委维斯塔格将于6月17日提交提案，新法将涵盖竞争和贸易政策。"
+            "多数成员国支持这一计划，但德国和法国希望先看到细节。")
+ZH_AGES = ("警方表示，一名28岁男子2月1日在兰桂坊消遣时认识两名女子，其后发现失去一张信用卡，"
+           "合共损失约7250元。警方其后拘捕两名女子，她们分别27岁和30岁。"
+           "另外，一名36岁男子报案，称在中环一间酒吧被人偷去手机。")
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # the role asked in English is looked for in the article's words: a name must stand
+    # next to 执委 (commissioner), and 发言人 (spokesperson) with no name is no answer
+    (ZH_ROLES, "Who is the competition commissioner?", "执委维斯塔格"),
+    (ZH_ROLES, "Who is the European Commission spokesperson?", NOT_SAID),
+    # the age the question gives must be the one in the sentence, in any language
+    (ZH_AGES, "How much money did the 28-year-old man lose?", "损失约7250元"),
+    (ZH_AGES, "How much money did the 36-year-old man lose?", NOT_SAID),
+    (ZH_AGES, "36歲男子損失多少錢？", NOT_SAID),
+])
+def test_relations_are_checked_through_the_translation(
+        text: str, question: str, expected: str | None) -> None:
+    answer = answer_question(question, text)
+    if expected is NOT_SAID:
+        assert not answer.found
+    else:
+        assert answer.found and expected in answer.sentences[0]
 
 
 # written for this test in the style of the QAGS copy of XSum: capitals only at the start
@@ -247,3 +284,49 @@ def test_a_long_chinese_gist_sentence_is_cut_after_a_complete_clause() -> None:
     assert condense(witkoff) == witkoff
     wire = "路透香港7月19日 - 香港资本市场监管机构周日试图安抚在香港的跨国银行。"
     assert condense(wire) == "香港资本市场监管机构周日试图安抚在香港的跨国银行。"
+
+
+def test_chinese_names_jieba_cuts_apart_are_keyphrases_whole() -> None:
+    # jieba cuts 劉家 + 棟, 栗 + 戰書, 高 + 阳子, 祖 + 高 + 域: the article shows each is a name
+    cases = [
+        ("社工劉家棟申請保釋等候上訴",
+         "社工劉家棟今日在法院申請保釋，等候上訴。劉家棟人稱社運老將，他形容判刑出乎意料。",
+         "劉家棟"),
+        ("栗戰書：常委會全面貫徹一國兩制",
+         "全國人大常委會委員長栗戰書說，草案全面準確貫徹一國兩制。栗戰書預料草案會通過。",
+         "栗戰書"),
+        ("中国演员高阳子在日本就读中小学",
+         "高阳子在日本长大，全部课程用日文。高阳子接受采访时说，她在中日两国演出。",
+         "高阳子"),
+        ("祖高域稱確診感染新型肺炎",
+         "塞爾維亞網球手祖高域確診。克羅地亞的哥歷亦確診，祖高域列明行程並行使權利休息。",
+         "祖高域"),
+    ]
+    for title, text, name in cases:
+        phrases = keyphrases(text, title)
+        assert name in phrases, (name, phrases)
+        assert not any(p != name and (p in name or name in p) for p in phrases), phrases
+    told = {p for title, text, _ in cases for p in keyphrases(text, title)}
+    # verbs, adverbs and mis-cut pieces that jieba's dictionary tags as nouns
+    assert not {"人稱", "時說", "时说", "行使", "列明", "形容", "預料", "全部", "的哥"} & told
+
+
+def test_a_common_word_after_a_surname_is_not_made_a_name() -> None:
+    # 向 before 台灣 is "towards", and 台灣 stands alone in the article too
+    phrases = keyphrases("日本海警向台灣方向巡邏。台灣海域緊張，海警加強巡邏。",
+                         "海警向台灣方向巡邏")
+    assert "向台灣" not in phrases and "台灣" in phrases
+
+
+def test_dates_captions_and_cut_words_are_not_keyphrases() -> None:
+    title, text = demo("tech-hangzhou-listings")
+    phrases = keyphrases(text, title)
+    assert "Hangzhou" in phrases
+    assert not any(p.startswith("angzhou") for p in phrases)
+    chinese = ("国际货币基金组织June发表报告，预计世界经济增长为负4.9%。Image caption IMF总裁称，"
+               "世界经济衰退。IMF June报告下调预测。RSS")
+    found = keyphrases(chinese, "IMF下调世界经济增长预测")
+    assert "IMF" in found and not {"June", "Image", "RSS"} & set(found)
+    english = ("Image caption The Fed met in June. June was hard for the Federal Reserve, "
+               "which said on Monday that June data showed inflation. Image copyright Getty")
+    assert not {"june", "image", "monday", "getty"} & {p.lower() for p in keyphrases(english)}

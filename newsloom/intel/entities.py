@@ -11,9 +11,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from newsloom.han import HAN
 from newsloom.intel.text import (
+    _FUNCTION_TAGS,
+    CALENDAR_WORDS,
     EN_STOPWORDS,
+    KEYPHRASE_STOPWORDS,
     NAME_TAGS,
+    SURNAMES,
+    ZH_NOT_KEYPHRASES,
     ZH_STOPWORDS,
     _jieba,
     is_chinese,
@@ -68,25 +74,6 @@ _NOT_NAMES = frozenset(
         "until",
         "however",
         "meanwhile",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
         "advertisement",
         "photo",
         "reuters",
@@ -105,7 +92,7 @@ _NOT_NAMES = frozenset(
         "prime",
         "secretary",
     ]
-)
+) | CALENDAR_WORDS
 
 
 @dataclass(frozen=True)
@@ -182,9 +169,11 @@ def _chinese_keyphrases(text: str, title: str, limit: int) -> list[str]:
     _jieba()
     original = f"{title}。{title}。{text}"
     simple = to_simplified(original)
-    counts = Counter(w for w, flag in zh_tagged(simple)
-                     if flag in _ZH_PHRASE_TAGS and len(w) >= 2 and w not in ZH_STOPWORDS
-                     and not w.isdigit() and (flag != "eng" or (w.isalpha() and not w.islower())))
+    counts = Counter(w for w, flag in _surnames_joined(zh_tagged(simple), simple)
+                     if flag in _ZH_PHRASE_TAGS and len(w) >= 2
+                     and w not in ZH_STOPWORDS | ZH_NOT_KEYPHRASES and not w.isdigit()
+                     and (flag != "eng" or (w.isalpha() and not w.islower()
+                                            and w.lower() not in KEYPHRASE_STOPWORDS)))
     table = jieba.analyse.default_tfidf
     ranked = sorted(counts, key=lambda w: (-counts[w] * table.idf_freq.get(w, table.median_idf),
                                            simple.find(w)))
@@ -195,6 +184,43 @@ def _chinese_keyphrases(text: str, title: str, limit: int) -> list[str]:
         if not any(word in other or other in word for other in chosen):
             chosen.append(word)
     return [_as_written(word, simple, original) for word in chosen]
+
+
+# jieba's tags of what cannot be part of a given name: verbs, adverbs, numbers, measure
+# words, places in a sentence (上, 前), times, punctuation and function words
+_NOT_GIVEN_NAME = _FUNCTION_TAGS | {"v", "vd", "vn", "d", "m", "q", "f", "t", "x", "eng"}
+_HAN_WORD = re.compile(f"[{HAN}]+")
+NAME_LENGTH = 3  # surname and given name, as most Chinese names are written
+
+
+def _surnames_joined(tagged: list[tuple[str, str]], text: str) -> list[tuple[str, str]]:
+    """A surname and the given name that jieba cut apart (刘家 + 栋, 栗 + 战书, 高 + 阳子,
+    祖 + 高 + 域) joined into one name of three characters, when the article shows it is
+    a name: it is written so at least twice (a title mention counts twice) and the given
+    name never stands in the article without the surname before it. Keyphrases only:
+    story names read jieba's own cut."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(tagged):
+        word, tag = tagged[i]
+        name, j = word, i + 1
+        if tag not in _NOT_GIVEN_NAME and (
+                (len(word) == 1 and (word in SURNAMES or tag == "nr"))
+                or (len(word) == 2 and tag in ("nr", "nrfg") and word[0] in SURNAMES)):
+            while (j < len(tagged) and len(name) + len(tagged[j][0]) <= NAME_LENGTH
+                   and tagged[j][1] not in _NOT_GIVEN_NAME and _HAN_WORD.fullmatch(tagged[j][0])
+                   and tagged[j][0] not in ZH_STOPWORDS):
+                name += tagged[j][0]
+                j += 1
+        given = name[len(word):]
+        if len(name) == NAME_LENGTH and text.count(name) >= 2 and (
+                text.count(given) == text.count(name)):
+            out.append((name, "nr"))
+            i = j
+        else:
+            out.append((word, tag))
+            i += 1
+    return out
 
 
 def _as_written(word: str, simple: str, original: str) -> str:
@@ -212,7 +238,8 @@ _DEMONYM = re.compile(r"(?:ese|ian|ish|ican|ean)$")
 _NOUN_ENDING = re.compile(r"(?:tion|sion|ment|ness|ity|ship|ism|ance|ence|logy|ure|ency|acy|"
                           r"ist|eer|dom|hood)$")
 _NOT_IN_PHRASE = re.compile(r"(?:ing|ly|ed)$")
-_WORD_RUN = re.compile(r"[a-z][a-z\-]+(?:\s+[a-z][a-z\-]+)*")
+# lower-case runs of whole words: not the "angzhou" of "Hangzhou"
+_WORD_RUN = re.compile(r"\b[a-z][a-z\-]+(?:\s+[a-z][a-z\-]+)*\b")
 
 
 def _english_keyphrases(text: str, title: str, limit: int) -> list[str]:
@@ -224,11 +251,11 @@ def _english_keyphrases(text: str, title: str, limit: int) -> list[str]:
     mid_sentence = {m.group(1) for m in re.finditer(r"[a-z,;:'’\-]\s+([A-Z][\w'’\-]*)", text)}
     for source, weight in ((text, 2), (title, 4)):
         for name in _name_runs(source):
-            if " " not in name and (_DEMONYM.search(name) or (
-                    source is text and name.split("'")[0] not in mid_sentence
-                    and not name.isupper())):
-                continue
             key = name.lower()
+            if key in KEYPHRASE_STOPWORDS or (" " not in name and (_DEMONYM.search(name) or (
+                    source is text and name.split("'")[0] not in mid_sentence
+                    and not name.isupper()))):
+                continue
             written.setdefault(key, name)
             scores[key] += weight
         for run in _WORD_RUN.findall(source):

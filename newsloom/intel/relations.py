@@ -23,6 +23,7 @@ else:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from newsloom.intel.answer_types import NUMBER_WORDS, TITLES, Kind, names
@@ -41,7 +42,7 @@ _EN_ROLE = re.compile(
 _EN_WHICH = re.compile(r"^\s*which (?:[\w\-]+\s+){0,3}?(?P<noun>[\w\-]+)\s+(?:is|are|was|were|"
                        r"did|does|do|has|have|had|will|would|can|could)\b", re.IGNORECASE)
 _ZH_ROLE = re.compile(r"^(?P<role>[^，,。？?]+?)是谁|谁是(?P<after>[^，,。？?]+)")
-_ZH_ROLE_REACH = 14  # characters after a Chinese role word within which its holder stands
+_ZH_ROLE_REACH = 14  # characters after a Chinese role word within which its holder starts
 _OF_REACH = 60       # characters around an English role word within which whose it is stands
 # "nile street, causing a cyclist to ..." is no apposition: no verb between name and role
 _NOT_A_VERB = r"(?![\w\-]*(?:ing|ed)\b)"
@@ -105,8 +106,9 @@ def _role_tied(role: Role, question: str, sentence: str, lower_cased: bool) -> b
         for match in re.finditer(re.escape(role.word), sentence):
             if any(sentence[: match.start()].endswith(name) for name in holders):
                 continue
-            after = _CLAUSE_END.split(sentence[match.end(): match.end() + _ZH_ROLE_REACH])[0]
-            if any(name in after for name in holders):
+            # the holder starts within reach, however long it is (首席执行长Guillaume Faury)
+            clause = _CLAUSE_END.split(sentence[match.end():])[0]
+            if any(0 <= clause.find(name) < _ZH_ROLE_REACH for name in holders):
                 return True
         return False
     lowered = sentence.lower()
@@ -165,15 +167,17 @@ def _named(question: str) -> list[set[str]]:
 
 
 def states(question: str, kind: Kind, sentence: str, before: str,
-           lower_cased: bool = False) -> bool:
+           lower_cased: bool = False, translation: Mapping[str, str] | None = None) -> bool:
     """Whether `sentence` (with `before`, the sentence ahead of it) states the relation
-    the question asks about; see the module docstring for each rule."""
-    if not _years_agree(question, sentence):
+    the question asks about; see the module docstring for each rule. `translation` maps
+    the words of a question in another language than the article to the article's own
+    words (see qa), so that the asked role is looked for as the article writes it."""
+    if not _years_agree(question, sentence) or not _ages_agree(question, f"{before} {sentence}"):
         return False
     simple = to_simplified(sentence)
     chinese = bool(HAN_RUN_SPLIT.search(question))
     if chinese != bool(HAN_RUN_SPLIT.search(sentence)):
-        return True  # translated word by word: the relation words are not the article's
+        return _translated_role_tied(question, kind, simple, lower_cased, translation or {})
     if not chinese:
         context = set(re.findall(r"[\w\-]+", f"{before} {sentence}".lower()))
         if any(not parts & context for parts in _named(question)):
@@ -182,6 +186,40 @@ def states(question: str, kind: Kind, sentence: str, before: str,
             return False
     role = role_asked(question) if kind is Kind.AGENT else None
     return role is None or _role_tied(role, question, simple, lower_cased)
+
+
+def _translated_role_tied(question: str, kind: Kind, sentence: str, lower_cased: bool,
+                          translation: Mapping[str, str]) -> bool:
+    """The role check for a question in another language than the article: "Who is the
+    EU competition commissioner?" needs a name next to the article's word for
+    commissioner (执委), as a question in the article's language would. When the role
+    word has no counterpart in the article, no sentence can tie a name to it. "Which
+    institute ..." is left alone: Chinese writes the name before such a noun
+    (军事医学研究院), where a role's holder is written after it."""
+    role = role_asked(question) if kind is Kind.AGENT else None
+    if role is None or role.named_before:
+        return True
+    word = translation.get(role.word, role.word)
+    # the embedding puts a member nearest the body (commissioner → 执委会, director →
+    # 董事会); the member is the body's name without 会 (执委, 董事)
+    members = [word, word[:-1]] if len(word) > 2 and word.endswith("会") else [word]
+    return any(_role_tied(Role(member, frozenset()), question, sentence, lower_cased)
+               for member in members)
+
+
+# "the 36-year-old man", "36歲男子": an age the question gives picks out one person
+_GIVEN_AGE = re.compile(r"\b(\d{1,3})-year-old\b|(\d{1,3})\s*岁")
+
+
+def _ages_agree(question: str, context: str) -> bool:
+    """Whether the ages a question identifies its person by ("How much money did the
+    36-year-old man lose?") are in the sentence or the one before: a sentence about the
+    28-year-old does not answer it, in whatever language the question is asked."""
+    for match in _GIVEN_AGE.finditer(to_simplified(question)):
+        age = match.group(1) or match.group(2)
+        if not re.search(rf"(?<!\d){age}(?!\d)", context):
+            return False
+    return True
 
 
 def _age_tied(named: list[set[str]], sentence: str) -> bool:

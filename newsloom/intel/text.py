@@ -304,6 +304,34 @@ ZH_STOPWORDS = frozenset(
     ]
 )
 
+CALENDAR_WORDS = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+     "january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"]
+)
+"""Day and month names: written with a capital, never a name nor what an article is about."""
+KEYPHRASE_STOPWORDS = CALENDAR_WORDS | frozenset(
+    ["image", "images", "caption", "copyright", "photo", "photos", "getty", "advertisement",
+     "source", "video", "media", "playback", "rss"]
+)
+"""Latin words never filed as keyphrases besides EN_STOPWORDS: dates, and the caption and
+credit words of pictures and players that publishers' pages carry ("Image caption"), and
+the RSS of a feed's footer."""
+ZH_NOT_KEYPHRASES = frozenset(
+    ["人称", "时说", "行使", "列明", "形容", "预料", "全部", "全面", "等候", "危害", "指派",
+     "喻为", "的哥", "办公"]
+)
+"""Verbs, adverbs and mis-cut pieces that jieba's dictionary tags as nouns (行使 n, 全部 n)
+or that it cuts across a word (发言 + 人称 for 发言人 + 称, 采访 + 时说, 克罗地亚的 +
+哥历): never keyphrases, whatever their tag in context (Simplified forms)."""
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋"
+    "蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段"
+    "雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤聂区麦岑涂葛温施骆庄翁柯祈尤欧司"
+    "蓬努库耿"  # the last four: 蓬佩奥, 努钦, 库德洛, 耿爽
+)
+"""Common Chinese surnames (Simplified), the first character of most names in the news."""
+
 _jieba_lock = threading.Lock()
 _jieba_ready = False
 

@@ -4,6 +4,7 @@ call them)."""
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import UTC, datetime
 
 from newsloom.han import HAN, han_bigrams
@@ -58,10 +59,14 @@ def search_order(published_at: str | None, article_id: int) -> int:
     return order_floor(when) | article_id
 
 
+def add_to(raw: sqlite3.Connection) -> None:
+    """The functions on one sqlite3 connection (Django's, or a plain one such as the
+    benchmark archive builder's second process)."""
+    raw.create_function("cjk_bigrams", 1, cjk_bigrams, deterministic=True)
+    raw.create_function("search_order", 2, search_order, deterministic=True)
+
+
 def register(sender: object, connection: object, **kwargs: object) -> None:
     """connection_created handler: add the functions to SQLite connections."""
     if getattr(connection, "vendor", "") == "sqlite":
-        connection.connection.create_function(  # type: ignore[attr-defined]
-            "cjk_bigrams", 1, cjk_bigrams, deterministic=True)
-        connection.connection.create_function(  # type: ignore[attr-defined]
-            "search_order", 2, search_order, deterministic=True)
+        add_to(connection.connection)  # type: ignore[attr-defined]
