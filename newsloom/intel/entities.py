@@ -157,6 +157,8 @@ def keyphrases(text: str, title: str = "", limit: int = 8) -> list[str]:
 # jieba tags kept as keyphrases: names (person, place, organisation, other), nouns, and
 # Latin words with a capital (MSCI; not the "https" of a feed's footer)
 _ZH_PHRASE_TAGS = ("nr", "nrt", "nrfg", "ns", "nt", "nz", "n", "eng")
+# words never filed as Chinese keyphrases: the union made once, not once a word
+_ZH_NOT_PHRASES = ZH_STOPWORDS | ZH_NOT_KEYPHRASES
 
 
 def _chinese_keyphrases(text: str, title: str, limit: int) -> list[str]:
@@ -171,7 +173,7 @@ def _chinese_keyphrases(text: str, title: str, limit: int) -> list[str]:
     simple = to_simplified(original)
     counts = Counter(w for w, flag in _surnames_joined(zh_tagged(simple), simple)
                      if flag in _ZH_PHRASE_TAGS and len(w) >= 2
-                     and w not in ZH_STOPWORDS | ZH_NOT_KEYPHRASES and not w.isdigit()
+                     and w not in _ZH_NOT_PHRASES and not w.isdigit()
                      and (flag != "eng" or (w.isalpha() and not w.islower()
                                             and w.lower() not in KEYPHRASE_STOPWORDS)))
     table = jieba.analyse.default_tfidf
