@@ -151,6 +151,32 @@ def test_concurrent_sweeps_queue_each_article_once(server: FixtureServer) -> Non
     assert HUEY.pending_count() == len(ids)
 
 
+def test_a_task_taken_off_the_queue_by_a_dying_worker_is_queued_again(
+        server: FixtureServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Huey's dequeue removes a task at once: a worker killed between taking an article's
+    task and claiming the article loses the task. Once the queue is empty and the grace has
+    passed the sweep queues it again (once), without waiting out the hour of patience;
+    an article backing off after a failure keeps its backoff."""
+    lost, failing, done = stored_pending(server, 3)
+    assert tasks.sweep() == (3, 0)
+    HUEY.dequeue()  # the dying worker's task: gone
+    monkeypatch.setattr(ingest, "extract_article", broken_extractor)
+    HUEY.execute(HUEY.dequeue())
+    monkeypatch.undo()
+    HUEY.execute(HUEY.dequeue())
+    assert Article.objects.get(pk=failing).failure
+    assert Article.objects.get(pk=done).status == Article.Status.READY
+    assert HUEY.pending_count() == 0
+    assert tasks.sweep() == (0, 0)  # within the grace: maybe another sweep's, still queueing
+    Article.objects.filter(pk__in=[lost, failing]).update(
+        next_attempt_at=timezone.now() + tasks.QUEUE_PATIENCE - tasks.LOST_TASK_GRACE)
+    assert tasks.sweep() == (1, 0)
+    assert tasks.sweep() == (0, 0)  # queued once
+    HUEY.execute(HUEY.dequeue())
+    assert Article.objects.get(pk=lost).status == Article.Status.READY
+    assert Article.objects.get(pk=failing).status == Article.Status.PENDING
+
+
 def test_one_worker_takes_each_periodic_turn() -> None:
     def turn(_: int) -> bool:
         try:

@@ -104,6 +104,22 @@ def workable(now: datetime | None = None) -> QuerySet[Article]:
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now) | Q(failure=""))
 
 
+def lost_from_queue(patience: timedelta, grace: timedelta,
+                    now: datetime | None = None) -> QuerySet[Article]:
+    """Pending articles put on the queue more than `grace` ago (a queue stamp sets
+    `next_attempt_at` to the stamp time + `patience`) and never claimed. Asked only when
+    the queue is empty, these are the articles whose task a worker took off the queue and
+    died before claiming (Huey's dequeue removes a task at once): without this they would
+    wait out the whole patience. The grace keeps a sweep from re-queueing what another
+    sweep stamped a moment ago and is still putting on the queue. An article backing off
+    after a failure is left alone: its `next_attempt_at` is a backoff, not a queue stamp."""
+    now = now or timezone.now()
+    return Article.objects.filter(
+        status=Article.Status.PENDING, attempts__lt=MAX_ATTEMPTS, failure="",
+        next_attempt_at__gt=now, next_attempt_at__lt=now + patience - grace).filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+
+
 def due_for_queue(now: datetime | None = None) -> QuerySet[Article]:
     """Pending articles that should be on the queue and are not: never queued, dropped by
     a killed worker (its lease lapsed), or done backing off."""

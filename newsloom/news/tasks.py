@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, on_startup
 
 from newsloom.news.ingest import claim_due_sources, process_article, refresh_source
 from newsloom.news.models import Article, PeriodicTurn
@@ -27,6 +27,7 @@ from newsloom.news.retries import (
     article_lease,
     due_for_queue,
     give_up_on_abandoned,
+    lost_from_queue,
     retry_failed,
 )
 from newsloom.news.statistics import refresh_statistics
@@ -34,6 +35,9 @@ from newsloom.news.statistics import refresh_statistics
 log = logging.getLogger("newsloom.tasks")
 # how long a queued article may wait for a worker before the sweep assumes its task was lost
 QUEUE_PATIENCE = timedelta(hours=1)
+# how long after queueing an article, with the queue found empty, the sweep takes its task
+# for lost (a worker took it off the queue and died before claiming the article)
+LOST_TASK_GRACE = timedelta(seconds=30)
 # how long after a failed (or lost) enrichment the sweep queues it again
 ENRICH_RETRY = timedelta(hours=1)
 _startup_lock = threading.Lock()
@@ -108,6 +112,10 @@ def sweep() -> tuple[int, int]:
     now = timezone.now()
     pending = _stamp(due_for_queue(now).order_by("pk").values_list("pk", flat=True),
                      Q(status=Article.Status.PENDING) & _due(now), QUEUE_PATIENCE)
+    if HUEY.pending_count() == 0:  # then nothing stamped as queued is still on the queue
+        lost = lost_from_queue(QUEUE_PATIENCE, LOST_TASK_GRACE, now)
+        pending += _stamp(lost.order_by("pk").values_list("pk", flat=True),
+                          Q(pk__in=lost.values("pk")), QUEUE_PATIENCE)
     for article_id in pending:
         process_article_task(article_id)
     bare = _stamp(unenriched().filter(_due(now)).order_by("pk").values_list("pk", flat=True),
@@ -154,9 +162,10 @@ def refresh_planner_statistics() -> bool:
 @on_startup()
 def resume_after_restart() -> None:
     """When a worker starts, sweep at once rather than at the next minute: articles a
-    previous worker dropped are queued (each once, whoever sweeps), and the ones it still
-    held are swept again just after their leases lapse. Once per process even though every
-    worker thread calls the hook."""
+    previous worker dropped are queued (each once, whoever sweeps), the ones it still held
+    are swept again just after their leases lapse, and the ones whose tasks it had taken
+    off the queue without starting them once the lost-task grace has passed. Once per
+    process even though every worker thread calls the hook."""
     global _startup_done
     with _startup_lock:
         if _startup_done:
@@ -164,10 +173,13 @@ def resume_after_restart() -> None:
         _startup_done = True
     sweep()
     now = timezone.now()
+    later = [LOST_TASK_GRACE]  # tasks the dead worker took off the queue and never started
     last_lease = (Article.objects.filter(status=Article.Status.PENDING, lease_until__gt=now)
                   .order_by("-lease_until").values_list("lease_until", flat=True).first())
     if last_lease is not None:
-        sweep_task.schedule(delay=min(last_lease - now, article_lease()).total_seconds() + 1)
+        later.append(min(last_lease - now, article_lease()))
+    for delay in later:
+        sweep_task.schedule(delay=delay.total_seconds() + 1)
 
 
 @db_task()
