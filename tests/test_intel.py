@@ -236,3 +236,27 @@ def test_llm_answers_are_shown_only_when_the_article_backs_them(server) -> None:
     failed = ask("How much will the council spend?", text, config)
     assert failed.error and failed.extractive.found
     assert ask("How much?", text, None).generated == ""
+
+
+def test_chinese_keyphrases_weigh_words_by_jiebas_own_idf_without_its_40_mb_dict() -> None:
+    """Keyphrases rank by jieba's bundled IDF table, held compactly (issue 11's memory
+    target): the same weight as jieba's own table for every word it holds, its median for
+    words it lacks, and an enrichment process never loads `jieba.analyse`'s dict."""
+    probe = """
+import sys
+from newsloom.intel.entities import keyphrases
+text = "香港特區政府今日宣佈新措施，李家超表示支持科技企業來港上市。" * 3
+phrases = keyphrases(text, "李家超：新措施")
+print("jieba.analyse" in sys.modules, "李家超" in phrases)
+"""
+    ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True)
+    assert ran.stdout.split() == ["False", "True"]
+
+    import jieba.analyse
+
+    from newsloom.intel import zh_idf
+
+    table = jieba.analyse.default_tfidf
+    assert all(zh_idf.idf(word) == value for word, value in table.idf_freq.items())
+    assert zh_idf.idf("不是一個詞的詞") == table.median_idf

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from newsloom.han import HAN
+from newsloom.intel import zh_idf
 from newsloom.intel.text import (
     _FUNCTION_TAGS,
     CALENDAR_WORDS,
@@ -166,8 +167,6 @@ def _chinese_keyphrases(text: str, title: str, limit: int) -> list[str]:
     names dictionary is Simplified, and Traditional text cut as if Simplified gave 促港
     and 應對) and shown in the article's own characters. HMM off: the dictionary holds
     the names, and tagging is then several times faster."""
-    import jieba.analyse
-
     _jieba()
     original = f"{title}。{title}。{text}"
     simple = to_simplified(original)
@@ -176,9 +175,7 @@ def _chinese_keyphrases(text: str, title: str, limit: int) -> list[str]:
                      and w not in _ZH_NOT_PHRASES and not w.isdigit()
                      and (flag != "eng" or (w.isalpha() and not w.islower()
                                             and w.lower() not in KEYPHRASE_STOPWORDS)))
-    table = jieba.analyse.default_tfidf
-    ranked = sorted(counts, key=lambda w: (-counts[w] * table.idf_freq.get(w, table.median_idf),
-                                           simple.find(w)))
+    ranked = sorted(counts, key=lambda w: (-counts[w] * zh_idf.idf(w), simple.find(w)))
     chosen: list[str] = []
     for word in ranked:
         if len(chosen) == limit:
