@@ -355,6 +355,7 @@ def test_an_article_that_joins_two_stories_merges_them_and_keys_resolve() -> Non
     assert StoryModel.from_json(json.dumps(old)).merge_at > 1
 
 
+@pytest.mark.ingest  # and again on PostgreSQL
 @pytest.mark.django_db(transaction=True)
 def test_merged_stories_in_the_database_old_address_and_other_workers() -> None:
     """Live ingestion: the merge moves every article of the other story (each with the
