@@ -35,7 +35,9 @@ def reserved(published: str) -> bool:
     return RESERVED[0] <= day <= RESERVED[1]
 
 
-def _theagora(labels: dict[str, str]) -> list[ArticleInput]:
+def theagora_items(labels: dict[str, str]) -> list[ArticleInput]:
+    """The labelled articles of theagora-news1-zh-2020 as the engine's inputs (reserved
+    days skipped before anything of them is read)."""
     items = []
     for row in theagora_rows():
         if reserved(row["published"]) or row["id"] not in labels:
@@ -61,7 +63,7 @@ def zh_streams() -> list[LabelledStream]:
     labelled = {f"zh {json.loads(p.read_text())['window'][:10]}": json.loads(p.read_text())
                 ["labels"] for p in files if p.exists()}
     wanted = {key for labels in labelled.values() for key in labels}
-    rows = {i.key: i for i in _theagora(dict.fromkeys(wanted, ""))}
+    rows = {i.key: i for i in theagora_items(dict.fromkeys(wanted, ""))}
     return [_stream(name, [rows[k] for k in labels if k in rows], labels)
             for name, labels in sorted(labelled.items())]
 

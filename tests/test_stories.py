@@ -5,6 +5,7 @@ enrichment never double-counts, `newsloom recluster` rebuilds the same stories."
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -13,6 +14,7 @@ from django.core.management import call_command
 
 from newsloom.intel.cluster import ArticleFeatures, StoryEngine, cluster_batch
 from newsloom.intel.features import ArticleInput, build_features
+from newsloom.intel.story_model import StoryModel, Tree
 
 DAY1 = datetime(2026, 11, 23, 8, tzinfo=UTC)
 DAY2 = DAY1 + timedelta(days=1)
@@ -298,3 +300,101 @@ def test_related_lists_are_mutual_capped_and_stable_when_enriched_again() -> Non
         relate(article, from_bytes(article.embedding))
     assert len(queries) <= 10, [q["sql"][:80] for q in queries.captured_queries]
     assert _related_lists() == lists
+
+
+# ----------------------------------------------------------------------------- merges
+
+def test_a_day_of_protests_reported_piecemeal_ends_as_one_story() -> None:
+    """2020-05-27 (a hand-labelled real day): the first reports of the protests against the
+    anthem bill came from separate districts (nails on a road in Hung Hom, a slow drive in
+    the tunnel, arrests in Sham Shui Po) before any report tied them together; each started
+    a story of its own and stayed apart. An article that belongs to two open stories now
+    merges them, so the day's 39 protest reports end mostly in one story, while the
+    same-day debate in the Legislative Council stays a story of its own."""
+    from benchmarks.story_sets import DATA, theagora_items
+    from newsloom.intel.story_model import default_model
+    from tests.corpora import require_corpora
+
+    require_corpora()
+    labels = json.loads((DATA / "story-stream-zh-2020-05-27.json").read_text())["labels"]
+    stories = _assign(theagora_items(labels))
+    protest = [k for k, label in labels.items()
+               if label.endswith("protests-anthem-bill-nsl-arrests")]
+    debate = [k for k, label in labels.items() if label.endswith("second-reading-debate")]
+    assert len(protest) == 39 and len(debate) == 7
+    assert default_model().merge_at < 1  # the shipped model merges
+    biggest, size = Counter(stories[k] for k in protest).most_common(1)[0]
+    assert size >= 30  # 18 before merges
+    assert sum(stories[k] == biggest for k in debate) <= 1
+
+
+def _constant_model(probability: float, threshold: float, merge_at: float) -> StoryModel:
+    """A story model that gives every (article, story) pair the same probability: the
+    merge mechanism on its own, whatever the learned trees would say of these texts."""
+    leaf = Tree(np.array([0]), np.array([0.0]), np.array([0]), np.array([0]),
+                np.array([True]), np.array([True]), np.array([0.0]))
+    return StoryModel(float(np.log(probability / (1 - probability))), (leaf,), threshold,
+                      merge_at=merge_at)
+
+
+def test_an_article_that_joins_two_stories_merges_them_and_keys_resolve() -> None:
+    items = build_features([_protest(0), _item("rsf", "Hong Kong falls to 80th in press freedom "
+                                               "index", "Reporters Without Borders ranked Hong "
+                                               "Kong 80th.", DAY1 + timedelta(hours=1), "hkfp")])
+    engine = StoryEngine(_constant_model(0.2, 0.35, 0.5))
+    first, second = engine.assign(items[0]), engine.assign(items[1])
+    assert first != second  # 0.2 is below the threshold: two stories
+    engine._model = _constant_model(0.9, 0.35, 0.5)
+    third = engine.assign(build_features([_protest(1)])[0])
+    assert third == first  # the tie goes to the older story, and the other merges into it
+    assert engine.resolve(second) == first and set(engine.stories) == {first}
+    assert {engine.story_of(k) for k in ("protest-0", "rsf", "protest-1")} == {first}
+    assert StoryModel.from_json(engine.model.to_json()).merge_at == 0.5
+    old = json.loads(engine.model.to_json())
+    del old["merge_at"]  # a model file written before merges existed: it never merges
+    assert StoryModel.from_json(json.dumps(old)).merge_at > 1
+
+
+@pytest.mark.ingest  # and again on PostgreSQL
+@pytest.mark.django_db(transaction=True)
+def test_merged_stories_in_the_database_old_address_and_other_workers() -> None:
+    """Live ingestion: the merge moves every article of the other story (each with the
+    next story_seq, so another worker's engine moves them too as it catches up), recounts
+    the survivor, and the merged story's page and API address lead to it."""
+    from django.test import Client
+
+    from newsloom.api.passwords import create_reader, issue
+    from newsloom.news import stories as live
+    from newsloom.news.bulk import import_jsonl
+    from newsloom.news.models import Article, Story
+
+    _import_two_events()
+    before = _memberships()
+    quake_story, budget_story = sorted(set(before.values()))
+    other_worker = StoryEngine()
+    watermark = live._hold(other_worker, Article.objects.filter(story__isnull=False))
+
+    live.synced_engine()._model = _constant_model(0.9, 0.35, 0.5)
+    import_jsonl([json.dumps({"url": "https://paper9.example/both", "source": "Paper 9",
+                              "title": "Quake and budget: a day in Hong Kong and Japan",
+                              "text": "Both the Miyagi earthquake and the stamp duty rise "
+                                      "made news on Monday. " * 3,
+                              "published": (DAY1 + timedelta(hours=2)).isoformat(),
+                              "language": "en"})])
+    live.forget_engine()  # the next assignment reloads the shipped model
+    after = _memberships()
+    assert set(after.values()) == {quake_story}  # the older story survives
+    survivor = Story.objects.get()
+    assert survivor.article_count == 7 and survivor.source_count == 4
+
+    page = Client().get(f"/s/{budget_story}/")
+    assert page.status_code == 301 and page["Location"] == f"/s/{quake_story}/"
+    assert Client().get(f"/s/{budget_story + 100}/").status_code == 404
+    reader = create_reader("ines", "harbour-lights-79")
+    api = Client(HTTP_X_AUTH_TOKEN=issue(reader)).get(f"/api/v1/stories/{budget_story}")
+    assert api.status_code == 301 and api["Location"] == f"/api/v1/stories/{quake_story}"
+
+    live._hold(other_worker, Article.objects.filter(story_seq__gt=watermark), "story_seq")
+    assert set(other_worker.stories) == {quake_story}
+    assert {other_worker.story_of(str(pk)) for pk in Article.objects.values_list("pk", flat=True)
+            } == {quake_story}

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError
@@ -19,7 +19,7 @@ from newsloom.api import passwords, throttle
 from newsloom.intel.llm import LLMConfig
 from newsloom.intel.llm import ask as ask_llm
 from newsloom.news.models import Article, Source, Story
-from newsloom.news.stories import publisher
+from newsloom.news.stories import merged_into, publisher
 from newsloom.web.search import PER_PAGE, search
 from newsloom.web.views import REGIONS, visible_articles
 
@@ -132,12 +132,14 @@ class Invalid(Schema):
 MAX_ID = 2**53  # ids beyond any database row, and beyond what JSON clients read exactly
 
 
-def answers(ok: object, *, missing: bool = False) -> dict[int, object]:
+def answers(ok: object, *, missing: bool = False, moved: bool = False) -> dict[int, object]:
     """The documented responses of an operation: its own, the authentication ones every
     operation can give, and 422 for parameters that do not validate."""
     codes: dict[int, object] = {200: ok, 401: Error, 422: Invalid, 429: Error}
     if missing:
         codes[404] = Error
+    if moved:
+        codes[301] = None
     return codes
 
 
@@ -164,10 +166,17 @@ def stories(request: HttpRequest, paging: Query[Paging]) -> list[Story]:
                         paging))
 
 
-@api.get("/stories/{story_id}", response=answers(StoryOut, missing=True),
-         summary="One story with its articles and outlets")
-def story(request: HttpRequest, story_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, object]:
-    item = get_object_or_404(Story, pk=story_id)
+@api.get("/stories/{story_id}", response=answers(StoryOut, missing=True, moved=True),
+         summary="One story with its articles and outlets",
+         description="A story merged into another answers 301 with the other's address.")
+def story(request: HttpRequest, story_id: int = Path(..., ge=1, le=MAX_ID)
+          ) -> dict[str, object] | HttpResponse:
+    item = Story.objects.filter(pk=story_id).first()
+    if item is None:
+        became = merged_into(story_id)
+        if became is None:
+            raise Http404("No such story")
+        return HttpResponsePermanentRedirect(f"{request.path.rsplit('/', 1)[0]}/{became}")
     members = list(visible_articles().filter(story=item).select_related("source")
                    .order_by("published_at", "pk"))
     return {**StoryBrief.model_validate(item).model_dump(), "articles": members,

@@ -13,6 +13,10 @@ Why it works this way (measured in docs/benchmarks.md):
   centroid drifts towards everything and would swallow its neighbours.
 * Candidates come from an in-memory index of the recent window (embedding nearest
   neighbours plus members sharing a rare name), so the cost does not grow with the archive.
+* An article that belongs to two open stories shows them to be one, and they merge: a
+  single pass decides each article once, so the first reports of a big event, before any
+  article ties them together, start stories of their own (the morning of a day of
+  protests came out in six pieces). The merge level is learned with the threshold.
 * Deterministic: the same articles in the same order give the same stories; ties go to the
   older story (lower key).
 """
@@ -168,6 +172,7 @@ def _discount(counts: Counter[str], keys: set[str] | frozenset[str]) -> None:
 class Decision:
     story: int | None  # None: start a new story
     probability: float  # of the best candidate (0 when there was none)
+    merge: tuple[int, ...] = ()  # other open stories the article shows to be `story`
 
 
 class StoryEngine:
@@ -193,6 +198,7 @@ class StoryEngine:
         self._next_key = first_key  # keys of new stories count up from here
         self._changes = 0  # counts adds and removes: a decision's query is reused until then
         self._last_query: tuple[str, int, Query] | None = None
+        self.merged: dict[int, int] = {}  # story key -> the story it was merged into
 
     @property
     def model(self) -> StoryModel:
@@ -311,8 +317,13 @@ class StoryEngine:
         best = max(range(len(stories)),
                    key=lambda i: (float(probabilities[i]), -stories[i].key))
         probability = float(probabilities[best])
-        return Decision(stories[best].key if probability >= self.model.threshold else None,
-                        probability)
+        if probability < self.model.threshold:
+            return Decision(None, probability)
+        # merges on the learned probability only: the cross-language rule joins on an
+        # embedding alone, too little to fuse two stories
+        merge = tuple(sorted(stories[i].key for i in range(len(stories)) if i != best
+                             and not cross[i] and probabilities[i] >= self.model.merge_at))
+        return Decision(stories[best].key, probability, merge)
 
     # ------------------------------------------------------------------ changes
 
@@ -348,9 +359,31 @@ class StoryEngine:
                                      - np.count_nonzero(before))
 
     def assign(self, item: ArticleFeatures) -> int:
-        """Decide and add: the batch path (`newsloom cluster`, recluster, benchmarks)."""
+        """Decide, add and merge: the batch path (`newsloom cluster`, recluster,
+        benchmarks). Returns the story's key as of now: a later merge can move the article
+        on (`resolve`)."""
         self.forget_before(item.published - self.window)
-        return self.add(item, self.decide(item).story)
+        decision = self.decide(item)
+        key = self.add(item, decision.story)
+        for other in decision.merge:
+            self.merge(other, key)
+        return key
+
+    def merge(self, source: int, target: int) -> None:
+        """Move every member of story `source` into story `target`, and remember it."""
+        moved = self.stories.pop(source)
+        into = self.stories[target]
+        for member in moved.members:
+            self._story_of[member.item.key] = target
+            into.add(member)
+        self.merged[source] = target
+        self._changes += 1
+
+    def resolve(self, key: int) -> int:
+        """The story a key given out earlier stands for now, after any merges."""
+        while key in self.merged:
+            key = self.merged[key]
+        return key
 
     def remove(self, key: str) -> None:
         member = self.members.pop(key)
@@ -452,5 +485,11 @@ def cluster_batch(items: list[ArticleFeatures], model: StoryModel | None = None,
                   window: timedelta = WINDOW) -> dict[str, int]:
     """Article key -> story key for a batch, replayed in publication order: the
     benchmarks and the tests."""
-    engine = StoryEngine(model, window)
-    return {f.key: engine.assign(f) for f in in_order(items)}
+    return assign_in_order(StoryEngine(model, window), in_order(items))
+
+
+def assign_in_order(engine: StoryEngine, items: Iterable[ArticleFeatures]) -> dict[str, int]:
+    """Article key -> final story key for articles given in publication order (they may
+    arrive as they are computed), merges taken into account."""
+    assigned = {f.key: engine.assign(f) for f in items}
+    return {key: engine.resolve(story) for key, story in assigned.items()}

@@ -12,7 +12,7 @@ machine-learning library at run time."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -117,12 +117,18 @@ def _depth(trees: tuple[Tree, ...]) -> int:
     return deepest
 
 
+NEVER = 1.01  # a merge level no probability reaches
+
+
 @dataclass(frozen=True)
 class StoryModel:
     baseline: float
     trees: tuple[Tree, ...]
     threshold: float  # join the best story when its probability reaches this
     trained_on: tuple[str, ...] = ()
+    # an article joining a story also merges into it the other candidate stories it
+    # belongs to with at least this probability
+    merge_at: float = NEVER
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_forest", _Forest(self.trees))
@@ -134,11 +140,15 @@ class StoryModel:
         return 1.0 / (1.0 + np.exp(-np.clip(raw, -40.0, 40.0)))
 
     def with_threshold(self, threshold: float) -> StoryModel:
-        return StoryModel(self.baseline, self.trees, threshold, self.trained_on)
+        return replace(self, threshold=threshold)
+
+    def with_merge_at(self, merge_at: float) -> StoryModel:
+        return replace(self, merge_at=merge_at)
 
     def to_json(self) -> str:
         return json.dumps({"features": list(FEATURES), "baseline": self.baseline,
-                           "threshold": self.threshold, "trained_on": list(self.trained_on),
+                           "threshold": self.threshold, "merge_at": self.merge_at,
+                           "trained_on": list(self.trained_on),
                            "trees": [t.to_dict() for t in self.trees]},
                           separators=(",", ":")) + "\n"
 
@@ -149,7 +159,8 @@ class StoryModel:
             raise ValueError("the story model was fitted on other features: run "
                              "`newsloom fit-stories`")
         return cls(float(data["baseline"]), tuple(Tree.from_dict(t) for t in data["trees"]),
-                   float(data["threshold"]), tuple(data.get("trained_on", ())))
+                   float(data["threshold"]), tuple(data.get("trained_on", ())),
+                   float(data.get("merge_at", NEVER)))
 
 
 @cache

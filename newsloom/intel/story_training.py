@@ -6,6 +6,7 @@ learns exactly the decisions the engine later asks of it."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,9 +20,10 @@ from newsloom.intel.cluster import (
     in_order,
 )
 from newsloom.intel.pair_features import pair_rows
-from newsloom.intel.story_model import StoryModel, fit_trees
+from newsloom.intel.story_model import NEVER, StoryModel, fit_trees
 
 THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
+MERGE_LEVELS = (0.6, 0.7, 0.8, 0.9, NEVER)
 
 
 @dataclass(frozen=True)
@@ -91,14 +93,14 @@ def training_pairs(stream: LabelledStream,
 
 def fit(streams: list[LabelledStream], window: timedelta = WINDOW,
         pairs: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> StoryModel:
-    """Fit the trees on every stream's pairs, and the joining threshold out of sample: each
-    stream is clustered by trees fitted on the others at every threshold, and the one with
-    the best mean B-cubed F1 wins. Chosen on the streams the trees were fitted on, the
-    threshold came out too low (0.2 where 0.3-0.35 did best on unseen streams,
-    docs/benchmarks.md): trees are surer of the pairs they learned from. With a single
-    stream there is nothing to hold out, and it is chosen on that stream. `pairs`
-    (stream name -> training pairs) spares cross-validation replaying each stream once per
-    fold."""
+    """Fit the trees on every stream's pairs, then the joining threshold and the merge
+    level out of sample: each stream is clustered by trees fitted on the others at every
+    threshold, the one with the best mean B-cubed F1 wins, then likewise every merge level
+    at that threshold. Chosen on the streams the trees were fitted on, the threshold came
+    out too low (0.2 where 0.3-0.35 did best on unseen streams, docs/benchmarks.md): trees
+    are surer of the pairs they learned from. With a single stream there is nothing to
+    hold out, and both are chosen on that stream. `pairs` (stream name -> training pairs)
+    spares cross-validation replaying each stream once per fold."""
     chosen = {s.name: pairs[s.name] if pairs else training_pairs(s, window) for s in streams}
 
     def trees(names: list[str]) -> StoryModel:
@@ -106,12 +108,22 @@ def fit(streams: list[LabelledStream], window: timedelta = WINDOW,
                          np.concatenate([chosen[n][1] for n in names]))
 
     model = trees(list(chosen))
-    scores = np.zeros((len(streams), len(THRESHOLDS)))
-    for row, stream in enumerate(streams):
-        judge = model if len(streams) < 2 else trees([n for n in chosen if n != stream.name])
-        scores[row] = [bcubed(stream.gold, cluster_stream(stream.items, judge.with_threshold(t),
-                                                          window))[2] for t in THRESHOLDS]
-    mean = scores.mean(axis=0)
-    best = max(range(len(THRESHOLDS)), key=lambda i: (mean[i], -abs(THRESHOLDS[i] - 0.5)))
-    return StoryModel(model.baseline, model.trees, THRESHOLDS[best],
-                      tuple(s.name for s in streams))
+    judges = [model if len(streams) < 2 else trees([n for n in chosen if n != stream.name])
+              for stream in streams]
+
+    def best(options: tuple[float, ...], variant: Callable[[StoryModel, float], StoryModel],
+             prefer: float) -> float:
+        """The option with the best mean B-cubed F1 over the streams (a tie: the one
+        nearest `prefer`)."""
+        scores = np.array([[bcubed(stream.gold, cluster_stream(
+            stream.items, variant(judge, option), window))[2] for option in options]
+            for stream, judge in zip(streams, judges, strict=True)])
+        mean = scores.mean(axis=0)
+        return options[max(range(len(options)),
+                           key=lambda i: (mean[i], -abs(options[i] - prefer)))]
+
+    threshold = best(THRESHOLDS, lambda judge, t: judge.with_threshold(t), 0.5)
+    merge_at = best(MERGE_LEVELS, lambda judge, m: judge.with_threshold(threshold)
+                    .with_merge_at(m), NEVER)
+    return StoryModel(model.baseline, model.trees, threshold, tuple(s.name for s in streams),
+                      merge_at)

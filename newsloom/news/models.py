@@ -70,6 +70,18 @@ class Story(models.Model):
         return self.title or f"story {self.pk}"
 
 
+class StoryRedirect(models.Model):
+    """A story merged into another (newsloom.news.stories): its address, linked and
+    shared while it stood alone, leads to the story it became. Story ids are never reused
+    (AUTOINCREMENT on SQLite, a sequence on PostgreSQL), so an old id cannot clash."""
+
+    old_id = models.PositiveBigIntegerField(primary_key=True)
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"story {self.old_id} -> {self.story_id}"
+
+
 class Article(models.Model):
     """One article. `duplicate_of` links syndicated copies to the first one seen, so they
     are kept (for provenance) but not shown twice."""

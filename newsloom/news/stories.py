@@ -26,7 +26,7 @@ from django.utils import timezone
 from newsloom.intel.cluster import ArticleFeatures, StoryEngine
 from newsloom.intel.embed import from_bytes
 from newsloom.intel.features import ArticleInput, engine_features
-from newsloom.news.models import Article, Story
+from newsloom.news.models import Article, Story, StoryRedirect
 
 _ADVISORY_KEY = 7_341_022
 _FIELDS = ("pk", "title", "text", "embedding", "names", "numbers", "published_at",
@@ -106,22 +106,24 @@ def forget_engine() -> None:
     _Held.watermark = 0
 
 
-def _decide(feature: ArticleFeatures) -> tuple[StoryEngine, Story | None]:
-    """The engine's choice for `feature` (None: a new story). A story deleted since the
-    engine loaded it (by an administrator) makes the engine reload and decide again."""
+def _decide(feature: ArticleFeatures) -> tuple[StoryEngine, Story | None, list[int]]:
+    """The engine's choice for `feature` (None: a new story) and the other stories it
+    merges into that one. A story deleted since the engine loaded it (by an
+    administrator) makes the engine reload and decide again."""
     for _ in range(2):
         engine = synced_engine()
         if feature.key in engine.members:
             engine.remove(feature.key)
         engine.forget_before(feature.published - engine.window)
-        chosen = engine.decide(feature).story
-        if chosen is None:
-            return engine, None
-        story = Story.objects.filter(pk=chosen).first()
-        if story is not None:
-            return engine, story
+        decision = engine.decide(feature)
+        if decision.story is None:
+            return engine, None, []
+        story = Story.objects.filter(pk=decision.story).first()
+        merge = sorted(Story.objects.filter(pk__in=decision.merge).values_list("pk", flat=True))
+        if story is not None and len(merge) == len(decision.merge):
+            return engine, story, merge
         forget_engine()
-    return synced_engine(), None
+    return synced_engine(), None, []
 
 
 def assign_story(article: Article, feature: ArticleFeatures) -> Story:
@@ -133,7 +135,7 @@ def assign_story(article: Article, feature: ArticleFeatures) -> Story:
             lock_for_stories()
             previous = Article.objects.filter(pk=article.pk).values_list(
                 "story_id", flat=True).first()
-            engine, story = _decide(feature)
+            engine, story, merge = _decide(feature)
             if story is None:
                 story = Story.objects.create(first_seen=article.published_at,
                                              last_seen=article.published_at)
@@ -141,14 +143,38 @@ def assign_story(article: Article, feature: ArticleFeatures) -> Story:
             Article.objects.filter(pk=article.pk).update(story=story,
                                                          story_seq=_Held.watermark)
             engine.add(feature, story.pk)
+            for other in merge:
+                _merge_story(engine, other, story)
             article.story = story
             refresh_story(story)
-            if previous and previous != story.pk:
+            if previous and previous != story.pk and previous not in merge:
                 refresh_story_by_id(previous)
     except Exception:
         forget_engine()  # the engine may hold what the rolled-back transaction did not
         raise
     return story
+
+
+def _merge_story(engine: StoryEngine, source_id: int, target: Story) -> None:
+    """Move every article of story `source_id` into `target` (call under the lock). Each
+    move takes the next `story_seq`, so other processes' engines move them too as they
+    catch up; the old story's address leads to `target` from now on."""
+    rows = []
+    for pk in Article.objects.filter(story_id=source_id).order_by("pk").values_list(
+            "pk", flat=True):
+        _Held.watermark += 1
+        rows.append(Article(pk=pk, story_id=target.pk, story_seq=_Held.watermark))
+    Article.objects.bulk_update(rows, ["story", "story_seq"], batch_size=500)
+    engine.merge(source_id, target.pk)
+    StoryRedirect.objects.filter(story_id=source_id).update(story=target)
+    StoryRedirect.objects.update_or_create(old_id=source_id, defaults={"story": target})
+    Story.objects.filter(pk=source_id).delete()
+
+
+def merged_into(story_id: int) -> int | None:
+    """The story that story `story_id`, merged away, became (None: it never was)."""
+    return StoryRedirect.objects.filter(old_id=story_id).values_list(
+        "story_id", flat=True).first()
 
 
 # ----------------------------------------------------------------------------- totals
@@ -230,6 +256,7 @@ def recluster(since: datetime | None = None, progress=None) -> int:  # type: ign
                 placed[int(row["pk"])] = engine.assign(item)  # type: ignore[arg-type]
             if progress is not None:
                 progress()
+        placed = {pk: engine.resolve(key) for pk, key in placed.items()}
         final = _stable_ids(placed, old, first_new)
         _write(placed, final, old)
     forget_engine()

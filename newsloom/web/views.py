@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from newsloom.intel.story_digest import story_digest
 from newsloom.news.models import Article, Source, Story
-from newsloom.news.stories import publisher
+from newsloom.news.stories import merged_into, publisher
 from newsloom.web import questions
 from newsloom.web.accounts import safe_next
 from newsloom.web.ad_slots import with_ad_slots
@@ -187,8 +187,14 @@ def ask(request: HttpRequest, article_id: int) -> HttpResponse:
 
 @cache_for_anonymous
 def story(request: HttpRequest, story_id: int) -> HttpResponse:
-    """Full coverage: every article of one story, by time, with who covered it."""
-    item = get_object_or_404(Story.objects.select_related("lead_article"), pk=story_id)
+    """Full coverage: every article of one story, by time, with who covered it. The
+    address of a story merged into another leads there."""
+    item = Story.objects.select_related("lead_article").filter(pk=story_id).first()
+    if item is None:
+        became = merged_into(story_id)
+        if became is None:
+            raise Http404("No such story")
+        return redirect("story", story_id=became, permanent=True)
     members = list(item.articles.filter(duplicate_of__isnull=True)
                    .select_related("source").order_by("published_at", "pk"))
     publishers = sorted({(a.source.name, a.source.region) for a in members})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from newsloom.intel.cluster import StoryEngine, in_order
+from newsloom.intel.cluster import StoryEngine, assign_in_order, in_order
 from newsloom.intel.features import build_features_parallel
 from newsloom.news.management.arguments import output_file
 from newsloom.news.management.commands._jsonl import (
@@ -25,9 +25,8 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: str) -> None:
         records = list(read_records(options["input"]))
         inputs = in_order(article_inputs(records))
-        engine = StoryEngine()
         # in publication order as the features arrive: the engine overlaps the embedding
-        stories = {f.key: engine.assign(f) for f in build_features_parallel(inputs)}
+        stories = assign_in_order(StoryEngine(), build_features_parallel(inputs))
         write_records(options["output"], [{"id": r["id"], "story": stories[str(r["id"])]}
                                           for r in records])
         self.stdout.write(f"{len(records)} article(s) in {len(set(stories.values()))} stories")
