@@ -31,7 +31,13 @@ import numpy as np
 
 from newsloom.intel.answer_types import Kind, holds, wanted_kind
 from newsloom.intel.embed import embed
-from newsloom.intel.relations import asks_count, counts_asked, states
+from newsloom.intel.relations import (
+    asks_count,
+    asks_doer,
+    counts_asked,
+    in_asked_clause,
+    states,
+)
 from newsloom.intel.text import (
     HAN_RUN_SPLIT,
     is_lower_cased,
@@ -251,9 +257,18 @@ def answer_question(question: str, text: str) -> Answer:
     phrases = _phrases(question)
     lower_cased = is_lower_cased(text)
 
+    # who did something: the deed is written where its doer is named (relations)
+    doer = asks_doer(question, kind) and not cross
+
+    def mentions(clause: str) -> bool:
+        return any(_contains(clause, t) for t in query)
+
     def answers(i: int, covered: list[float]) -> bool:
+        context = to_simplified(f"{pool[i - 1] if i else ''} {pool[i]}")
         return (covered[i] >= floor
+                and (not doer or all(_contains(context, t) for t in query))
                 and (kind is Kind.ANY or holds(kind, pool[i], question, lower_cased))
+                and in_asked_clause(kind, pool[i], question, mentions, lower_cased)
                 and states(question, kind, pool[i], pool[i - 1] if i else "", lower_cased,
                            in_article.translation))
 
