@@ -16,7 +16,8 @@ names people, but no sentence says "succeed". So a content word of the question 
 occurs nowhere in the article, in no form or close synonym, makes it "does not say",
 whatever else matches; and the sentence must state the asked relation, not only hold a
 name or number beside the question's words (the role's holder, the counted noun, the
-person asked about: see relations). Anything weaker is "does not say" too: a wrong
+person asked about, a Chinese answer's clause, the deed of one asked who did it: see
+relations). Anything weaker is "does not say" too: a wrong
 sentence highlighted as the answer costs a reader's trust more than a refusal does."""
 
 from __future__ import annotations
