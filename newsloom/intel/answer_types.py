@@ -126,9 +126,17 @@ _PLACE = re.compile(
     r"\b(?:in|at|near|on|off|outside|inside|across)\s+(?:the\s+)?[A-Z][a-zA-Z\-]+|"
     r"\b[A-Z][\w'’\-]*(?:\s+'s)?\s+(?:Hospital|Street|Road|Avenue|Square|Park|Airport|Station|"
     r"Palace|Castle|Forest|Ocean|Sea|River|Lake|Island|University|College|Centre|Center|"
-    r"Stadium|Tunnels?|Bridge|Bay|Hall|House|Prison|Court)\b|"
-    r"[\u4e00-\u9fff]{1,6}(?:市|省|区|县|街|路|道|站|医院|机场|州|岛|村|镇|公园|大厦|广场|"
-    r"地盘|港|湾|海|洋|河|山|半岛|森林|国|城|院|园|园区|工业区)")
+    r"Stadium|Tunnels?|Bridge|Bay|Hall|House|Prison|Court)\b")
+# A Chinese venue (沐元街, 养和医院, 一个地盘) is where something is wherever it stands; a
+# country, region or city is only where something happens when the sentence puts it
+# there: after a locative (在, 位于, 送到, 驻, 来自) or as the place of an existential 有
+# ("休斯敦有成千上万人游行"). Otherwise it says whose something is ("美国国务卿蓬佩奥",
+# "北韩领袖金正恩"), which answers no "where".
+_ZH_VENUE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:街|路|道|站|医院|机场|村|镇|公园|大厦|广场|地盘|"
+                       r"院|园|园区|工业区)")
+_ZH_REGION = ("市", "省", "区", "县", "州", "岛", "礁", "港", "湾", "海", "洋", "河", "山", "国",
+              "城")
+_ZH_LOCATIVE = ("在", "于", "於", "到", "赴", "抵", "往", "从", "驻", "至", "自")
 _SAID_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|added|posted)\s+(?:\w+\s+)?"
                           r"(?:on|late|early|last|this)?\s*$")
 _SAID_AFTER = re.compile(r"\s*(?:[\u4e00-\u9fff]{0,2}(?:表示|说|称|指出|宣布|发表|报道|报导))")
@@ -226,12 +234,35 @@ def spans(kind: Kind, sentence: str, lower_cased: bool = False) -> list[str]:
         return names(sentence, lower_cased) + [m.group(0) for m in _AGENT_WORDS.finditer(sentence)]
     if kind is Kind.PLACE:
         found = [m.group(0) for m in _PLACE.finditer(sentence)]
+        if _has_han(sentence):
+            found += _zh_places(sentence)
         if lower_cased:
             found += [m.group(0) for m in _LOWER_PLACE.finditer(sentence)]
             found += [name for name in _lower_names(sentence)
                       if _PLACE_BEFORE.search(sentence[: sentence.find(name)])]
         return found
     return [sentence]
+
+
+def _zh_places(sentence: str) -> list[str]:
+    """The Chinese places of a sentence that say where (see `_ZH_VENUE`): venues, any
+    noun right after a locative (jieba tags 平壤 only as a noun and 阿拉斯加 as a name),
+    with the places joined to it ("在莫斯科州希姆基市", "在平壤或板门店"), and a place
+    name (jieba's ns, or a noun ending in 市, 省, 州 ...) before an existential 有."""
+    found = [m.group(0) for m in _ZH_VENUE.finditer(sentence)]
+    tagged = zh_tagged(sentence)
+    located = False
+    for i, (word, flag) in enumerate(tagged):
+        named = flag == "ns" or (flag.startswith("n") and len(word) > 1
+                                 and word.endswith(_ZH_REGION))
+        following = tagged[i + 1][0] if i + 1 < len(tagged) else ""
+        if (located and flag.startswith("n")) or (named and following in ("有", "发生")):
+            found.append(word)
+            continue
+        if located and word in ("或", "和", "及", "、"):
+            continue
+        located = word.endswith(_ZH_LOCATIVE) and flag[0] in "pv"
+    return found
 
 
 # "多少家跨国银行" counts banks: only a number followed by 家 answers it, not the sum of
@@ -250,12 +281,13 @@ def _counted(question: str, sentence: str) -> list[str] | None:
     return re.findall(number + measure, sentence)
 
 
-def holds(kind: Kind, sentence: str, question: str, lower_cased: bool = False) -> bool:
-    """Whether `sentence` holds an answer of `kind` that `question` does not already give
-    ("截至6月30日 … 多少" is not answered by the 30 it mentions)."""
+def answers_in(kind: Kind, sentence: str, question: str, lower_cased: bool = False) -> list[str]:
+    """The spans of `kind` in `sentence` (Simplified, as written there) that `question`
+    does not already give ("截至6月30日 … 多少" is not answered by the 30 it mentions)."""
     simple = _DATELINE.sub("", to_simplified(sentence), count=1)
     asked = to_simplified(question).lower()
     counted = _counted(asked, simple) if kind is Kind.NUMBER else None
+    found = []
     for span in spans(kind, simple, lower_cased) if counted is None else counted:
         core = span.strip().lower()
         for word in ("in ", "at ", "near ", "from ", "on ", "off ", "outside ", "inside ",
@@ -263,8 +295,13 @@ def holds(kind: Kind, sentence: str, question: str, lower_cased: bool = False) -
             core = core.removeprefix(word)
         if core and core not in asked and not (
                 kind is Kind.TIME and _dates_other(span, simple, asked)):
-            return True
-    return False
+            found.append(span)
+    return found
+
+
+def holds(kind: Kind, sentence: str, question: str, lower_cased: bool = False) -> bool:
+    """Whether `sentence` holds an answer of `kind` that `question` does not already give."""
+    return bool(answers_in(kind, sentence, question, lower_cased))
 
 
 def _dates_other(span: str, sentence: str, asked: str) -> bool:

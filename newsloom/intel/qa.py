@@ -16,7 +16,8 @@ names people, but no sentence says "succeed". So a content word of the question 
 occurs nowhere in the article, in no form or close synonym, makes it "does not say",
 whatever else matches; and the sentence must state the asked relation, not only hold a
 name or number beside the question's words (the role's holder, the counted noun, the
-person asked about: see relations). Anything weaker is "does not say" too: a wrong
+person asked about, a Chinese answer's clause, the deed of one asked who did it: see
+relations). Anything weaker is "does not say" too: a wrong
 sentence highlighted as the answer costs a reader's trust more than a refusal does."""
 
 from __future__ import annotations
@@ -31,7 +32,13 @@ import numpy as np
 
 from newsloom.intel.answer_types import Kind, holds, wanted_kind
 from newsloom.intel.embed import embed
-from newsloom.intel.relations import asks_count, counts_asked, states
+from newsloom.intel.relations import (
+    asks_count,
+    asks_doer,
+    counts_asked,
+    in_asked_clause,
+    states,
+)
 from newsloom.intel.text import (
     HAN_RUN_SPLIT,
     is_lower_cased,
@@ -251,9 +258,18 @@ def answer_question(question: str, text: str) -> Answer:
     phrases = _phrases(question)
     lower_cased = is_lower_cased(text)
 
+    # who did something: the deed is written where its doer is named (relations)
+    doer = asks_doer(question, kind) and not cross
+
+    def mentions(clause: str) -> bool:
+        return any(_contains(clause, t) for t in query)
+
     def answers(i: int, covered: list[float]) -> bool:
+        context = to_simplified(f"{pool[i - 1] if i else ''} {pool[i]}")
         return (covered[i] >= floor
+                and (not doer or all(_contains(context, t) for t in query))
                 and (kind is Kind.ANY or holds(kind, pool[i], question, lower_cased))
+                and in_asked_clause(kind, pool[i], question, mentions, lower_cased)
                 and states(question, kind, pool[i], pool[i - 1] if i else "", lower_cased,
                            in_article.translation))
 

@@ -18,15 +18,23 @@ else:
 * "How many operations did Turia Pitt have?" quoted her burns (65 %), and "How many
   wickets did Lukas Carey take?" a sentence about his fitness: "how many X" is answered
   only by a count of X ("200 operations"; `counts_asked`).
+* "金与正何时与崔成结婚？" quoted "传与崔龙海之子结婚：2019年河内“特金会”失败后，…", and
+  "When will Bolton's book be published?" the 2018 of a meeting his book tells about: a
+  long Chinese sentence strings clauses about different things, so the answer must stand
+  in a clause that holds a word of the question (`in_asked_clause`).
+* "Who won Paris-Roubaix?" quoted riders nearly hit by a train, and "哪位中国外交官联系了德国
+  官员？" a sentence naming only 德国政府: who *did* something is answered only where the
+  deed is written, every word of the question in the sentence or the one before
+  (`asks_doer`; a role's holder is checked by `role_asked` instead).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from newsloom.intel.answer_types import NUMBER_WORDS, TITLES, Kind, names
+from newsloom.intel.answer_types import NUMBER_WORDS, TITLES, Kind, answers_in, names
 from newsloom.intel.text import EN_STOPWORDS, HAN_RUN_SPLIT, to_simplified, zh_tagged
 
 # "who is the judge in the case", "who was Renault's chairman": a role, not a deed ("who
@@ -274,3 +282,65 @@ def counts_asked(question: str, sentence: str) -> bool:
     pattern = rf"\b{_COUNT}\s+(?:[\w\-]+\s+){{0,4}}{re.escape(noun)}"
     return re.search(pattern, sentence, re.IGNORECASE) is not None
 
+
+
+# Clause breaks of a Chinese sentence (a comma inside a figure such as 1,959,000 is none)
+_CLAUSE_BREAK = re.compile(r"([，；;：:。！？!?]|,(?!\d))")
+# Answers that are a span of the sentence, so that where it stands can be checked (a name
+# is tied to its deed or role by `asks_doer` and `role_asked`; an age by `_age_tied`)
+_CLAUSED_KINDS = frozenset([Kind.TIME, Kind.NUMBER, Kind.MONEY, Kind.MEASURE, Kind.DURATION,
+                            Kind.PLACE])
+# what may open a clause before its subject: conjunctions, adverbs (其后, 但, 同意)
+_BEFORE_SUBJECT = ("c", "d", "ad", "b")
+
+
+def _has_subject(clause: str) -> bool:
+    """Whether a Chinese clause names what it is about ("总统特朗普与…会晤", "他表示"), or
+    goes on about the subject of the clause before ("其后发现失去一张信用卡，合共损失约7250元")."""
+    tagged = [(w, f) for w, f in zh_tagged(clause) if w.strip()]
+    for i, (_, flag) in enumerate(tagged):
+        if flag in _BEFORE_SUBJECT:
+            continue
+        if flag == "n":
+            # jieba tags some verbs as nouns: "损失约7250元" goes on with an amount
+            following = tagged[i + 1][1] if i + 1 < len(tagged) else "x"
+            return following[0] in "nvpu"
+        return flag[0] in "nrjmt" or flag == "eng"
+    return False
+
+
+def in_asked_clause(kind: Kind, sentence: str, question: str, mentions: Callable[[str], bool],
+                    lower_cased: bool = False) -> bool:
+    """Whether an answer of `kind` in a Chinese sentence stands in a clause that
+    `mentions` a word of the question: "2019年河内“特金会”失败后" dates the failed summit,
+    not a wedding written before the colon. A clause without a subject of its own is read
+    with the ones before it that it goes on from, after commas ("一名28岁男子…认识两名女子，
+    其后发现失去一张信用卡，合共损失约7250元"); a clause that is nothing but the answer
+    ("4月29日，美国国务卿蓬佩奥讲话称…") sets the time of the clause after it. English
+    sentences are left alone: they are short, and their commas set off the time or place
+    of the clause they sit in ("On Monday, the council said")."""
+    simple = to_simplified(sentence)
+    if kind not in _CLAUSED_KINDS or not HAN_RUN_SPLIT.search(simple):
+        return True
+    pieces = _CLAUSE_BREAK.split(simple)
+    clauses, breaks = pieces[0::2], pieces[1::2]
+    found = answers_in(kind, sentence, question, lower_cased)
+    for i, clause in enumerate(clauses):
+        if not any(span in clause for span in found):
+            continue
+        rest = clause
+        for span in found:
+            rest = rest.replace(span, "")
+        first = i
+        while first and breaks[first - 1] in "，," and not _has_subject(clauses[first]):
+            first -= 1
+        last = i + 1 if len(rest.strip()) <= 2 else i
+        if any(mentions(c) for c in clauses[first: last + 1]):
+            return True
+    return False
+
+
+def asks_doer(question: str, kind: Kind) -> bool:
+    """Whether a question asks who did something ("Who won Paris-Roubaix?", "哪位外交官联系了
+    德国官员？"), not who holds a role, whose holder `role_asked` ties to the role word."""
+    return kind is Kind.AGENT and role_asked(question) is None
