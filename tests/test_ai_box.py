@@ -387,3 +387,13 @@ def test_chinese_stopwords_are_told_in_either_script() -> None:
     # the same sentence gives the same content words in Traditional and in Simplified
     assert words("我們認為沒有問題，因為已經解決。") == ["問題", "解決"]
     assert words("我们认为没有问题，因为已经解决。") == ["问题", "解决"]
+
+
+def test_captions_and_verbs_are_not_made_longer_keyphrases() -> None:
+    # 声言 (a verb jieba tags as a noun) always before 欧洲, 图片 + 版权 before each picture
+    text = ("图片版权Getty Images 蓬佩奥声言欧洲要在中美之间作出选择。图片版权Getty Images "
+            "蓬佩奥声言欧洲若靠拢中国将放弃价值观。欧盟官员回应蓬佩奥的批评。")
+    phrases = keyphrases(text, "蓬佩奥抨击中国")
+    assert "蓬佩奥" in phrases
+    unwanted = {"声言", "声言欧洲", "图片", "版权", "图片版权", "Getty Images"}
+    assert not unwanted & set(phrases), phrases

@@ -236,9 +236,10 @@ def _surnames_joined(tagged: list[tuple[str, str]], text: str) -> list[tuple[str
 # what may follow a word and still belong to it: not a verb, adverb, adjective, number,
 # time, place word, pronoun, preposition, conjunction, particle of grammar or punctuation
 # (地 "place" is tagged as the particle uv, 道 "road" as a measure word, 劳动 as the verbal
-# noun vn: they may), nor a person's name, which stands on its own (主席 + 鲍威尔)
+# noun vn: they may), nor an idiom (l, i: 接待客人), nor a person's name, which stands on its
+# own (主席 + 鲍威尔)
 _NOT_CONTINUATION = (_FUNCTION_TAGS - {"uv"}) | {
-    "v", "vd", "vi", "d", "ad", "a", "m", "f", "t", "x", "eng", "y", "e", "o"}
+    "v", "vd", "vi", "d", "ad", "a", "m", "f", "t", "x", "eng", "y", "e", "o", "l", "i"}
 _PERSON_TAGS = ("nr", "nrt", "nrfg")
 CONTINUATION_TOKENS = 3  # 厚生 + 劳动 + 省, 尖沙咀 + 金马 + 伦 + 道
 CONTINUATION_LENGTH = 7  # characters of the word so continued (香港铁路博物馆)
@@ -251,11 +252,12 @@ def _continuations_joined(tagged: list[tuple[str, str]], text: str,
     子, 厚生 + 劳动 + 省, 油麻 + 地), and the piece alone is then filed as a keyphrase. The
     article shows the piece is part of something longer when each of its (at least two,
     the title counted once) occurrences is followed by the same words, none of them a
-    verb, adverb, adjective, function word or name of its own. Keyphrases only: story
-    names read jieba's own cut."""
+    verb, adverb, adjective, function word or name of its own (nor is it one: 声言 +
+    欧洲). Keyphrases only: story names read jieba's own cut."""
     places: dict[str, list[int]] = {}
     for i, (word, tag) in enumerate(tagged):
-        if tag in ZH_PHRASE_TAGS and len(word) >= 2 and _HAN_WORD.fullmatch(word):
+        if (tag in ZH_PHRASE_TAGS and len(word) >= 2 and _HAN_WORD.fullmatch(word)
+                and word not in _ZH_NOT_PHRASES):
             places.setdefault(word, []).append(i)
     in_title = to_simplified(title)
     taken: dict[int, int] = {}  # where a continued word starts -> how many words follow it
@@ -268,7 +270,7 @@ def _continuations_joined(tagged: list[tuple[str, str]], text: str,
             after = {tagged[i + extra + 1] if i + extra + 1 < len(tagged) else None
                      for i in starts}
             piece = after.pop() if len(after) == 1 else None
-            if (piece is None or piece[1] in _NOT_CONTINUATION or piece[0] in ZH_STOPWORDS
+            if (piece is None or piece[1] in _NOT_CONTINUATION or piece[0] in _ZH_NOT_PHRASES
                     or (piece[1] in _PERSON_TAGS and len(piece[0]) > 1)
                     or not _HAN_WORD.fullmatch(piece[0])
                     or length + len(piece[0]) > CONTINUATION_LENGTH):
@@ -290,7 +292,8 @@ def _latin_names_joined(tagged: list[tuple[str, str]]) -> list[tuple[str, str]]:
     a Chinese article): jieba cuts at the space, and "Store" alone was then filed."""
     out: list[tuple[str, str]] = []
     for word, tag in tagged:
-        if (tag == "eng" and word[:1].isupper() and len(out) > 1 and out[-1] == (" ", "x")
+        if (tag == "eng" and word[:1].isupper() and word.lower() not in KEYPHRASE_STOPWORDS
+                and len(out) > 1 and out[-1] == (" ", "x")
                 and out[-2][1] == "eng" and out[-2][0][:1].isupper()):
             out[-2:] = [(f"{out[-2][0]} {word}", "eng")]
         else:
