@@ -411,3 +411,70 @@ def test_the_quoted_sentence_states_what_is_asked_or_it_does_not_say(
         assert not answer.found and answer.sentences == []
     else:
         assert answer.found and expected in answer.sentences[0]
+
+
+def test_names_jieba_cuts_at_a_word_it_knows_are_keyphrases_whole() -> None:
+    # jieba cuts 森喜 + 朗, 小池 + 百合 + 子, 厚生 + 勞動 + 省, 油麻 + 地: the articles never
+    # write the first piece without the rest
+    olympics = ("東京奧組委主席森喜朗今日表示，奧運會延期一年舉行。森喜朗說，東京都知事小池百合子"
+                "同意有關安排。小池百合子呼籲市民留在家中。日本厚生勞動省公布，全國新增50宗確診個案。"
+                "厚生勞動省指，部分個案源頭不明。")
+    phrases = keyphrases(olympics, "森喜朗：東京奧運延期一年")
+    assert {"森喜朗", "小池百合子", "厚生勞動省"} <= set(phrases), phrases
+    assert not {"森喜", "小池", "厚生", "百合"} & set(phrases)
+    district = ("油麻地一間食肆有人受傷，警方接報到場。油麻地警署表示，事件中兩人受傷，"
+                "送往醫院治理。")
+    phrases = keyphrases(district, "油麻地警署接報")
+    assert "油麻地" in phrases and "油麻" not in phrases
+
+
+def test_a_word_the_article_also_writes_alone_is_not_continued() -> None:
+    # 香港 stands alone too, and 警方 is followed by different words: both kept as they are
+    text = "香港警方今日拘捕兩名男子。警方表示，香港近日多宗同類案件。香港警方呼籲市民報案。"
+    phrases = keyphrases(text, "警方拘捕兩人")
+    assert "香港" in phrases and "警方" in phrases
+    assert not any(p.startswith("香港警方") or p.startswith("警方表示") for p in phrases)
+
+
+def test_ticker_exchange_codes_are_not_keyphrases() -> None:
+    text = ("中國石油(0857.HK, 601857.SS)公布業績，純利下跌。中國石油(0857.HK)股價今日下跌3%。"
+            "中國石化(0386.HK, 600028.SS)股價亦下跌。")
+    phrases = keyphrases(text, "中石油業績下跌")
+    assert phrases and not {"HK", "SS"} & set(phrases)
+
+
+def test_a_headline_clause_is_not_a_keyphrase() -> None:
+    # "Hangzhou start-ups weigh Hong Kong listings ...": the headline's subject and verb
+    title, text = demo("tech-hangzhou-listings")
+    phrases = keyphrases(text, title)
+    assert "Hangzhou" in phrases and "trade tensions" in phrases
+    assert not any(p.endswith("weigh") for p in phrases), phrases
+    english = keyphrases("The crash course ran for a week. Each crash course had ten CEOs.",
+                         "CEOs take crash course")
+    assert "crash course" in english
+
+
+def test_verbs_jieba_tags_as_nouns_are_not_keyphrases() -> None:
+    # 因應, 派員, 理會 and 分階段 are nouns in jieba's dictionary; the corpus uses them as verbs
+    text = ("康文署宣布，因應一宗確診個案，博物館明日關閉。康文署已派員清潔消毒，因應疫情，"
+            "博物館將分階段重開。有市民不理會勸喻，仍到博物館外聚集，康文署會再派員巡查。"
+            "市民不應理會謠言。")
+    phrases = keyphrases(text, "康文署因應疫情關閉博物館")
+    assert {"康文署", "博物館", "疫情"} <= set(phrases)
+    assert not {"因應", "派員", "理會", "分階段"} & set(phrases), phrases
+
+
+def test_chinese_stopwords_are_told_in_either_script() -> None:
+    # the same sentence gives the same content words in Traditional and in Simplified
+    assert words("我們認為沒有問題，因為已經解決。") == ["問題", "解決"]
+    assert words("我们认为没有问题，因为已经解决。") == ["问题", "解决"]
+
+
+def test_captions_and_verbs_are_not_made_longer_keyphrases() -> None:
+    # 声言 (a verb jieba tags as a noun) always before 欧洲, 图片 + 版权 before each picture
+    text = ("图片版权Getty Images 蓬佩奥声言欧洲要在中美之间作出选择。图片版权Getty Images "
+            "蓬佩奥声言欧洲若靠拢中国将放弃价值观。欧盟官员回应蓬佩奥的批评。")
+    phrases = keyphrases(text, "蓬佩奥抨击中国")
+    assert "蓬佩奥" in phrases
+    unwanted = {"声言", "声言欧洲", "图片", "版权", "图片版权", "Getty Images"}
+    assert not unwanted & set(phrases), phrases

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from newsloom.han import HAN
 from newsloom.intel import zh_idf
@@ -157,9 +158,13 @@ def keyphrases(text: str, title: str = "", limit: int = 8) -> list[str]:
 
 # jieba tags kept as keyphrases: names (person, place, organisation, other), nouns, and
 # Latin words with a capital (MSCI; not the "https" of a feed's footer)
-_ZH_PHRASE_TAGS = ("nr", "nrt", "nrfg", "ns", "nt", "nz", "n", "eng")
+ZH_PHRASE_TAGS = ("nr", "nrt", "nrfg", "ns", "nt", "nz", "n", "eng")
+VERB_LIST = Path(__file__).with_name("zh_verbs.txt")
+"""Words jieba's dictionary tags as nouns that the news uses as verbs (因应, 理会, 行使), learnt
+from the corpus by benchmarks/build_zh_verbs.py: one a line, Simplified."""
 # words never filed as Chinese keyphrases: the union made once, not once a word
-_ZH_NOT_PHRASES = ZH_STOPWORDS | ZH_NOT_KEYPHRASES
+_ZH_NOT_PHRASES = ZH_STOPWORDS | ZH_NOT_KEYPHRASES | frozenset(
+    VERB_LIST.read_text(encoding="utf-8").split() if VERB_LIST.exists() else ())
 
 
 def _chinese_keyphrases(text: str, title: str, limit: int) -> list[str]:
@@ -170,10 +175,13 @@ def _chinese_keyphrases(text: str, title: str, limit: int) -> list[str]:
     _jieba()
     original = f"{title}。{title}。{text}"
     simple = to_simplified(original)
-    counts = Counter(w for w, flag in _surnames_joined(zh_tagged(simple), simple)
-                     if flag in _ZH_PHRASE_TAGS and len(w) >= 2
+    tagged = _latin_names_joined(_surnames_joined(zh_tagged(simple), simple))
+    codes = _codes_only(simple)
+    counts = Counter(w for w, flag in _continuations_joined(tagged, simple, title)
+                     if flag in ZH_PHRASE_TAGS and len(w) >= 2
                      and w not in _ZH_NOT_PHRASES and not w.isdigit()
-                     and (flag != "eng" or (w.isalpha() and not w.islower()
+                     and (flag != "eng" or (w.replace(" ", "").isalpha() and not w.islower()
+                                            and w not in codes
                                             and w.lower() not in KEYPHRASE_STOPWORDS)))
     ranked = sorted(counts, key=lambda w: (-counts[w] * zh_idf.idf(w), simple.find(w)))
     chosen: list[str] = []
@@ -222,6 +230,87 @@ def _surnames_joined(tagged: list[tuple[str, str]], text: str) -> list[tuple[str
     return out
 
 
+# what may follow a word and still belong to it: not a verb, adverb, adjective, number,
+# time, place word, pronoun, preposition, conjunction, particle of grammar or punctuation
+# (地 "place" is tagged as the particle uv, 道 "road" as a measure word, 劳动 as the verbal
+# noun vn: they may), nor an idiom (l, i: 接待客人), nor a person's name, which stands on its
+# own (主席 + 鲍威尔)
+_NOT_CONTINUATION = (_FUNCTION_TAGS - {"uv"}) | {
+    "v", "vd", "vi", "d", "ad", "a", "m", "f", "t", "x", "eng", "y", "e", "o", "l", "i"}
+_PERSON_TAGS = ("nr", "nrt", "nrfg")
+CONTINUATION_TOKENS = 3  # 厚生 + 劳动 + 省, 尖沙咀 + 金马 + 伦 + 道
+CONTINUATION_LENGTH = 7  # characters of the word so continued (香港铁路博物馆)
+
+
+def _continuations_joined(tagged: list[tuple[str, str]], text: str,
+                          title: str) -> list[tuple[str, str]]:
+    """A word joined with the words after it when the article never writes it without
+    them: jieba cuts names and terms it lacks at a word it knows (森喜 + 朗, 小池 + 百合 +
+    子, 厚生 + 劳动 + 省, 油麻 + 地), and the piece alone is then filed as a keyphrase. The
+    article shows the piece is part of something longer when each of its (at least two,
+    the title counted once) occurrences is followed by the same words, none of them a
+    verb, adverb, adjective, function word or name of its own (nor is it one: 声言 +
+    欧洲). Keyphrases only: story names read jieba's own cut."""
+    places: dict[str, list[int]] = {}
+    for i, (word, tag) in enumerate(tagged):
+        if (tag in ZH_PHRASE_TAGS and len(word) >= 2 and _HAN_WORD.fullmatch(word)
+                and word not in _ZH_NOT_PHRASES):
+            places.setdefault(word, []).append(i)
+    in_title = to_simplified(title)
+    taken: dict[int, int] = {}  # where a continued word starts -> how many words follow it
+    for word, starts in places.items():
+        # every occurrence is one of these words (not inside another), two besides the title's copy
+        if text.count(word) != len(starts) or len(starts) - in_title.count(word) < 2:
+            continue
+        extra, length = 0, len(word)
+        while extra < CONTINUATION_TOKENS:
+            after = {tagged[i + extra + 1] if i + extra + 1 < len(tagged) else None
+                     for i in starts}
+            piece = after.pop() if len(after) == 1 else None
+            if (piece is None or piece[1] in _NOT_CONTINUATION or piece[0] in _ZH_NOT_PHRASES
+                    or (piece[1] in _PERSON_TAGS and len(piece[0]) > 1)
+                    or not _HAN_WORD.fullmatch(piece[0])
+                    or length + len(piece[0]) > CONTINUATION_LENGTH):
+                break
+            extra, length = extra + 1, length + len(piece[0])
+        if extra:
+            taken.update((i, extra) for i in starts)
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(tagged):
+        extra = taken.get(i, 0)
+        out.append(("".join(w for w, _ in tagged[i:i + extra + 1]), tagged[i][1]))
+        i += extra + 1
+    return out
+
+
+def _latin_names_joined(tagged: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Capitalised Latin words a single space apart joined into one name ("App Store" in
+    a Chinese article): jieba cuts at the space, and "Store" alone was then filed."""
+    out: list[tuple[str, str]] = []
+    for word, tag in tagged:
+        if (tag == "eng" and word[:1].isupper() and word.lower() not in KEYPHRASE_STOPWORDS
+                and len(out) > 1 and out[-1] == (" ", "x")
+                and out[-2][1] == "eng" and out[-2][0][:1].isupper()):
+            out[-2:] = [(f"{out[-2][0]} {word}", "eng")]
+        else:
+            out.append((word, tag))
+    return out
+
+
+# the exchange of a ticker (0857.HK, 601857.SS) and the currency of a price (HK$, US$)
+_CODE = re.compile(r"(?<=\d\.)[A-Z]{1,3}\b|\b[A-Z]{1,3}(?=\$)")
+_LATIN = re.compile(r"[A-Za-z]+")
+
+
+def _codes_only(text: str) -> set[str]:
+    """Latin words the article writes only as an exchange or currency code: a stock
+    list's "601857.SS" is not what a Chinese article is about."""
+    codes = Counter(_CODE.findall(text))
+    words = Counter(_LATIN.findall(text))
+    return {code for code, n in codes.items() if words[code] == n}
+
+
 def _as_written(word: str, simple: str, original: str) -> str:
     """`word` (Simplified) in the original's script: OpenCC converts character by
     character almost always, so the same position holds the original form."""
@@ -244,9 +333,13 @@ _WORD_RUN = re.compile(r"\b[a-z][a-z\-]+(?:\s+[a-z][a-z\-]+)*\b")
 def _english_keyphrases(text: str, title: str, limit: int) -> list[str]:
     """Names (capitalised runs that are not nationality adjectives nor a sentence's first
     word) and lower-case noun phrases of two or three content words, scored by frequency
-    with title mentions counting double; names count double too."""
+    with title mentions counting double; names count double too. A phrase of the title
+    counts only when the text writes it too: headlines drop the articles and auxiliaries
+    that mark a clause, so their runs of lower-case words join a subject to its verb
+    ("start-ups weigh")."""
     scores: Counter[str] = Counter()
     written: dict[str, str] = {}
+    in_text: set[str] = set()
     mid_sentence = {m.group(1) for m in re.finditer(r"[a-z,;:'’\-]\s+([A-Z][\w'’\-]*)", text)}
     for source, weight in ((text, 2), (title, 4)):
         for name in _name_runs(source):
@@ -259,8 +352,11 @@ def _english_keyphrases(text: str, title: str, limit: int) -> list[str]:
             scores[key] += weight
         for run in _WORD_RUN.findall(source):
             for phrase in _noun_phrases(run.split()):
+                if source is title and phrase not in in_text:
+                    continue  # a headline's lower-case run is often subject and verb
                 written.setdefault(phrase, phrase)
                 scores[phrase] += weight // 2
+        in_text = set(scores)
     chosen: list[str] = []
     for key, score in scores.most_common():
         if score < 2 or len(chosen) == limit:

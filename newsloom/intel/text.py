@@ -268,41 +268,31 @@ ZH_STOPWORDS = frozenset(
         "说明",
         "透过",
         "通过",
-        "當",
-        "的話",
-        "這",
-        "這些",
-        "們",
-        "個",
-        "於",
-        "為",
-        "與",
-        "對",
-        "將",
-        "並",
-        "還",
-        "則",
-        "會",
-        "報道",
-        "表示",
-        "認為",
-        "指出",
-        "稱",
-        "據",
-        "進行",
-        "方面",
-        "時",
-        "後",
+        "当",
+        "的话",
+        "们",
+        "则",
+        "时",
+        "后",
         "前",
         "已",
-        "該",
+        "该",
         "此",
         "亦",
         "而言",
-        "記者",
         "记者",
     ]
 )
+"""Chinese function words and reporting fillers, in Simplified: names and keyphrases test
+the Simplified words they cut, words() tests a word of either script with is_zh_stopword."""
+
+
+def is_zh_stopword(word: str) -> bool:
+    """True for a Chinese stopword written in either script: the list is kept in
+    Simplified only, so that no check can miss a word for being written in the other
+    script (a Traditional entry never matched the Simplified text names are cut from)."""
+    return word in ZH_STOPWORDS or to_simplified(word) in ZH_STOPWORDS
+
 
 CALENDAR_WORDS = frozenset(
     ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -318,12 +308,13 @@ KEYPHRASE_STOPWORDS = CALENDAR_WORDS | frozenset(
 credit words of pictures and players that publishers' pages carry ("Image caption"), and
 the RSS of a feed's footer."""
 ZH_NOT_KEYPHRASES = frozenset(
-    ["人称", "时说", "行使", "列明", "形容", "预料", "全部", "全面", "等候", "危害", "指派",
-     "喻为", "的哥", "办公"]
+    ["人称", "时说", "形容", "预料", "全部", "全面", "危害", "喻为", "的哥", "办公", "图片", "版权"]
 )
-"""Verbs, adverbs and mis-cut pieces that jieba's dictionary tags as nouns (行使 n, 全部 n)
+"""Verbs, adverbs and mis-cut pieces that jieba's dictionary tags as nouns (形容 n, 全部 n)
 or that it cuts across a word (发言 + 人称 for 发言人 + 称, 采访 + 时说, 克罗地亚的 +
-哥历): never keyphrases, whatever their tag in context (Simplified forms)."""
+哥历), and that the verb list learnt from the corpus (entities.VERB_LIST: 行使, 列明, 因应)
+misses, and the caption words of pictures (图片版权 Getty Images): never keyphrases,
+whatever their tag in context (Simplified forms)."""
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋"
     "蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段"
@@ -563,7 +554,7 @@ def words(text: str) -> list[str]:
             continue
         if _CJK.match(chunk):
             # single characters are mostly particles; two-character words carry meaning
-            result.extend(w for w in _zh_words(chunk) if len(w) > 1 and w not in ZH_STOPWORDS)
+            result.extend(w for w in _zh_words(chunk) if len(w) > 1 and not is_zh_stopword(w))
         else:
             result.extend(w for w in _EN_WORD.findall(chunk.lower()) if w not in EN_STOPWORDS)
     return result
