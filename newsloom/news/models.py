@@ -155,8 +155,10 @@ class Article(models.Model):
             # Listings and search walk ready articles newest first and test the other
             # columns in the index itself: on SQLite, reading duplicate_of_id from the
             # row means following the overflow pages of the long text columns before it.
-            models.Index(fields=["status", "published_at", "duplicate_of", "source", "language"],
-                         name="article_listing"),
+            # Topics too (topic pages, For-you): a walk that read each row's topics, stored
+            # after the text, read the whole row of every article it passed.
+            models.Index(fields=["status", "published_at", "duplicate_of", "source", "language",
+                                 "topics"], name="article_listing"),
             # A story's own articles (story page, other coverage, home headlines). With
             # only the single-column indexes, SQLite (no statistics) read "duplicate_of IS
             # NULL" through the duplicate_of index, i.e. every original article: 16.8 s a
