@@ -5,7 +5,9 @@ Opens FOLDER's SQLite archive (kept by `benchmarks/web.py --keep FOLDER`) read-o
 nothing in it changes; the one write of these pages, the read mark of an article page, is
 dropped as a read-only data folder drops it. Then runs, through the real middleware and
 views in this process, the pages web.py's signed-in readers load: For-you and article pages
-of random archive articles, each reader as itself, caches off (sessions in signed cookies,
+of random archive articles, each reader as itself, and the topic pages (whose listing walks
+the same index as For-you's topic follows; a topic with few articles, or none, walks it
+all), caches off (sessions in signed cookies,
 so the one lookup of the session row by its key is not among them). Every query is
 captured, grouped by shape (values apart), and printed with how often it ran, its p50 and
 max time, and SQLite's EXPLAIN QUERY PLAN. A query whose time grows with the archive shows it
@@ -34,29 +36,39 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from newsloom.intel.topics import TOPIC_WORDS  # noqa: E402
+
+TOPICS = [*TOPIC_WORDS, "no-such-topic"]
+
 
 def shape(sql: str) -> str:
     """The query as Django sends it (values apart), with IN lists of any length as one."""
     return re.sub(r"%s(, %s)+", "%s…", sql)
 
 
-class Timings:
-    """Every query the pages run (a connection execute wrapper): its time, by shape and
-    page, and one example of its values for EXPLAIN."""
+class Captured:
+    """Every query the pages send (a connection execute wrapper), by page and shape, with
+    its values. Not timed here: SQLite finds a SELECT's rows while they are fetched, after
+    `execute` returns (see `all_rows_ms`)."""
 
     def __init__(self) -> None:
         self.page = ""
-        self.times: dict[tuple[str, str], list[float]] = defaultdict(list)
-        self.examples: dict[tuple[str, str], tuple[str, object]] = {}
+        self.queries: dict[tuple[str, str], list[tuple[str, object]]] = defaultdict(list)
 
     def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            key = (self.page, shape(sql))
-            self.times[key].append((time.perf_counter() - started) * 1000)
-            self.examples.setdefault(key, (sql, params))
+        self.queries[(self.page, shape(sql))].append((sql, params))
+        return execute(sql, params, many, context)
+
+
+def all_rows_ms(sql: str, params: object) -> float:
+    """One query run again, every row fetched: what it costs the page."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        cursor.fetchall()
+    return (time.perf_counter() - started) * 1000
 
 
 def open_read_only(folder: Path) -> None:
@@ -123,17 +135,19 @@ def main() -> None:
     rng = random.Random(5)
     users = {u.username: u for u in get_user_model().objects.filter(
         username__in=info["readers"])}
-    timings = Timings()
+    captured = Captured()
     pages: dict[str, list[float]] = defaultdict(list)
     warm = signed_in(users[info["readers"][0]])  # templates, URL resolver: once a process
     for path in ("/for-you/", f"/a/{info['low']}/"):
         warm.get(path)
-    with connection.execute_wrapper(timings):
+    with connection.execute_wrapper(captured):
         for number in range(args.pages):
             client = signed_in(users[info["readers"][number % len(info["readers"])]])
+            topic = TOPICS[number % len(TOPICS)]
             for page, path in (("for-you", "/for-you/"),
-                               ("article", f"/a/{rng.randint(info['low'], info['high'])}/")):
-                timings.page = page
+                               ("article", f"/a/{rng.randint(info['low'], info['high'])}/"),
+                               ("topic", f"/topic/{topic}/")):
+                captured.page = page
                 started = time.perf_counter()
                 status = client.get(path).status_code
                 pages[page].append((time.perf_counter() - started) * 1000)
@@ -142,12 +156,14 @@ def main() -> None:
     for page, took in pages.items():
         print(f"  {page:<8} {len(took)} pages: p50 {ms(took, 0.5):.1f} / p90 {ms(took, 0.9):.1f}"
               f" / max {max(took):.1f} ms")
-    print("\nqueries, slowest first (p50 / max ms, times run):")
-    for (page, sql), took in sorted(timings.times.items(), key=lambda item: -max(item[1])):
+    print("\nthe pages' SELECTs run again one by one, all rows fetched, slowest first "
+          "(p50 / max ms, times run):")
+    selects = {key: [all_rows_ms(*query) for query in queries]
+               for key, queries in captured.queries.items()
+               if key[1].lstrip().upper().startswith("SELECT")}
+    for (page, sql), took in sorted(selects.items(), key=lambda item: -max(item[1])):
         print(f"\n{page:<8} {ms(took, 0.5):8.1f} / {max(took):8.1f} ms {len(took):>4}x  "
-              f"{sql[:160]}…")
-        if sql.lstrip().upper().startswith("SELECT"):
-            print(f"  plan: {plan(*timings.examples[(page, sql)])}")
+              f"{sql[:160]}…\n  plan: {plan(*captured.queries[(page, sql)][0])}")
 
 
 if __name__ == "__main__":
