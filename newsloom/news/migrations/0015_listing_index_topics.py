@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('news', '0013_search_in_publication_order'),
+        ('news', '0014_story_redirect'),
     ]
 
     operations = [
