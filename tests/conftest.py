@@ -9,12 +9,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
 
 from newsloom.fetch.client import Fetcher
 from newsloom.fetch.politeness import HostLimiter
 from newsloom.fetch.ssrf import AllowList
 from tests.corpora import CORPORA
 from tests.fixture_server import FixtureServer
+
+# pytest-django's live server is Django's development server, which queues 10 connections
+# waiting to be accepted; the tests open dozens at once (60 parallel sign-ins). An overflow
+# is the likely cause of the rare "connection reset by peer" one of them got on a busy
+# machine: a limit of the test server, not of what is tested. `newsloom serve` listens with
+# a queue of 1,024 (newsloom.web.server): the test server gets the same.
+WSGIServer.request_queue_size = 1024
 
 
 def corpus(*parts: str) -> Path:
