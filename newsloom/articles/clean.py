@@ -113,7 +113,7 @@ def clean_text(text: str, title: str = "") -> str:
 def clean_html(html: str, title: str = "") -> str:
     """Clean an HTML fragment block by block (its top-level elements)."""
     if not html.strip():
-        return html
+        return ""  # blank: nothing to keep (and not its form feeds or vertical tabs)
     root = parse_fragment(html)
     # descend through single wrapper elements to reach the list of blocks
     container = root
