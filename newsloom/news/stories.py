@@ -119,7 +119,9 @@ def _decide(feature: ArticleFeatures) -> tuple[StoryEngine, Story | None, list[i
         if decision.story is None:
             return engine, None, []
         story = Story.objects.filter(pk=decision.story).first()
-        merge = sorted(Story.objects.filter(pk__in=decision.merge).values_list("pk", flat=True))
+        # (no query for the merges when there are none: this runs for every article)
+        merge = sorted(Story.objects.filter(pk__in=decision.merge).values_list(
+            "pk", flat=True)) if decision.merge else []
         if story is not None and len(merge) == len(decision.merge):
             return engine, story, merge
         forget_engine()
@@ -159,12 +161,9 @@ def _merge_story(engine: StoryEngine, source_id: int, target: Story) -> None:
     """Move every article of story `source_id` into `target` (call under the lock). Each
     move takes the next `story_seq`, so other processes' engines move them too as they
     catch up; the old story's address leads to `target` from now on."""
-    rows = []
-    for pk in Article.objects.filter(story_id=source_id).order_by("pk").values_list(
-            "pk", flat=True):
-        _Held.watermark += 1
-        rows.append(Article(pk=pk, story_id=target.pk, story_seq=_Held.watermark))
-    Article.objects.bulk_update(rows, ["story", "story_seq"], batch_size=500)
+    moved = Article.objects.filter(story_id=source_id).order_by("pk").values_list(
+        "pk", flat=True)
+    _Held.watermark = _store_memberships([(pk, target.pk) for pk in moved], _Held.watermark)
     engine.merge(source_id, target.pk)
     StoryRedirect.objects.filter(story_id=source_id).update(story=target)
     StoryRedirect.objects.update_or_create(old_id=source_id, defaults={"story": target})
@@ -292,9 +291,17 @@ def _stable_ids(placed: dict[int, int], old: dict[int, int | None],
 def _write(placed: dict[int, int], final: dict[int, int], old: dict[int, int | None]) -> None:
     """Store the new memberships with a fresh sequence, so other processes' engines take
     them in, then recount every story that gained or lost articles."""
-    seq = Article.objects.aggregate(seq=Max("story_seq"))["seq"] or 0
-    rows = [Article(pk=pk, story_id=final[key], story_seq=seq + n)
-            for n, (pk, key) in enumerate(sorted(placed.items()), start=1)]
-    Article.objects.bulk_update(rows, ["story", "story_seq"], batch_size=500)
+    _store_memberships([(pk, final[key]) for pk, key in sorted(placed.items())],
+                       Article.objects.aggregate(seq=Max("story_seq"))["seq"] or 0)
     for story_id in sorted(set(final.values()) | {s for s in old.values() if s}):
         refresh_story_by_id(story_id)
+
+
+def _store_memberships(memberships: list[tuple[int, int]], after: int) -> int:
+    """Write (article, story) memberships in bulk, numbered `story_seq` after `after` in
+    the order given, so other processes' engines take them in as they catch up. Returns
+    the last number used."""
+    rows = [Article(pk=pk, story_id=story_id, story_seq=after + n)
+            for n, (pk, story_id) in enumerate(memberships, start=1)]
+    Article.objects.bulk_update(rows, ["story", "story_seq"], batch_size=500)
+    return after + len(rows)
