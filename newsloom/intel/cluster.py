@@ -198,7 +198,8 @@ class StoryEngine:
         self._next_key = first_key  # keys of new stories count up from here
         self._changes = 0  # counts adds and removes: a decision's query is reused until then
         self._last_query: tuple[str, int, Query] | None = None
-        self.merged: dict[int, int] = {}  # story key -> the story it was merged into
+        # story key -> the story it was merged into, by `assign` (the batch path)
+        self.merged: dict[int, int] = {}
 
     @property
     def model(self) -> StoryModel:
@@ -367,16 +368,17 @@ class StoryEngine:
         key = self.add(item, decision.story)
         for other in decision.merge:
             self.merge(other, key)
+            self.merged[other] = key  # for `resolve` at the batch's end
         return key
 
     def merge(self, source: int, target: int) -> None:
-        """Move every member of story `source` into story `target`, and remember it."""
+        """Move every member of story `source` into story `target`. (Live ingestion calls
+        this directly and keeps no record: the database holds the merge.)"""
         moved = self.stories.pop(source)
         into = self.stories[target]
         for member in moved.members:
             self._story_of[member.item.key] = target
             into.add(member)
-        self.merged[source] = target
         self._changes += 1
 
     def resolve(self, key: int) -> int:
