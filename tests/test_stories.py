@@ -398,3 +398,38 @@ def test_merged_stories_in_the_database_old_address_and_other_workers() -> None:
     assert set(other_worker.stories) == {quake_story}
     assert {other_worker.story_of(str(pk)) for pk in Article.objects.values_list("pk", flat=True)
             } == {quake_story}
+
+
+@pytest.mark.ingest  # and again on PostgreSQL
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("since", [None, DAY1 + timedelta(minutes=15)])
+def test_recluster_that_merges_moves_every_article_and_old_addresses_lead_on(
+        monkeypatch: pytest.MonkeyPatch, since: datetime | None) -> None:
+    """A re-fitted model that joins two stories through an article about both:
+    `newsloom recluster` (all, or --since a time inside both stories) puts every article
+    in one story, the earlier articles it does not rebuild included, and the other
+    stories' pages lead to it."""
+    from django.test import Client
+
+    from newsloom.news.bulk import import_jsonl
+    from newsloom.news.models import Story
+
+    _import_two_events()
+    quake_story, budget_story = sorted(set(_memberships().values()))
+    import_jsonl([json.dumps({"url": "https://paper9.example/both", "source": "Paper 9",
+                              "title": "Quake and budget: a day in Hong Kong and Japan",
+                              "text": "Both the Miyagi earthquake and the stamp duty rise "
+                                      "made news on Monday. " * 3,
+                              "published": (DAY1 + timedelta(hours=2)).isoformat(),
+                              "language": "en"})])
+    gone = set(_memberships().values()) - {quake_story}
+    monkeypatch.setattr("newsloom.intel.cluster.default_model",
+                        lambda: _constant_model(0.9, 0.35, 0.5))
+    call_command("recluster", *(["--since", since.isoformat()] if since else []))
+    assert set(_memberships().values()) == {quake_story}
+    survivor = Story.objects.get()
+    assert survivor.article_count == 7 and survivor.source_count == 4
+    assert budget_story in gone
+    for story in gone:
+        page = Client().get(f"/s/{story}/")
+        assert page.status_code == 301 and page["Location"] == f"/s/{quake_story}/"

@@ -165,9 +165,15 @@ def _merge_story(engine: StoryEngine, source_id: int, target: Story) -> None:
         "pk", flat=True)
     _Held.watermark = _store_memberships([(pk, target.pk) for pk in moved], _Held.watermark)
     engine.merge(source_id, target.pk)
-    StoryRedirect.objects.filter(story_id=source_id).update(story=target)
-    StoryRedirect.objects.update_or_create(old_id=source_id, defaults={"story": target})
+    _redirect(source_id, target.pk)
     Story.objects.filter(pk=source_id).delete()
+
+
+def _redirect(old_id: int, story_id: int) -> None:
+    """The address of story `old_id`, about to go, leads to story `story_id` from now on,
+    and so do the addresses that led to `old_id` (before its deletion cascades to them)."""
+    StoryRedirect.objects.filter(story_id=old_id).update(story_id=story_id)
+    StoryRedirect.objects.update_or_create(old_id=old_id, defaults={"story_id": story_id})
 
 
 def merged_into(story_id: int) -> int | None:
@@ -246,6 +252,7 @@ def recluster(since: datetime | None = None, progress=None) -> int:  # type: ign
             _hold(engine, Article.objects.filter(story__isnull=False,
                                                  published_at__lt=since,
                                                  published_at__gte=since - engine.window))
+        earlier = set(engine.stories)  # stories that began before `since`
         old = dict(chosen.values_list("pk", "story_id"))
         placed: dict[int, int] = {}
         rows = chosen.values(*_FIELDS).order_by("published_at", "pk")
@@ -256,25 +263,27 @@ def recluster(since: datetime | None = None, progress=None) -> int:  # type: ign
             if progress is not None:
                 progress()
         placed = {pk: engine.resolve(key) for pk, key in placed.items()}
-        final = _stable_ids(placed, old, first_new)
-        _write(placed, final, old)
+        final = _stable_ids(placed, old, first_new, earlier)
+        _write(placed, final, old, {s: final[engine.resolve(s)] for s in engine.merged
+                                    if s in earlier and engine.resolve(s) in final})
     forget_engine()
     return len(placed)
 
 
-def _stable_ids(placed: dict[int, int], old: dict[int, int | None],
-                first_new: int) -> dict[int, int]:
+def _stable_ids(placed: dict[int, int], old: dict[int, int | None], first_new: int,
+                earlier: set[int]) -> dict[int, int]:
     """Engine keys of new stories -> story ids: the old story most of a new story's
-    articles were in, unless another new story took it first; else a new row."""
+    articles were in, unless another new story took it first or it began before `since`
+    (its earlier articles, not rebuilt, stay in it: the new story would join them against
+    the engine's decision); else a new row."""
     final: dict[int, int] = {}
-    taken: set[int] = set()
+    taken: set[int] = set(earlier)
     groups: dict[int, list[int]] = {}
     for pk, key in placed.items():
         groups.setdefault(key, []).append(pk)
     for key, pks in sorted(groups.items(), key=lambda g: min(g[1])):
         if key < first_new:
             final[key] = key  # a story that began before `since` continues
-            taken.add(key)
             continue
         votes = Counter(old[pk] for pk in pks if old.get(pk))
         reuse = next((s for s, _ in sorted(votes.items(), key=lambda v: (-v[1], v[0]))
@@ -288,12 +297,30 @@ def _stable_ids(placed: dict[int, int], old: dict[int, int | None],
     return final
 
 
-def _write(placed: dict[int, int], final: dict[int, int], old: dict[int, int | None]) -> None:
+def _write(placed: dict[int, int], final: dict[int, int], old: dict[int, int | None],
+           merged_earlier: dict[int, int]) -> None:
     """Store the new memberships with a fresh sequence, so other processes' engines take
-    them in, then recount every story that gained or lost articles."""
-    _store_memberships([(pk, final[key]) for pk, key in sorted(placed.items())],
-                       Article.objects.aggregate(seq=Max("story_seq"))["seq"] or 0)
-    for story_id in sorted(set(final.values()) | {s for s in old.values() if s}):
+    them in; move the earlier articles of a story begun before `since` that the rebuild
+    merged into another (`merged_earlier`: its id -> the survivor's); lead every story
+    left empty to where most of its articles went; then recount every story that gained
+    or lost articles."""
+    seq = _store_memberships([(pk, final[key]) for pk, key in sorted(placed.items())],
+                             Article.objects.aggregate(seq=Max("story_seq"))["seq"] or 0)
+    for source, target in sorted(merged_earlier.items()):
+        seq = _store_memberships([(pk, target) for pk in Article.objects.filter(
+            story_id=source).order_by("pk").values_list("pk", flat=True)], seq)
+    went: dict[int, Counter[int]] = {}
+    for pk, key in placed.items():
+        if old.get(pk):
+            went.setdefault(old[pk], Counter())[final[key]] += 1  # type: ignore[index]
+    for source, target in merged_earlier.items():
+        went.setdefault(source, Counter())[target] += 1
+    touched = set(final.values()) | set(went)
+    kept = set(Article.objects.filter(story_id__in=touched).values_list("story_id", flat=True))
+    for story_id, where in sorted(went.items()):
+        if story_id not in kept:
+            _redirect(story_id, min(where.items(), key=lambda w: (-w[1], w[0]))[0])
+    for story_id in sorted(touched):
         refresh_story_by_id(story_id)
 
 
