@@ -9,7 +9,9 @@ hand-labelled stream (`benchmarks/story_sets.py`), next to two baselines, in one
   bigrams (title counted twice), IDF from the whole set, best threshold on the set itself;
 * embedding: the same with the multilingual sentence embedding, best threshold.
 Baselines get their best threshold from the set they are scored on, an upper bound on
-what they can do. Metrics: B-cubed and pairwise precision/recall/F1.
+what they can do. Where a second labeller labelled a set again, working apart, their
+labels are scored like a system: the agreement of two people, the ceiling to read the
+others against. Metrics: B-cubed and pairwise precision/recall/F1.
 
 `--refit` fits the model on every stream set and writes the shipped
 `newsloom/intel/story_model.json` (the same as `newsloom fit-stories` on exported sets).
@@ -32,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.results import save  # noqa: E402
-from benchmarks.story_sets import demo_set, stream_sets  # noqa: E402
+from benchmarks.story_sets import demo_set, second_labellings, stream_sets  # noqa: E402
 from newsloom.intel.cluster import WINDOW, ArticleFeatures, in_order  # noqa: E402
 from newsloom.intel.story_model import default_model, model_path  # noqa: E402
 from newsloom.intel.story_training import (  # noqa: E402
@@ -146,6 +148,9 @@ def main() -> None:
     with ProcessPoolExecutor(2) as pool:  # one fold per core
         folds = pool.map(_fold, [(stream, streams, pairs) for stream in streams])
         results = [r for fold in folds for r in fold]
+    by_name = {s.name: s for s in streams}
+    results += [row(by_name[name], "second labeller, working apart", labels)
+                for name, labels in second_labellings().items()]
     demo = demo_set()
     results.append(row(demo, "newsloom (shipped model)", cluster_stream(demo.items,
                                                                           default_model())))

@@ -3,9 +3,10 @@ window, singletons and all (`../shared/corpora/story-dev/` and `benchmarks/data/
 
 Stream sets (every article of a window):
 * zh 2020-06-22: the shared development set, 458 articles of two days;
-* zh 2020-03-31, 2020-04-14, 2020-07-21 (two days each) and 2020-04-22, 2020-06-05,
-  2020-07-07, 2020-08-04 (one day each): labelled the same way for newsloom
-  (`benchmarks/data/story-stream-zh-*.json`, method in the .md beside each);
+* zh 2020-03-31, 2020-04-14, 2020-07-21 (two days each) and 2020-04-08, 2020-04-22,
+  2020-04-29, 2020-05-27, 2020-06-05, 2020-06-30, 2020-07-07, 2020-08-04 (one day each):
+  labelled the same way for newsloom (`benchmarks/data/story-stream-zh-*.json`, method in
+  the .md beside each);
 * en AllSides, split in time into two halves (April-June, June-August 2021), so English
   can be both fitted on and scored on.
 Other sets (not streams, scored but never fitted on): the cross-lingual demo pages.
@@ -81,6 +82,14 @@ def en_streams() -> list[LabelledStream]:
                                   "en", row["source"]))
         gold[row["id"]] = str(row["story"])
     return [_stream(name, *halves[name]) for name in sorted(halves)]
+
+
+def second_labellings() -> dict[str, dict[str, str]]:
+    """Stream set name -> the labels a second labeller gave the same articles, working
+    apart from the first (`benchmarks/data/agreement/`): how far two careful people
+    agree is the most any system can be expected to reach on a set."""
+    return {f"zh {json.loads(p.read_text())['window'][:10]}": json.loads(p.read_text())["labels"]
+            for p in sorted((DATA / "agreement").glob("story-stream-zh-*-second.json"))}
 
 
 def demo_set() -> LabelledStream:
