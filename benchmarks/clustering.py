@@ -34,7 +34,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.results import save  # noqa: E402
-from benchmarks.story_sets import demo_set, second_labellings, stream_sets  # noqa: E402
+from benchmarks.story_sets import (  # noqa: E402
+    bilingual_sets,
+    demo_set,
+    second_labellings,
+    stream_sets,
+)
 from newsloom.intel.cluster import WINDOW, ArticleFeatures, in_order  # noqa: E402
 from newsloom.intel.story_model import default_model, model_path  # noqa: E402
 from newsloom.intel.story_training import (  # noqa: E402
@@ -110,14 +115,38 @@ def baselines(stream: LabelledStream) -> list[dict[str, object]]:
     return rows
 
 
-def _fold(job: tuple[LabelledStream, list[LabelledStream], dict]) -> list[dict[str, object]]:
-    """newsloom fitted on every set but `stream`, then scored on it, and the baselines."""
-    stream, streams, pairs = job
+def _fold(job: tuple[LabelledStream, list[LabelledStream], dict, LabelledStream | None]
+          ) -> list[dict[str, object]]:
+    """newsloom fitted on every set but `stream`, then scored on it, and the baselines;
+    the same for `stream` with English reports added, when there is such a set."""
+    stream, streams, pairs, bilingual = job
     model = fit([s for s in streams if s.name != stream.name], pairs=pairs)
     rows = [row(stream, "newsloom (fitted on the other sets)",
                 cluster_stream(stream.items, model), f"t={model.threshold}")]
+    rows += baselines(stream)
+    if bilingual is not None:
+        predicted = cluster_stream(bilingual.items, model)
+        rows.append(row(bilingual, "newsloom (fitted on the other sets)", predicted,
+                        english_joined(bilingual, predicted)))
+        rows += baselines(bilingual)
     print(f"  {stream.name} done", flush=True)
-    return rows + baselines(stream)
+    return rows
+
+
+def english_joined(stream: LabelledStream, predicted: dict[str, str]) -> str:
+    """How many English reports of an event in Chinese landed with a Chinese report of it
+    (and how many went into a story holding Chinese reports of other events)."""
+    chinese = {i.key for i in stream.items if i.language != "en"}
+    by_story: dict[str, set[str]] = {}
+    for key in chinese:
+        by_story.setdefault(predicted[key], set()).add(key)
+    english = [i.key for i in stream.items if i.language == "en"]
+    with_event = [k for k in english if any(stream.gold[c] == stream.gold[k] for c in chinese)]
+    joined = sum(any(stream.gold[c] == stream.gold[k] for c in by_story.get(predicted[k], ()))
+                 for k in with_event)
+    wrong = sum(any(stream.gold[c] != stream.gold[k] for c in by_story.get(predicted[k], ()))
+                for k in english)
+    return f"English joined {joined}/{len(with_event)}, with wrong Chinese {wrong}/{len(english)}"
 
 
 def describe(stream: LabelledStream) -> str:
@@ -146,7 +175,9 @@ def main() -> None:
         return
     pairs = {s.name: training_pairs(s) for s in streams}  # the same in every fold
     with ProcessPoolExecutor(2) as pool:  # one fold per core
-        folds = pool.map(_fold, [(stream, streams, pairs) for stream in streams])
+        bilingual = bilingual_sets(streams)
+        folds = pool.map(_fold, [(stream, streams, pairs, bilingual.get(stream.name))
+                                 for stream in streams])
         results = [r for fold in folds for r in fold]
     by_name = {s.name: s for s in streams}
     results += [row(by_name[name], "second labeller, working apart", labels)

@@ -84,6 +84,45 @@ def en_streams() -> list[LabelledStream]:
     return [_stream(name, *halves[name]) for name in sorted(halves)]
 
 
+def _title_text(row: dict[str, object]) -> tuple[str, str]:
+    """A written item's own title and text, or those of the corpus article it points to
+    (`from`: a line of an XSum file, kept in the corpus): its first line and about 150
+    words after it."""
+    if "from" not in row:
+        return str(row["title"]), str(row["text"])
+    source = row["from"]
+    assert isinstance(source, dict)
+    lines = (CORPORA / source["corpus"]).read_text().splitlines()
+    first, *rest = json.loads(lines[source["line"]])["document_full"].split("\n")
+    text: list[str] = []
+    for line in rest:
+        if len(" ".join([*text, line]).split()) > 150:
+            break
+        text.append(line)
+    return first, " ".join(text)
+
+
+def bilingual_sets(streams: list[LabelledStream]) -> dict[str, LabelledStream]:
+    """Stream set name -> that stream with English reports of its events added
+    (`benchmarks/data/story-bilingual-*.jsonl`: written from the Chinese reports, plus real
+    English news of other times as distractors), scored by the model of that stream's
+    fold: does an English report join the Chinese story of its event, and only it?"""
+    by_name = {s.name: s for s in streams}
+    sets = {}
+    for path in sorted(DATA.glob("story-bilingual-*.jsonl")):
+        base = by_name.get(f"zh {path.stem.removeprefix('story-bilingual-')}")
+        if base is None:
+            continue
+        rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        english = build_features([ArticleInput(r["id"], *_title_text(r),
+                                               datetime.fromisoformat(r["published"]),
+                                               r["language"], r["source"]) for r in rows])
+        sets[base.name] = LabelledStream(
+            f"{base.name} + en", base.items + english,
+            {**base.gold, **{r["id"]: r["story"] for r in rows}})
+    return sets
+
+
 def second_labellings() -> dict[str, dict[str, str]]:
     """Stream set name -> the labels a second labeller gave the same articles, working
     apart from the first (`benchmarks/data/agreement/`): how far two careful people
