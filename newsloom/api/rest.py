@@ -21,7 +21,8 @@ from newsloom.intel.llm import ask as ask_llm
 from newsloom.news.models import Article, Source, Story
 from newsloom.news.stories import merged_into, publisher
 from newsloom.web.search import PER_PAGE, search
-from newsloom.web.views import REGIONS, visible_articles
+from newsloom.web.views import REGIONS
+from newsloom.web.visibility import visible_articles
 
 
 def _reader(request: HttpRequest, token: str) -> AbstractBaseUser | None:

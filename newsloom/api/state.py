@@ -20,7 +20,7 @@ from newsloom.news.models import Article, Source
 from newsloom.news.sources import SourceSpec, add_source, resolve_feed
 from newsloom.news.tasks import refresh_source_task
 from newsloom.web.models import Follow, ReadMark, SavedArticle
-from newsloom.web.views import visible_articles
+from newsloom.web.visibility import visible_articles
 
 DEFAULT_FOLDER = "News"  # the folder of a subscription that has neither its own nor a category
 BATCH = 500  # rows per bulk insert: SQLite's variable limit stays far away

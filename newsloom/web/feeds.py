@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from newsloom.news.models import Article, Source
 from newsloom.web.params import clean_text, optional_id
 from newsloom.web.search import search
+from newsloom.web.visibility import has_topic, visible_articles
 
 ITEMS = 50
 KINDS = ("home", "region", "language", "topic", "source", "search")
@@ -20,8 +21,7 @@ _SLUG = re.compile(r"[\w-]{1,50}")
 
 
 def _latest():  # type: ignore[no-untyped-def]
-    return (Article.objects.filter(status=Article.Status.READY, duplicate_of__isnull=True)
-            .select_related("source").order_by("-published_at"))
+    return visible_articles().select_related("source").order_by("-published_at")
 
 
 class LatestFeed(Feed):
@@ -65,7 +65,7 @@ class LatestFeed(Feed):
         elif kind == "language":
             query = query.filter(language=value)
         elif kind == "topic":
-            query = query.filter(topics__icontains=f'"{value}"')
+            query = query.filter(has_topic(value))
         elif kind == "source":
             query = query.filter(source_id=value)
         elif kind == "search":

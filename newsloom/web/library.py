@@ -16,6 +16,7 @@ from newsloom.web.models import Follow, ReadMark, SavedArticle
 from newsloom.web.params import optional_id
 from newsloom.web.read_marks import note_read
 from newsloom.web.storage_errors import storage_problem
+from newsloom.web.visibility import has_topic, visible_articles
 
 PAGE_SIZE = 30
 
@@ -60,10 +61,9 @@ def for_you(request: HttpRequest) -> HttpResponse:
         elif follow.kind == Follow.Kind.REGION:
             condition |= Q(source__region=follow.value)
         elif follow.kind == Follow.Kind.TOPIC:
-            condition |= Q(topics__icontains=f'"{follow.value}"')
+            condition |= has_topic(follow.value)
     read = ReadMark.objects.filter(user=request.user).values("article_id")
-    articles = (Article.objects.filter(condition, status=Article.Status.READY,
-                                       duplicate_of__isnull=True)
+    articles = (visible_articles().filter(condition)
                 .exclude(pk__in=read).select_related("source")
                 .order_by("-published_at")[:PAGE_SIZE]) if follows else []
     return render(request, "web/for_you.html", {"articles": articles, "follows": follows})

@@ -30,14 +30,10 @@ from newsloom.web.params import clean_text, optional_id, page_number
 from newsloom.web.remote_images import allowed as remote_images_allowed
 from newsloom.web.remote_images import without_remote_images
 from newsloom.web.search import PER_PAGE, Filters, search
+from newsloom.web.visibility import has_topic, visible_articles
 
 PAGE_SIZE = 30
 REGIONS = {"hk": "Hong Kong", "cn": "China", "tw": "Taiwan", "world": "World"}
-
-
-def visible_articles() -> QuerySet[Article]:
-    """Processed articles that are not copies of another one."""
-    return Article.objects.filter(status=Article.Status.READY, duplicate_of__isnull=True)
 
 
 class ListingPage:
@@ -102,7 +98,7 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
 
 @cache_for_anonymous
 def topic(request: HttpRequest, name: str) -> HttpResponse:
-    return _listing(request, visible_articles().filter(topics__icontains=f'"{name}"'),
+    return _listing(request, visible_articles().filter(has_topic(name)),
                     name.capitalize(), f"/feeds/rss/topic/{name}/", follow=("topic", name))
 
 
