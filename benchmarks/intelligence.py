@@ -39,7 +39,8 @@ from benchmarks.story_sets import reserved  # noqa: E402
 from newsloom.articles.sanitize import html_to_text  # noqa: E402
 from newsloom.intel.features import ArticleInput, build_features  # noqa: E402
 from newsloom.intel.language import detect_language  # noqa: E402
-from newsloom.intel.qa import answer_question, bm25, support_score  # noqa: E402
+from newsloom.intel.qa import answer_question, support_score  # noqa: E402
+from newsloom.intel.question_terms import bm25  # noqa: E402
 from newsloom.intel.summarize import repeats, summarize  # noqa: E402
 from newsloom.intel.text import sentences, to_simplified, words  # noqa: E402
 from newsloom.intel.topics import topic_labels  # noqa: E402
