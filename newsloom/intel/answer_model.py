@@ -1,0 +1,89 @@
+"""The learned decision of "ask this article": a logistic regression over the candidate
+features (answer_features) that gives each sentence the probability that it holds the
+answer, fitted on the development questions of benchmarks/data/qa-hand.jsonl by
+`benchmarks/answer_model.py --fit` and shipped as JSON inside the package.
+
+A logistic regression, because under grouped cross-validation by article it generalised
+as well as boosted trees or better on the ~500 development questions (docs/benchmarks.md),
+and its weights say which evidence counts. scikit-learn fits it; applying it is one dot
+product per sentence, so the portal needs no machine-learning library at run time."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+
+from newsloom.intel.answer_features import FEATURES
+
+MODEL_FILE = "answer_model.json"
+REGULARISATION = 0.1  # scikit-learn's C: fewer, smaller weights for ~500 questions
+
+
+@dataclass(frozen=True)
+class AnswerModel:
+    mean: np.ndarray     # per feature, subtracted before weighting
+    scale: np.ndarray    # per feature, divided by before weighting
+    weights: np.ndarray
+    bias: float
+    threshold: float     # quote the best sentence when its probability reaches this
+    trained_on: tuple[str, ...] = ()
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """P(the sentence holds the answer) for each row of candidate features."""
+        rows = np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURES))
+        raw = ((rows - self.mean) / self.scale) @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-np.clip(raw, -40.0, 40.0)))
+
+    def with_threshold(self, threshold: float) -> AnswerModel:
+        return replace(self, threshold=threshold)
+
+    def to_json(self) -> str:
+        def rounded(values: np.ndarray) -> list[float]:
+            return [round(float(v), 6) for v in values]
+
+        return json.dumps({"features": list(FEATURES), "mean": rounded(self.mean),
+                           "scale": rounded(self.scale), "weights": rounded(self.weights),
+                           "bias": round(self.bias, 6), "threshold": round(self.threshold, 6),
+                           "trained_on": list(self.trained_on)}, indent=1) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> AnswerModel:
+        data = json.loads(text)
+        if data.get("features") != list(FEATURES):
+            raise ValueError("the answer model was fitted on other features: run "
+                             "`benchmarks/answer_model.py --fit`")
+        return cls(np.array(data["mean"]), np.array(data["scale"]), np.array(data["weights"]),
+                   float(data["bias"]), float(data["threshold"]),
+                   tuple(data.get("trained_on", ())))
+
+
+@cache
+def default_model() -> AnswerModel:
+    """The model shipped in the package."""
+    return AnswerModel.from_json(files("newsloom.intel").joinpath(MODEL_FILE).read_text())
+
+
+def model_path() -> Path:
+    return Path(str(files("newsloom.intel").joinpath(MODEL_FILE)))
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray) -> AnswerModel:
+    """A logistic regression on standardised features (scikit-learn, needed only here:
+    `pip install newsloom[fit]`), with threshold 0.5 until one is chosen. Deterministic,
+    so a re-fit on the same candidates gives the same model."""
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as error:  # pragma: no cover - depends on the installation
+        raise RuntimeError("fitting the answer model needs scikit-learn: "
+                           "pip install 'newsloom[fit]'") from error
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    fitted = LogisticRegression(C=REGULARISATION, max_iter=5000).fit((x - mean) / scale, y)
+    return AnswerModel(mean, scale, fitted.coef_[0].astype(np.float64),
+                       float(fitted.intercept_[0]), 0.5)
