@@ -2,14 +2,15 @@
 
 * `python benchmarks/answer_model.py`: grouped cross-validation by article over the
   development questions of benchmarks/data/qa-hand.jsonl (tune, test, heldout, heldout2):
-  each fold's model is fitted on the other folds' articles, and its threshold (the lowest
-  reaching precision 0.9) chosen from out-of-fold scores inside those training folds, so
-  no question is scored by a model or threshold that saw it. Precision, coverage and
+  each fold's model is fitted on the other folds' articles, and its two thresholds (the
+  lowest reaching precision 0.9, for questions in the article's script and for questions
+  across scripts) chosen from out-of-fold scores inside those training folds, so no
+  question is scored by a model or threshold that saw it. Precision, coverage and
   abstention per split and language group for the logistic regression that ships (with
   its three vetoes), the same without the vetoes, boosted trees (with them), the hand
   rules of earlier rounds and the two baselines, in one run; then the shipped model's
   weights.
-* `--fit`: fit on all development questions (threshold from grouped out-of-fold scores)
+* `--fit`: fit on all development questions (thresholds from grouped out-of-fold scores)
   and write the model shipped in the package.
 * `--held-out`: score heldout3 and heldout4 with the shipped model, printing the table
   only (no question, answer or failure of theirs is shown).
@@ -118,18 +119,21 @@ def lowest_threshold(scored: list[tuple[float, bool]]) -> float:
     return 1.01  # answer nothing
 
 
-def fit_with_threshold(asked: list[Asked], fit: Fitter, vetoes: bool = True
-                       ) -> tuple[Scorer, float]:
-    """A scorer fitted on all of `asked`, with the threshold chosen on out-of-fold scores
-    of grouped folds of `asked` itself (a model's scores on the questions it was fitted on
-    are too confident to set one)."""
-    scored = []
+def fit_with_thresholds(asked: list[Asked], fit: Fitter, vetoes: bool = True
+                        ) -> tuple[Scorer, dict[bool, float]]:
+    """A scorer fitted on all of `asked`, with a threshold for questions in the article's
+    script and one for questions across scripts (keyed by cross_script), each chosen on
+    out-of-fold scores of grouped folds of `asked` itself (a model's scores on the
+    questions it was fitted on are too confident to set one)."""
+    scored: dict[bool, list[tuple[float, bool]]] = {False: [], True: []}
     for train, test in _folds(asked, INNER_FOLDS):
         scorer = fit(*_training_rows([asked[i] for i in train]))
         for i in test:
             best, p = _best(scorer, asked[i], vetoes)
-            scored.append((p, best >= 0 and bool(asked[i].labels[best])))
-    return fit(*_training_rows(asked)), lowest_threshold(scored)
+            scored[asked[i].found.cross_script].append(
+                (p, best >= 0 and bool(asked[i].labels[best])))
+    return fit(*_training_rows(asked)), {cross: lowest_threshold(s)
+                                         for cross, s in scored.items()}
 
 
 def cross_validated(asked: list[Asked], fit: Fitter, vetoes: bool = True
@@ -137,11 +141,12 @@ def cross_validated(asked: list[Asked], fit: Fitter, vetoes: bool = True
     """Each question's quote from the fold model that never saw its article."""
     quotes = {}
     for train, test in _folds(asked, OUTER_FOLDS):
-        scorer, threshold = fit_with_threshold([asked[i] for i in train], fit, vetoes)
+        scorer, thresholds = fit_with_thresholds([asked[i] for i in train], fit, vetoes)
         for i in test:
             a = asked[i]
             best, p = _best(scorer, a, vetoes)
-            quotes[str(a.record["id"])] = [a.found.sentences[best]] if p >= threshold else []
+            quotes[str(a.record["id"])] = ([a.found.sentences[best]]
+                                           if p >= thresholds[a.found.cross_script] else [])
     return quotes
 
 
@@ -163,7 +168,8 @@ def _table(asked: list[Asked], splits: tuple[str, ...],
            ) -> dict[str, dict[str, dict[str, float | None]]]:
     records = [a.record for a in asked]
     out: dict[str, dict[str, dict[str, float | None]]] = {}
-    for group, member in qa_groups(splits).items():
+    groups = {"all": lambda q: True, **qa_groups(splits)}
+    for group, member in groups.items():
         chosen = [q for q in records if member(q)]
         for name, quotes in systems.items():
             out.setdefault(group, {})[name] = qa_scores(
@@ -186,16 +192,16 @@ def _baselines(asked: list[Asked]) -> dict[str, dict[str, list[str]]]:
 
 def print_weights(model: AnswerModel) -> None:
     print("\nShipped model: weights on standardised features, largest first "
-          f"(threshold {model.threshold:.3f})")
+          f"(threshold {model.threshold:.3f}, across scripts {model.cross_threshold:.3f})")
     for w, name in sorted(zip(model.weights, FEATURES, strict=True), key=lambda p: -abs(p[0])):
         print(f"  {name:<24} {w:+.3f}")
 
 
 def fit_shipped(asked: list[Asked]) -> AnswerModel:
     fitted = fit_logistic(*_training_rows(asked))
-    _, threshold = fit_with_threshold(asked, logistic)
-    return AnswerModel(fitted.mean, fitted.scale, fitted.weights, fitted.bias, threshold,
-                       DEVELOPMENT)
+    _, thresholds = fit_with_thresholds(asked, logistic)
+    return AnswerModel(fitted.mean, fitted.scale, fitted.weights, fitted.bias,
+                       thresholds[False], thresholds[True], DEVELOPMENT)
 
 
 def main() -> None:
@@ -212,8 +218,9 @@ def main() -> None:
         learned = {}
         for a in asked:
             best, p = _best(model.probabilities, a)
-            learned[str(a.record["id"])] = [a.found.sentences[best]] if p >= model.threshold \
-                else []
+            learned[str(a.record["id"])] = ([a.found.sentences[best]]
+                                            if p >= model.threshold_for(a.found.cross_script)
+                                            else [])
         print_qa(_table(asked, HELD_OUT, {**_baselines(asked), "learned (shipped)": learned}))
         return
     asked = load(DEVELOPMENT)

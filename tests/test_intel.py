@@ -270,9 +270,9 @@ def test_the_answer_model_survives_its_json_and_refuses_other_features() -> None
     rng = np.random.default_rng(0)
     x = rng.normal(size=(200, len(FEATURES)))
     y = (x[:, 0] + 0.1 * rng.normal(size=200) > 0).astype(int)
-    model = fit_logistic(x, y).with_threshold(0.4)
+    model = fit_logistic(x, y).with_thresholds(0.4, 0.6)
     again = AnswerModel.from_json(model.to_json())
-    assert again.threshold == 0.4
+    assert (again.threshold_for(False), again.threshold_for(True)) == (0.4, 0.6)
     assert np.allclose(again.probabilities(x), model.probabilities(x), atol=1e-4)
     shipped = json.loads(default_model().to_json())
     shipped["features"] = shipped["features"][:-1]

@@ -75,6 +75,7 @@ class Candidates:
     # the sentence the hand rules of earlier rounds quote (every check passed, best
     # ranked), so that the benchmark compares the learned decision with them in one run
     rules_choice: int | None
+    cross_script: bool  # the question is in another script than the article
     # whether the sentence may be quoted at all (see `candidates`)
     allowed: np.ndarray
 
@@ -88,7 +89,7 @@ def candidates(question: str, text: str) -> Candidates:
     """Every sentence of `text` with its evidence as the answer to `question`."""
     pool = sentences(text)
     if not pool or not question.strip():
-        return Candidates(pool, np.zeros((len(pool), len(FEATURES))), None,
+        return Candidates(pool, np.zeros((len(pool), len(FEATURES))), None, False,
                           np.zeros(len(pool), dtype=bool))
     n = len(pool)
     kind = wanted_kind(question)
@@ -169,4 +170,4 @@ def candidates(question: str, text: str) -> Candidates:
     # who *won* Paris-Roubaix, which Chinese diplomat contacted German officials), too
     # rare among the development questions for a model to learn
     allowed = (stated > 0) & ((in_context > 0) | (not doer)) & (not vetoed)
-    return Candidates(pool, matrix, rules_choice, allowed)
+    return Candidates(pool, matrix, rules_choice, cross, allowed)

@@ -30,7 +30,10 @@ class AnswerModel:
     scale: np.ndarray    # per feature, divided by before weighting
     weights: np.ndarray
     bias: float
-    threshold: float     # quote the best sentence when its probability reaches this
+    threshold: float     # quote the best sentence when its probability reaches this ...
+    # ... or this, for a question in another script than the article: its words are
+    # matched through a translation and fewer checks can veto, so its scores mean less
+    cross_threshold: float
     trained_on: tuple[str, ...] = ()
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
@@ -39,8 +42,11 @@ class AnswerModel:
         raw = ((rows - self.mean) / self.scale) @ self.weights + self.bias
         return 1.0 / (1.0 + np.exp(-np.clip(raw, -40.0, 40.0)))
 
-    def with_threshold(self, threshold: float) -> AnswerModel:
-        return replace(self, threshold=threshold)
+    def with_thresholds(self, threshold: float, cross_threshold: float) -> AnswerModel:
+        return replace(self, threshold=threshold, cross_threshold=cross_threshold)
+
+    def threshold_for(self, cross_script: bool) -> float:
+        return self.cross_threshold if cross_script else self.threshold
 
     def to_json(self) -> str:
         def rounded(values: np.ndarray) -> list[float]:
@@ -49,6 +55,7 @@ class AnswerModel:
         return json.dumps({"features": list(FEATURES), "mean": rounded(self.mean),
                            "scale": rounded(self.scale), "weights": rounded(self.weights),
                            "bias": round(self.bias, 6), "threshold": round(self.threshold, 6),
+                           "cross_threshold": round(self.cross_threshold, 6),
                            "trained_on": list(self.trained_on)}, indent=1) + "\n"
 
     @classmethod
@@ -59,7 +66,7 @@ class AnswerModel:
                              "`benchmarks/answer_model.py --fit`")
         return cls(np.array(data["mean"]), np.array(data["scale"]), np.array(data["weights"]),
                    float(data["bias"]), float(data["threshold"]),
-                   tuple(data.get("trained_on", ())))
+                   float(data["cross_threshold"]), tuple(data.get("trained_on", ())))
 
 
 @cache
@@ -74,8 +81,8 @@ def model_path() -> Path:
 
 def fit_logistic(x: np.ndarray, y: np.ndarray) -> AnswerModel:
     """A logistic regression on standardised features (scikit-learn, needed only here:
-    `pip install newsloom[fit]`), with threshold 0.5 until one is chosen. Deterministic,
-    so a re-fit on the same candidates gives the same model."""
+    `pip install newsloom[fit]`), with thresholds 0.5 until they are chosen. Fixed settings,
+    so a re-fit on the same candidates gives the same model up to rounding."""
     try:
         from sklearn.linear_model import LogisticRegression
     except ImportError as error:  # pragma: no cover - depends on the installation
@@ -86,4 +93,4 @@ def fit_logistic(x: np.ndarray, y: np.ndarray) -> AnswerModel:
     scale[scale == 0] = 1.0
     fitted = LogisticRegression(C=REGULARISATION, max_iter=5000).fit((x - mean) / scale, y)
     return AnswerModel(mean, scale, fitted.coef_[0].astype(np.float64),
-                       float(fitted.intercept_[0]), 0.5)
+                       float(fitted.intercept_[0]), 0.5, 0.5)

@@ -9,7 +9,8 @@ a number for "how many", a name for "who": answer_types) and states the asked re
 has a word the article never uses, and its BM25 and embedding similarity. A model learned
 from ~500 hand-written development questions (answer_model) weighs this evidence into the
 probability that the sentence holds the answer; the best sentence is quoted when that
-probability reaches the model's threshold, chosen for precision 0.9 under
+probability reaches the model's threshold (one for questions in the article's script,
+one for questions translated word by word), chosen for precision 0.9 under
 cross-validation. Anything weaker is "does not say": a wrong sentence highlighted as the
 answer costs a reader's trust more than a refusal does.
 
@@ -47,7 +48,7 @@ def answer_question(question: str, text: str, model: AnswerModel | None = None) 
     probabilities = model.probabilities(found.rows) * found.allowed
     best = int(np.argmax(probabilities))
     score = float(probabilities[best])
-    if score < model.threshold:
+    if score < model.threshold_for(found.cross_script):
         return Answer(False, [], [], score)
     return Answer(True, [found.sentences[best]], [best], score)
 
