@@ -1,4 +1,5 @@
-""""Ask this article"'s learned decision (newsloom/intel/answer_model.py), one command:
+"""A learned decision for "ask this article" (benchmarks/answer_learned.py), tried against
+the hand rules of newsloom/intel/qa.py, one command:
 
 * `python benchmarks/answer_model.py`: grouped cross-validation by article over the
   development questions of benchmarks/data/qa-hand.jsonl (tune, test, heldout, heldout2):
@@ -6,14 +7,13 @@
   lowest reaching precision 0.9, for questions in the article's script and for questions
   across scripts) chosen from out-of-fold scores inside those training folds, so no
   question is scored by a model or threshold that saw it. Precision, coverage and
-  abstention per split and language group for the logistic regression that ships (with
-  its three vetoes), the same without the vetoes, boosted trees (with them), the hand
-  rules of earlier rounds and the two baselines, in one run; then the shipped model's
-  weights.
+  abstention per split and language group for the logistic regression (with its three
+  vetoes), the same without the vetoes, boosted trees (with them), the hand rules
+  newsloom runs and the two baselines, in one run; then the fitted model's weights.
 * `--fit`: fit on all development questions (thresholds from grouped out-of-fold scores)
-  and write the model shipped in the package.
-* `--held-out`: score heldout3 and heldout4 with the shipped model, printing the table
-  only (no question, answer or failure of theirs is shown).
+  and write benchmarks/data/answer-model.json.
+* `--held-out`: score heldout3 and heldout4 with that model, printing the table only (no
+  question, answer or failure of theirs is shown).
 """
 
 from __future__ import annotations
@@ -29,6 +29,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.answer_features import FEATURES, Candidates, candidates  # noqa: E402
+from benchmarks.answer_learned import (  # noqa: E402
+    MODEL_PATH,
+    AnswerModel,
+    fit_logistic,
+    fitted_model,
+)
 from benchmarks.intelligence import (  # noqa: E402
     QA_SYSTEMS,
     holds_answer,
@@ -38,13 +45,7 @@ from benchmarks.intelligence import (  # noqa: E402
     qa_questions,
     qa_scores,
 )
-from newsloom.intel.answer_features import FEATURES, Candidates, candidates  # noqa: E402
-from newsloom.intel.answer_model import (  # noqa: E402
-    AnswerModel,
-    default_model,
-    fit_logistic,
-    model_path,
-)
+from newsloom.intel.qa import answer_question  # noqa: E402
 from newsloom.intel.story_model import TREE_SETTINGS  # noqa: E402
 from tests.corpora import require_corpora  # noqa: E402
 
@@ -151,7 +152,7 @@ def cross_validated(asked: list[Asked], fit: Fitter, vetoes: bool = True
 
 
 def logistic(x: np.ndarray, y: np.ndarray) -> Scorer:
-    """The shipped method: newsloom's own fitting and numpy scoring."""
+    """The method tried: its own fitting (answer_learned) and numpy scoring."""
     return fit_logistic(x, y).probabilities
 
 
@@ -184,20 +185,20 @@ def _baselines(asked: list[Asked]) -> dict[str, dict[str, list[str]]]:
         system = QA_SYSTEMS[name]
         systems[name] = {str(a.record["id"]): system(str(a.record["question"]),
                                                      texts[a.article]) for a in asked}
-    systems["hand rules"] = {
-        str(a.record["id"]): [] if a.found.rules_choice is None
-        else [a.found.sentences[a.found.rules_choice]] for a in asked}
+    systems["newsloom (rules)"] = {
+        str(a.record["id"]): answer_question(str(a.record["question"]),
+                                             texts[a.article]).sentences for a in asked}
     return systems
 
 
 def print_weights(model: AnswerModel) -> None:
-    print("\nShipped model: weights on standardised features, largest first "
+    print("\nFitted model: weights on standardised features, largest first "
           f"(threshold {model.threshold:.3f}, across scripts {model.cross_threshold:.3f})")
     for w, name in sorted(zip(model.weights, FEATURES, strict=True), key=lambda p: -abs(p[0])):
         print(f"  {name:<24} {w:+.3f}")
 
 
-def fit_shipped(asked: list[Asked]) -> AnswerModel:
+def fit_model(asked: list[Asked]) -> AnswerModel:
     fitted = fit_logistic(*_training_rows(asked))
     _, thresholds = fit_with_thresholds(asked, logistic)
     return AnswerModel(fitted.mean, fitted.scale, fitted.weights, fitted.bias,
@@ -207,27 +208,27 @@ def fit_shipped(asked: list[Asked]) -> AnswerModel:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--fit", action="store_true", help="re-fit the shipped model")
+    mode.add_argument("--fit", action="store_true", help="re-fit benchmarks/data/answer-model.json")
     mode.add_argument("--held-out", action="store_true",
-                      help="score heldout3 and heldout4 once with the shipped model")
+                      help="score heldout3 and heldout4 once with the fitted model")
     args = parser.parse_args()
     require_corpora()
     if args.held_out:
         asked = load(HELD_OUT)
-        model = default_model()
+        model = fitted_model()
         learned = {}
         for a in asked:
             best, p = _best(model.probabilities, a)
             learned[str(a.record["id"])] = ([a.found.sentences[best]]
                                             if p >= model.threshold_for(a.found.cross_script)
                                             else [])
-        print_qa(_table(asked, HELD_OUT, {**_baselines(asked), "learned (shipped)": learned}))
+        print_qa(_table(asked, HELD_OUT, {**_baselines(asked), "learned LR (fitted)": learned}))
         return
     asked = load(DEVELOPMENT)
     if args.fit:
-        model = fit_shipped(asked)
-        model_path().write_text(model.to_json())
-        print(f"answer model fitted on {len(asked)} questions: {model_path()}")
+        model = fit_model(asked)
+        MODEL_PATH.write_text(model.to_json())
+        print(f"answer model fitted on {len(asked)} questions: {MODEL_PATH}")
         print_weights(model)
         return
     systems = {**_baselines(asked),
@@ -235,7 +236,7 @@ def main() -> None:
                "LR, no vetoes (CV)": cross_validated(asked, logistic, vetoes=False),
                "learned trees (CV)": cross_validated(asked, trees)}
     print_qa(_table(asked, DEVELOPMENT, systems))
-    print_weights(fit_shipped(asked))
+    print_weights(fit_model(asked))
 
 
 if __name__ == "__main__":

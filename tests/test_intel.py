@@ -10,7 +10,6 @@ import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import numpy as np
 import pytest
 from django.test import Client
 
@@ -261,20 +260,3 @@ print("jieba.analyse" in sys.modules, "李家超" in phrases)
     table = jieba.analyse.default_tfidf
     assert all(zh_idf.idf(word) == value for word, value in table.idf_freq.items())
     assert zh_idf.idf("不是一個詞的詞") == table.median_idf
-
-
-def test_the_answer_model_survives_its_json_and_refuses_other_features() -> None:
-    from newsloom.intel.answer_features import FEATURES
-    from newsloom.intel.answer_model import AnswerModel, default_model, fit_logistic
-
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(200, len(FEATURES)))
-    y = (x[:, 0] + 0.1 * rng.normal(size=200) > 0).astype(int)
-    model = fit_logistic(x, y).with_thresholds(0.4, 0.6)
-    again = AnswerModel.from_json(model.to_json())
-    assert (again.threshold_for(False), again.threshold_for(True)) == (0.4, 0.6)
-    assert np.allclose(again.probabilities(x), model.probabilities(x), atol=1e-4)
-    shipped = json.loads(default_model().to_json())
-    shipped["features"] = shipped["features"][:-1]
-    with pytest.raises(ValueError, match="fitted on other features"):
-        AnswerModel.from_json(json.dumps(shipped))

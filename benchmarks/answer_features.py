@@ -1,21 +1,21 @@
-"""The evidence for each sentence of an article as the answer to a question: what "ask this
-article" weighs with its learned model (answer_model) instead of vetoing by hand rules.
+"""The evidence for each sentence of an article as the answer to a question, for the
+learned decision tried in benchmarks/answer_model.py (not shipped: on fresh held-out
+questions it was less precise than the hand rules of newsloom/intel/qa.py; see
+docs/benchmarks.md).
 
-Every signal the hand rules used is kept, as a feature rather than a verdict: the share of
+Every signal the hand rules use is kept, as a feature rather than a verdict: the share of
 the question's words (weighted by rarity, translated word by word across scripts) that the
 sentence holds, alone and with the sentence before; whether it holds an answer of the asked
 kind (answer_types) and states the asked relation (relations: the role's holder, the
 counted noun, the asked clause, the doer's deed); a question word the article never uses;
 BM25 and embedding similarity and their ranks among the article's sentences; shared numbers
-and word pairs; where the sentence stands. The rules' combined verdict (the sentence they
-would quote) is computed for comparison but is no feature: it was written from the
-failures of the very questions the model learns from, so leaning on it made
-cross-validation look better than fresh questions would (docs/benchmarks.md)."""
+and word pairs; where the sentence stands. The rules' combined verdict is no feature: it
+was written from the failures of the very questions the model learns from, so leaning on
+it made cross-validation look better than fresh questions would."""
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +23,14 @@ import numpy as np
 from newsloom.intel import question_terms as terms
 from newsloom.intel.answer_types import Kind, holds, wanted_kind
 from newsloom.intel.embed import embed
+from newsloom.intel.qa import (
+    MIN_ANY_COVERAGE,
+    MIN_COVERAGE,
+    MIN_CROSS_COVERAGE,
+    MIN_SYNONYM_SIMILARITY,
+    MIN_WORD_SIMILARITY,
+    PRONOUN_START,
+)
 from newsloom.intel.relations import (
     asks_count,
     asks_doer,
@@ -32,19 +40,6 @@ from newsloom.intel.relations import (
     states,
 )
 from newsloom.intel.text import is_lower_cased, numbers, sentences, to_simplified, words
-
-# The hand rules' thresholds, fitted on the development splits of
-# benchmarks/data/qa-hand.jsonl; now only `passes_floor` and `rules_choice` use them
-MIN_COVERAGE = 0.5             # share of the question's (rarity-weighted) terms in the sentence
-MIN_ANY_COVERAGE = 0.6         # the same for questions that ask for no particular kind
-MIN_CROSS_COVERAGE = 0.35      # the same for a question translated word by word
-MIN_WORD_SIMILARITY = 0.6      # embedding similarity of a question word and its translation
-MIN_SYNONYM_SIMILARITY = 0.8   # the same for another form or word in the article's language
-SEMANTIC_WEIGHT = 0.3          # how much meaning adds to term coverage when ranking candidates
-PHRASE_BONUS = 0.1             # per pair of question words the sentence has side by side
-
-_PRONOUN_START = re.compile(r"^\W*(?:he|she|they|his|her|their|its)\b|^\W*[他她其]",
-                            re.IGNORECASE)
 
 QUESTION_FEATURES = (
     *(f"kind_{k.value}" for k in Kind),
@@ -72,9 +67,6 @@ class Candidates:
 
     sentences: list[str]
     rows: np.ndarray
-    # the sentence the hand rules of earlier rounds quote (every check passed, best
-    # ranked), so that the benchmark compares the learned decision with them in one run
-    rules_choice: int | None
     cross_script: bool  # the question is in another script than the article
     # whether the sentence may be quoted at all (see `candidates`)
     allowed: np.ndarray
@@ -89,7 +81,7 @@ def candidates(question: str, text: str) -> Candidates:
     """Every sentence of `text` with its evidence as the answer to `question`."""
     pool = sentences(text)
     if not pool or not question.strip():
-        return Candidates(pool, np.zeros((len(pool), len(FEATURES))), None, False,
+        return Candidates(pool, np.zeros((len(pool), len(FEATURES))), False,
                           np.zeros(len(pool), dtype=bool))
     n = len(pool)
     kind = wanted_kind(question)
@@ -110,7 +102,7 @@ def candidates(question: str, text: str) -> Candidates:
     before = [pool[i - 1] if i else "" for i in range(n)]
     with_before = np.array(terms.coverage(query, [f"{before[i]} {pool[i]}" for i in range(n)]))
     # "He died on 3 March": a sentence that opens with a pronoun is about the one before
-    pronoun = np.array([bool(_PRONOUN_START.match(s)) for s in pool])
+    pronoun = np.array([bool(PRONOUN_START.match(s)) for s in pool])
     covered = with_before if counting else np.where(pronoun, with_before, alone)
     vectors = embed([question, *pool])
     semantic = vectors[1:] @ vectors[0]
@@ -133,21 +125,13 @@ def candidates(question: str, text: str) -> Candidates:
         counted = counting and counts_asked(question, sentence)
         in_context = all(terms.contains(context, t) for t in query)
         passes = covered[i] >= floor
-        rules = (not vetoed and passes and (not doer or in_context)
-                 and (kind is Kind.ANY or holds_kind) and clause and stated
-                 and (not counting or counted))
         rows.append([
             float(holds_kind), float(clause), float(stated), float(counted),
-            float(in_context), float(passes), float(rules),
+            float(in_context), float(passes),
             float(bool(wanted_numbers & numbers(sentence))),
             float(len(phrases & terms.phrases(sentence))),
             i / n, float(i == 0), float(pronoun[i]), math.log1p(len(sentence))])
     per_sentence = np.array(rows)
-    rules_answer = per_sentence[:, 6].astype(bool)
-    rule_score = alone + SEMANTIC_WEIGHT * semantic + 0.1 * per_sentence[:, 7] \
-        + PHRASE_BONUS * per_sentence[:, 8]
-    rules_choice = (int(np.argmax(np.where(rules_answer, rule_score, -np.inf)))
-                    if rules_answer.any() else None)
     top_bm25 = float(bm25.max()) or 1.0
     asked = [
         *(float(kind is k) for k in Kind),
@@ -160,7 +144,7 @@ def candidates(question: str, text: str) -> Candidates:
         alone, with_before, _ranks(covered), covered.max() - covered,
         semantic, _ranks(semantic), semantic.max() - semantic,
         bm25 / top_bm25, _ranks(bm25),
-        per_sentence[:, :6], per_sentence[:, 7:]])
+        per_sentence])
     holds_kind, clause, stated, _, in_context = per_sentence[:, :5].T
     both = np.maximum(holds_kind, float(kind is Kind.ANY)) * stated * clause
     matrix = np.column_stack([np.tile(asked, (n, 1)), ranked,
@@ -170,4 +154,4 @@ def candidates(question: str, text: str) -> Candidates:
     # who *won* Paris-Roubaix, which Chinese diplomat contacted German officials), too
     # rare among the development questions for a model to learn
     allowed = (stated > 0) & ((in_context > 0) | (not doer)) & (not vetoed)
-    return Candidates(pool, matrix, rules_choice, cross, allowed)
+    return Candidates(pool, matrix, cross, allowed)

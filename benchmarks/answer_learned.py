@@ -1,26 +1,25 @@
-"""The learned decision of "ask this article": a logistic regression over the candidate
-features (answer_features) that gives each sentence the probability that it holds the
-answer, fitted on the development questions of benchmarks/data/qa-hand.jsonl by
-`benchmarks/answer_model.py --fit` and shipped as JSON inside the package.
+"""The learned decision tried for "ask this article": a logistic regression over the
+candidate features (answer_features) that gives each sentence the probability that it
+holds the answer, fitted on the development questions of benchmarks/data/qa-hand.jsonl by
+`benchmarks/answer_model.py --fit` and kept as JSON (benchmarks/data/answer-model.json),
+applied with numpy alone.
 
 A logistic regression, because under grouped cross-validation by article it generalised
-as well as boosted trees or better on the ~500 development questions (docs/benchmarks.md),
-and its weights say which evidence counts. scikit-learn fits it; applying it is one dot
-product per sentence, so the portal needs no machine-learning library at run time."""
+better than boosted trees on the ~500 development questions, and its weights say which
+evidence counts. It is not what the portal runs: on the fresh held-out questions, scored
+once, it was less precise than the hand rules (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
-from functools import cache
-from importlib.resources import files
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from newsloom.intel.answer_features import FEATURES
+from benchmarks.answer_features import FEATURES
 
-MODEL_FILE = "answer_model.json"
+MODEL_PATH = Path(__file__).resolve().parent / "data" / "answer-model.json"
 REGULARISATION = 0.1  # scikit-learn's C: fewer, smaller weights for ~500 questions
 
 
@@ -41,9 +40,6 @@ class AnswerModel:
         rows = np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURES))
         raw = ((rows - self.mean) / self.scale) @ self.weights + self.bias
         return 1.0 / (1.0 + np.exp(-np.clip(raw, -40.0, 40.0)))
-
-    def with_thresholds(self, threshold: float, cross_threshold: float) -> AnswerModel:
-        return replace(self, threshold=threshold, cross_threshold=cross_threshold)
 
     def threshold_for(self, cross_script: bool) -> float:
         return self.cross_threshold if cross_script else self.threshold
@@ -69,14 +65,9 @@ class AnswerModel:
                    float(data["cross_threshold"]), tuple(data.get("trained_on", ())))
 
 
-@cache
-def default_model() -> AnswerModel:
-    """The model shipped in the package."""
-    return AnswerModel.from_json(files("newsloom.intel").joinpath(MODEL_FILE).read_text())
-
-
-def model_path() -> Path:
-    return Path(str(files("newsloom.intel").joinpath(MODEL_FILE)))
+def fitted_model() -> AnswerModel:
+    """The model last written by `benchmarks/answer_model.py --fit`."""
+    return AnswerModel.from_json(MODEL_PATH.read_text())
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray) -> AnswerModel:
