@@ -39,7 +39,8 @@ from benchmarks.story_sets import reserved  # noqa: E402
 from newsloom.articles.sanitize import html_to_text  # noqa: E402
 from newsloom.intel.features import ArticleInput, build_features  # noqa: E402
 from newsloom.intel.language import detect_language  # noqa: E402
-from newsloom.intel.qa import answer_question, bm25, support_score  # noqa: E402
+from newsloom.intel.qa import answer_question, support_score  # noqa: E402
+from newsloom.intel.question_terms import bm25  # noqa: E402
 from newsloom.intel.summarize import repeats, summarize  # noqa: E402
 from newsloom.intel.text import sentences, to_simplified, words  # noqa: E402
 from newsloom.intel.topics import topic_labels  # noqa: E402
@@ -136,7 +137,7 @@ QA_SYSTEMS: dict[str, Callable[[str, str], list[str]]] = {
     "first sentence": first_sentence, "best BM25 sentence": best_bm25, "newsloom": ours}
 
 
-def _holds(answer: str, quoted: list[str]) -> bool:
+def holds_answer(answer: str, quoted: list[str]) -> bool:
     """Whether the quoted sentences hold the reference answer (Chinese compared in
     Simplified, so a Traditional answer matches a Simplified article)."""
     return to_simplified(answer).lower() in to_simplified(" ".join(quoted)).lower()
@@ -145,7 +146,7 @@ def _holds(answer: str, quoted: list[str]) -> bool:
 QA_SPLITS = ("tune", "test", "heldout", "heldout2", "heldout3", "heldout4")
 
 
-def _qa_groups(splits: tuple[str, ...]) -> dict[str, Callable[[dict[str, object]], bool]]:
+def qa_groups(splits: tuple[str, ...]) -> dict[str, Callable[[dict[str, object]], bool]]:
     """The rows of the table: each split, then per split its English questions on Chinese
     articles, its Chinese articles, and its Traditional-on-Simplified or reverse questions."""
     groups: dict[str, Callable[[dict[str, object]], bool]] = {}
@@ -163,32 +164,45 @@ def _qa_groups(splits: tuple[str, ...]) -> dict[str, Callable[[dict[str, object]
     return groups
 
 
-def hand_qa(splits: tuple[str, ...] = QA_SPLITS) -> dict[str, dict[str, dict[str, float | None]]]:
+def qa_questions(splits: tuple[str, ...]) -> list[dict[str, object]]:
+    """The hand-written questions of the given splits, in file order."""
+    questions = [json.loads(line) for line in QA_SET.read_text().splitlines() if line]
+    return [q for q in questions if q["split"] in splits]
+
+
+def qa_scores(questions: list[dict[str, object]],
+              quoted: Callable[[dict[str, object]], list[str]]) -> dict[str, float | None]:
     """Precision (answered questions whose quote holds the answer; an answer to an
     unanswerable question counts as wrong), coverage (answerable questions answered
-    right) and abstention (unanswerable questions refused), per split and system."""
-    questions = [json.loads(line) for line in QA_SET.read_text().splitlines() if line]
-    questions = [q for q in questions if q["split"] in splits]
+    right) and abstention (unanswerable questions refused) of one system's quotes."""
+    answered = right = refused = answerable = 0
+    for q in questions:
+        quote = quoted(q)
+        answered += bool(quote)
+        if q["answerable"]:
+            answerable += 1
+            right += bool(quote) and holds_answer(str(q["answer"]), quote)
+        else:
+            refused += not quote
+    unanswerable = len(questions) - answerable
+    return {"questions": len(questions), "answered": answered,
+            "precision": right / answered if answered else 0.0,
+            "coverage": right / max(1, answerable),
+            "abstention": refused / unanswerable if unanswerable else None}
+
+
+def hand_qa(splits: tuple[str, ...] = QA_SPLITS) -> dict[str, dict[str, dict[str, float | None]]]:
+    """qa_scores per split and language group, for newsloom and the baselines."""
+    questions = qa_questions(splits)
     texts = qa_articles(questions)
+    quotes = {name: {str(q["id"]): system(str(q["question"]), texts[str(q["article"])])
+                     for q in questions} for name, system in QA_SYSTEMS.items()}
     out: dict[str, dict[str, dict[str, float | None]]] = {}
-    for group, member in _qa_groups(splits).items():
+    for group, member in qa_groups(splits).items():
         chosen = [q for q in questions if member(q)]
-        answerable = [q for q in chosen if q["answerable"]]
-        for name, system in QA_SYSTEMS.items():
-            answered = right = refused = 0
-            for q in chosen:
-                quoted = system(str(q["question"]), texts[str(q["article"])])
-                answered += bool(quoted)
-                if q["answerable"]:
-                    right += bool(quoted) and _holds(str(q["answer"]), quoted)
-                else:
-                    refused += not quoted
-            unanswerable = len(chosen) - len(answerable)
-            out.setdefault(group, {})[name] = {
-                "questions": len(chosen), "answered": answered,
-                "precision": right / answered if answered else 0.0,
-                "coverage": right / max(1, len(answerable)),
-                "abstention": refused / unanswerable if unanswerable else None}
+        for name in QA_SYSTEMS:
+            out.setdefault(group, {})[name] = qa_scores(
+                chosen, lambda q, n=name: quotes[n][str(q["id"])])
     return out
 
 

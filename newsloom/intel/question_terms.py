@@ -1,0 +1,182 @@
+"""Matching a question's words to an article's sentences, in whatever language and script
+each is written: the question's content words (without the words that only say what kind
+of answer is wanted), their counterparts in the article's own words (a translation across
+scripts, a form or synonym within one), and how much of them each sentence holds. Used by
+"ask this article" (qa) to find and weigh its candidate sentences."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+from newsloom.intel.embed import embed
+from newsloom.intel.text import HAN_RUN_SPLIT, to_simplified, words
+
+K1 = 1.2
+B = 0.75
+
+# Words that say what kind of answer is wanted, not what it is about.
+_EN_ASKING = frozenset([
+    "many", "much", "old", "long", "far", "deep", "high", "big", "large", "tall", "often",
+    "fast", "heavy", "happen", "happened", "happening", "take", "place", "time", "date",
+    "day", "month", "kind", "type", "name", "called", "occur", "occurred", "money",
+])
+_ZH_ASKING = re.compile(
+    r"什么时候|甚么时候|多少|几多|什么|甚么|哪里|哪裏|哪个|哪些|哪位|哪家|哪天|哪年|何时|何处|"
+    r"何人|何地|几时|几点|谁|多久|多长|多大|是否|吗|呢|是|有|的|了|在|[？?。，,]")
+_EN_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def bm25(query: list[str], docs: list[list[str]]) -> list[float]:
+    """Okapi BM25 of each document for the query (idf from the documents themselves)."""
+    n = len(docs)
+    average = sum(len(d) for d in docs) / max(1, n)
+    df = Counter(w for d in docs for w in set(d))
+    scores = []
+    for doc in docs:
+        tf = Counter(doc)
+        score = 0.0
+        for word in set(query):
+            if word not in tf:
+                continue
+            idf = math.log(1 + (n - df[word] + 0.5) / (df[word] + 0.5))
+            score += idf * tf[word] * (K1 + 1) / (tf[word] + K1 * (1 - B + B * len(doc) / average))
+        scores.append(score)
+    return scores
+
+
+def stem(word: str) -> str:
+    """A crude English stem, enough for "scored"/"score", "arriving"/"arrive",
+    "guarantees"/"guarantee" and "died"/"die"."""
+    if word.endswith("ied"):
+        word = word[:-1] if len(word) == 4 else f"{word[:-3]}y"
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word[:6]
+
+
+def question_words(question: str) -> list[str]:
+    """The question's content words as written (Chinese in Simplified, cut by jieba),
+    without the interrogative words that only say what kind of answer is wanted."""
+    simple = _ZH_ASKING.sub(" ", to_simplified(question))
+    found: list[str] = []
+    for chunk in HAN_RUN_SPLIT.split(simple):
+        if HAN_RUN_SPLIT.fullmatch(chunk):
+            found.extend(words(chunk))
+        elif chunk:
+            found.extend(_en_words(chunk, asking=True))
+    return found
+
+
+def _term(word: str) -> str:
+    """What a word is matched as: an English word by its stem, a Chinese word as is."""
+    return word if HAN_RUN_SPLIT.fullmatch(word) else stem(word)
+
+
+def _en_words(text: str, asking: bool = False) -> list[str]:
+    """English content words (possessive 's dropped), without the asking words when
+    `asking`."""
+    tokens = [w.removesuffix("'s").removesuffix("’s") for w in words(text)]
+    return [w for w in tokens if _EN_TOKEN.fullmatch(w) and not (asking and w in _EN_ASKING)]
+
+
+def _en_terms(text: str, asking: bool = False) -> set[str]:
+    return {stem(w) for w in _en_words(text, asking)}
+
+
+@dataclass(frozen=True)
+class InArticle:
+    """A question's words as the article writes them (see `in_article_words`)."""
+
+    terms: set[str]              # what the sentences are searched for
+    unmatched: list[str]         # question words with no counterpart in the article
+    translation: dict[str, str]  # question word → the article word it was matched to
+
+
+def in_article_words(question: str, text: str, min_similarity: float) -> InArticle:
+    """A question's terms as the article writes them, and the words it has no counterpart
+    for. A word the article also has as it is (MSCI, Dowden, 6.4 in a Chinese article)
+    stays; any other becomes the article word closest to it in the multilingual
+    embedding, when close enough (`min_similarity`) to say the same: a translation across
+    scripts (governor → 知事, silver → 白银), a form or synonym within one (died → death,
+    arrested → detained, but not killed → injured). A word with no counterpart (HKEX where
+    the article writes 港交所) stays as it is, and so matches no sentence. The word by
+    word translation is kept so that relation checks can find the asked role in the
+    article's own words (commissioner → 执委)."""
+    article = to_simplified(text)
+    asked = question_words(question)
+    terms = {_term(w) for w in asked if contains(article, _term(w))}
+    foreign = sorted({w for w in asked if not contains(article, _term(w))})
+    chinese = han_share(text) > 0.3
+    # two-letter words are left out: "die" is German for "the", and so close to "le"
+    vocabulary = sorted({w for w in words(article) if bool(HAN_RUN_SPLIT.fullmatch(w)) == chinese
+                         and (chinese or (_EN_TOKEN.fullmatch(w) and len(w) > 2))})
+    if not foreign or not vocabulary:
+        return InArticle(terms | {_term(w) for w in foreign}, foreign, {})
+    vectors = embed([*foreign, *vocabulary])
+    similarity = vectors[: len(foreign)] @ vectors[len(foreign):].T
+    unmatched = []
+    translation = {}
+    for word, row in zip(foreign, similarity, strict=True):
+        best = int(np.argmax(row))
+        if row[best] >= min_similarity:
+            terms.add(_term(vocabulary[best]))
+            translation[word] = vocabulary[best]
+        else:
+            terms.add(_term(word))
+            unmatched.append(word)
+    return InArticle(terms, unmatched, translation)
+
+
+def contains(sentence: str, term: str) -> bool:
+    """Whether a (Simplified) sentence holds a term: an English stem among its words, a
+    Chinese word anywhere in it however jieba would cut the sentence."""
+    if HAN_RUN_SPLIT.fullmatch(term):
+        return term in sentence
+    return term in _en_terms(sentence)
+
+
+def coverage(query: set[str], pool: list[str]) -> list[float]:
+    """Per sentence, the idf-weighted share of the query terms it contains (a Chinese
+    word counts when the Simplified sentence contains it, however jieba cut the sentence).
+    Terms the article lacks weigh most: a question about something the article never
+    mentions must not be answered by a sentence that matches only its other words."""
+    present = []
+    for sentence in pool:
+        simple = to_simplified(sentence)
+        present.append({t for t in query if contains(simple, t)})
+    n = len(pool)
+    df = Counter(t for terms in present for t in terms)
+    weight = {t: math.log(1 + n / (df[t] + 0.5)) for t in query}
+    total = sum(weight.values())
+    if not total:
+        return [0.0] * n
+    return [sum(weight[t] for t in terms) / total for terms in present]
+
+
+def phrases(text: str) -> set[tuple[str, str]]:
+    """Adjacent English content-word stems: "digital Zhejiang" the initiative, not the
+    two words anywhere in a sentence about Zhejiang's digital economy."""
+    stems = [stem(w) for w in (w.removesuffix("'s") for w in words(text))
+             if _EN_TOKEN.fullmatch(w)]
+    return set(pairwise(stems))
+
+
+def han_share(text: str) -> float:
+    sample = text[:500]
+    return len("".join(HAN_RUN_SPLIT.findall(sample))) / max(1, len(sample))
+
+
+def cross_script(question: str, text: str) -> bool:
+    """An English question on a Chinese article (or the reverse): few shared words."""
+    return (han_share(question) > 0.3) != (han_share(text) > 0.3)
+
