@@ -12,7 +12,7 @@ the hand rules of newsloom/intel/qa.py, one command:
   newsloom runs and the two baselines, in one run; then the fitted model's weights.
 * `--fit`: fit on all development questions (thresholds from grouped out-of-fold scores)
   and write benchmarks/data/answer-model.json.
-* `--held-out`: score heldout3 and heldout4 with that model, printing the table only (no
+* `--held-out`: score heldout3, heldout4 and heldout5 with that model, printing the table only (no
   question, answer or failure of theirs is shown).
 """
 
@@ -50,7 +50,7 @@ from newsloom.intel.story_model import TREE_SETTINGS  # noqa: E402
 from tests.corpora import require_corpora  # noqa: E402
 
 DEVELOPMENT = ("tune", "test", "heldout", "heldout2")
-HELD_OUT = ("heldout3", "heldout4")
+HELD_OUT = ("heldout3", "heldout4", "heldout5")
 TARGET_PRECISION = 0.9
 OUTER_FOLDS = 5
 INNER_FOLDS = 4
@@ -210,7 +210,7 @@ def main() -> None:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--fit", action="store_true", help="re-fit benchmarks/data/answer-model.json")
     mode.add_argument("--held-out", action="store_true",
-                      help="score heldout3 and heldout4 once with the fitted model")
+                      help="score heldout3, heldout4 and heldout5 once with the fitted model")
     args = parser.parse_args()
     require_corpora()
     if args.held_out:

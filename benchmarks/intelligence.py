@@ -6,9 +6,9 @@
   summaries next to LEAD (first sentence) computed in the same run; the published LEAD and
   extractive-oracle figures on the full test set are printed as anchors.
 * Ask this article on the hand-written set benchmarks/data/qa-hand.jsonl, per split (tune,
-  test, heldout and heldout2: development data, their failures read; heldout3 and heldout4:
-  written before a round of work by someone who never ran the answering code on them,
-  their failures never read): precision, coverage and
+  test, heldout and heldout2: development data, their failures read; heldout3, heldout4
+  and heldout5: written before a round of work by someone who never ran the answering
+  code on them, their failures never read): precision, coverage and
   abstention of newsloom next to two baselines (first sentence; best BM25 sentence) in the
   same run.
 * QAGS (XSum and CNN/DM model summaries with human faithfulness votes): Pearson r between
@@ -143,7 +143,7 @@ def holds_answer(answer: str, quoted: list[str]) -> bool:
     return to_simplified(answer).lower() in to_simplified(" ".join(quoted)).lower()
 
 
-QA_SPLITS = ("tune", "test", "heldout", "heldout2", "heldout3", "heldout4")
+QA_SPLITS = ("tune", "test", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
 
 
 def qa_groups(splits: tuple[str, ...]) -> dict[str, Callable[[dict[str, object]], bool]]:
@@ -208,7 +208,7 @@ def hand_qa(splits: tuple[str, ...] = QA_SPLITS) -> dict[str, dict[str, dict[str
 
 def print_qa(qa: dict[str, dict[str, dict[str, float | None]]]) -> None:
     print(f"\nAsk this article: hand-written set ({QA_SET.name}); developed on 'tune', "
-          "'test', 'heldout' and 'heldout2'; 'heldout3' and 'heldout4' held out")
+          "'test', 'heldout' and 'heldout2'; 'heldout3', 'heldout4' and 'heldout5' held out")
     print(f"{'questions':<30} {'system':<20} {'n':>4} {'answered':>8} {'precision':>9} "
           f"{'coverage':>8} {'abstention':>10}")
     for group, systems in qa.items():
