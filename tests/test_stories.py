@@ -128,6 +128,18 @@ def _import_two_events() -> None:
     import_jsonl(lines)
 
 
+def _import_article_about_both() -> None:
+    """An article, two hours after `_import_two_events`, about both of its events."""
+    from newsloom.news.bulk import import_jsonl
+
+    import_jsonl([json.dumps({"url": "https://paper9.example/both", "source": "Paper 9",
+                              "title": "Quake and budget: a day in Hong Kong and Japan",
+                              "text": "Both the Miyagi earthquake and the stamp duty rise "
+                                      "made news on Monday. " * 3,
+                              "published": (DAY1 + timedelta(hours=2)).isoformat(),
+                              "language": "en"})])
+
+
 def _memberships() -> dict[str, int]:
     from newsloom.news.models import Article
 
@@ -365,7 +377,6 @@ def test_merged_stories_in_the_database_old_address_and_other_workers() -> None:
 
     from newsloom.api.passwords import create_reader, issue
     from newsloom.news import stories as live
-    from newsloom.news.bulk import import_jsonl
     from newsloom.news.models import Article, Story
 
     _import_two_events()
@@ -375,12 +386,7 @@ def test_merged_stories_in_the_database_old_address_and_other_workers() -> None:
     watermark = live._hold(other_worker, Article.objects.filter(story__isnull=False))
 
     live.synced_engine()._model = _constant_model(0.9, 0.35, 0.5)
-    import_jsonl([json.dumps({"url": "https://paper9.example/both", "source": "Paper 9",
-                              "title": "Quake and budget: a day in Hong Kong and Japan",
-                              "text": "Both the Miyagi earthquake and the stamp duty rise "
-                                      "made news on Monday. " * 3,
-                              "published": (DAY1 + timedelta(hours=2)).isoformat(),
-                              "language": "en"})])
+    _import_article_about_both()
     live.forget_engine()  # the next assignment reloads the shipped model
     after = _memberships()
     assert set(after.values()) == {quake_story}  # the older story survives
@@ -411,17 +417,11 @@ def test_recluster_that_merges_moves_every_article_and_old_addresses_lead_on(
     stories' pages lead to it."""
     from django.test import Client
 
-    from newsloom.news.bulk import import_jsonl
     from newsloom.news.models import Story
 
     _import_two_events()
     quake_story, budget_story = sorted(set(_memberships().values()))
-    import_jsonl([json.dumps({"url": "https://paper9.example/both", "source": "Paper 9",
-                              "title": "Quake and budget: a day in Hong Kong and Japan",
-                              "text": "Both the Miyagi earthquake and the stamp duty rise "
-                                      "made news on Monday. " * 3,
-                              "published": (DAY1 + timedelta(hours=2)).isoformat(),
-                              "language": "en"})])
+    _import_article_about_both()
     gone = set(_memberships().values()) - {quake_story}
     monkeypatch.setattr("newsloom.intel.cluster.default_model",
                         lambda: _constant_model(0.9, 0.35, 0.5))
