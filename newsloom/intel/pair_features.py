@@ -124,7 +124,9 @@ def pair_rows(pair: Query, stories: list[StoryState]) -> np.ndarray:
                    for group, begin in zip(groups, starts.tolist(), strict=True)]
     cross = np.array([float(story.languages.get(item.language, 0) == 0)
                       for story in stories])
-    same_source = np.array([float(best.item.source == item.source) for best in bests])
+    # an unknown publisher (`newsloom cluster` input without "source") is not the same one
+    same_source = np.array([float(bool(item.source) and best.item.source == item.source)
+                            for best in bests])
     columns = {
         "emb_max": emb_max,
         "emb_centroid": np.stack([story.centroid for story in stories]) @ item.vector,
