@@ -202,6 +202,26 @@ def test_re_enriching_keeps_story_counts_and_recluster_rebuilds_the_same_stories
 
 
 @pytest.mark.django_db(transaction=True)
+def test_enriching_an_old_archive_again_keeps_its_stories_and_related_lists() -> None:
+    """`newsloom enrich --all` on an archive that has moved on: last week's articles were
+    put in stories among last week's articles, which the engine's window no longer holds;
+    enriched again with their text unchanged, they stay where they were."""
+    from newsloom.news.bulk import import_jsonl
+
+    _import_two_events()
+    import_jsonl([json.dumps({"url": "https://paper7.example/later", "source": "Paper 7",
+                              "title": "Harbour ferry fares rise next month",
+                              "text": "Ferry fares across Victoria Harbour rise by 5 per cent "
+                                      "next month, the operator said.",
+                              "published": (DAY1 + timedelta(days=10)).isoformat(),
+                              "language": "en"})])
+    stories, related = _memberships(), _related_lists()
+    assert len(set(stories.values())) == 3
+    call_command("enrich", "--all")
+    assert _memberships() == stories and _related_lists() == related
+
+
+@pytest.mark.django_db(transaction=True)
 def test_recluster_rejects_a_bad_date() -> None:
     from django.core.management.base import CommandError
 
