@@ -30,7 +30,10 @@ CAP = 500  # matches counted and reachable (25 pages): the newest CAP of a frequ
 SCAN_LIMIT = 20_000
 _NO_KEY = (1 << 63) - 1  # above every search key
 # PostgreSQL looks for the newest matches in these windows before the newest article
-RECENT_WINDOWS = (timedelta(days=3), timedelta(days=14), timedelta(days=60), None)
+# (None: all of it), each asked only of a query the planner expects in at least the given
+# share of articles (_postgres_indexed)
+RECENT_WINDOWS = ((timedelta(days=3), 0.001), (timedelta(days=14), 0.001),
+                  (timedelta(days=60), 0.015), (None, 0.0))
 # PostgreSQL: memory for one search's bitmaps. With the default 4 MB the GIN bitmap of a
 # frequent word (香港 at 10^6: 224k rows over most of the table's pages) turns lossy, and
 # every article on a lossy page has its token vector read from TOAST to test it again
@@ -39,9 +42,6 @@ SEARCH_WORK_MEM = "64MB"
 # PostgreSQL: a word at least this common is looked for among the newest articles, at
 # most WALK_ROWS of them, instead of through its GIN bitmap (_postgres_newest)
 WALK_ROWS = 8_000
-# PostgreSQL: a query the planner expects in a smaller share of articles than this is
-# read in one pass through the GIN index rather than in RECENT_WINDOWS (_postgres_indexed)
-WINDOWED_SHARE = 0.001
 
 
 @dataclass
@@ -336,11 +336,11 @@ def _postgres_newest(found: QuerySet[Article], terms: list[str], limit: int) -> 
             ids = [row[0] for row in cursor.fetchall()]
         if len(ids) == limit or not found[WALK_ROWS - 1:WALK_ROWS].exists():
             return ids  # enough, or every listed article was read
-    return _postgres_indexed(found, query, limit, windowed=math.prod(shares) >= WINDOWED_SHARE)
+    return _postgres_indexed(found, query, limit, expected=math.prod(shares))
 
 
 def _postgres_indexed(found: QuerySet[Article], query: _PostgresQuery, limit: int,
-                      windowed: bool) -> list[int]:
+                      expected: float) -> list[int]:
     """Every term through the search_tokens GIN index where it can (_tsquery); the rest
     (a lone Han character) by ILIKE on each candidate.
 
@@ -352,13 +352,15 @@ def _postgres_indexed(found: QuerySet[Article], query: _PostgresQuery, limit: in
     (SEARCH_WORK_MEM). Its matches are then read from the heap to sort them by date
     (香港: 21k rows, 73 ms at 100k), so recent windows come first, each older one asked
     only for what the newer ones lacked, and the first windows holding enough matches
-    hold the newest of all. That pays only where the planner, expecting many matches,
-    intersects the GIN bitmap with the date index's for the window (`windowed`): expecting
-    few (bigrams it multiplies), it reads every match for each window anyway (采取行动
-    at 10^6: 10,000 rows three times, 130-180 ms), so one pass is read instead.
-    And a Chinese phrase needs its bigrams adjacent, which only
-    the vector can confirm: the bigrams alone pick the newest candidates and only those
-    are checked (_confirmed), with room for the rare ones holding the bigrams apart."""
+    hold the newest of all. A window pays only where the planner, expecting many matches
+    (the `expected` share, as it estimates it), intersects the GIN bitmap with the date
+    index's for the window. Expecting few (bigrams, whose shares it multiplies), it reads
+    every match for each window anyway (采取行动 at 10^6: 10,000 rows three times, 130-180
+    ms), so one pass is read instead; and the 60-day window's date bitmap (392k rows at
+    10^6, 31 ms) costs more than reading every match of a word in under 1.5 % of articles.
+    And a Chinese phrase needs its bigrams adjacent, which only the vector can confirm:
+    the bigrams alone pick the newest candidates and only those are checked
+    (_confirmed), with room for the rare ones holding the bigrams apart."""
     latest = found.aggregate(latest=Max("published_at"))["latest"]
     if latest is None:
         return []
@@ -373,7 +375,7 @@ def _postgres_indexed(found: QuerySet[Article], query: _PostgresQuery, limit: in
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'")
         newer = None  # where the last window began: its matches and newer ones are in ids
-        for window in RECENT_WINDOWS if windowed else (None,):
+        for window in [window for window, share in RECENT_WINDOWS if expected >= share]:
             start = latest - window if window else None
             scoped = matching.filter(published_at__gte=start) if start else matching
             if newer:
