@@ -2,10 +2,11 @@
 highlighted snippets and pagination. SQLite: Chinese words and two-character Latin words
 use a bigram index, other terms of three or more characters the FTS5 trigram index
 (substrings), single characters a substring test; both indexes are keyed by publication
-order, so they hand out the newest matches first (migration 0013). PostgreSQL: one GIN
-index over Han bigrams and words (words match by prefix), recent windows first. Matches
-are counted only up to CAP, so a word found in most of the archive costs about what a
-rare one does."""
+order, so they hand out the newest matches first (migration 0013). PostgreSQL: a
+frequent word is tested on the newest articles in publication order, others go through
+one GIN index over Han bigrams and words (words match by prefix), recent windows first
+(_postgres_newest). Matches are counted only up to CAP, so a word found in most of the
+archive costs about what a rare one does."""
 
 from __future__ import annotations
 
@@ -39,8 +40,8 @@ RECENT_WINDOWS = ((timedelta(days=3), 0.001), (timedelta(days=14), 0.001),
 # every article on a lossy page has its token vector read from TOAST to test it again
 # (15,600 of them for one window, 274 ms); 64 MB keeps pages exact up to ~5x10^6 articles.
 SEARCH_WORK_MEM = "64MB"
-# PostgreSQL: a word at least this common is looked for among the newest articles, at
-# most WALK_ROWS of them, instead of through its GIN bitmap (_postgres_newest)
+# PostgreSQL: the most articles a frequent word's search tests, newest first, before it
+# hands over to the GIN index (_postgres_newest)
 WALK_ROWS = 8_000
 
 
@@ -264,6 +265,7 @@ _SUBSTRING = "(news_article.title ILIKE %s OR news_article.text ILIKE %s)"
 
 
 def _postgres_query(terms: list[str]) -> _PostgresQuery:
+    """The tests for `terms`, both ways (_PostgresQuery)."""
     query = _PostgresQuery()
     for term in terms:
         queries = _tsquery(term)
@@ -345,9 +347,10 @@ def _postgres_indexed(found: QuerySet[Article], query: _PostgresQuery, limit: in
     (a lone Han character) by ILIKE on each candidate.
 
     Three costs shape the query. A row's token vector lives in TOAST, so reading it costs
-    several pages: walking the date index and testing each row (PostgreSQL's pick for a
-    frequent word) took ~90 ms at 100k articles and a parallel scan ~280 ms, while the
-    GIN index alone answers a word exactly; index and sequential scans are switched off
+    several pages: walking the date index and testing each row, PostgreSQL's own pick for
+    a word it thinks frequent and not bounded by WALK_ROWS there, took ~90 ms at 100k
+    articles and a parallel scan ~280 ms, while the GIN index alone answers a word
+    exactly; index and sequential scans are switched off
     for this transaction to keep that plan, and its bitmaps get the memory to stay exact
     (SEARCH_WORK_MEM). Its matches are then read from the heap to sort them by date
     (香港: 21k rows, 73 ms at 100k), so recent windows come first, each older one asked
