@@ -16,6 +16,11 @@ def fresh_database(name: str) -> str:
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
+    return database_url(name)
+
+
+def database_url(name: str) -> str:
+    """The URL of PostgreSQL database `name` on the benchmark server."""
     return f"postgres://postgres@127.0.0.1:5432/{name}"
 
 

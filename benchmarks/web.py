@@ -12,7 +12,9 @@ Loads: 100 readers (open loop: each opens a page, then reads for a mean 5 s, as 
 readers do; the target's meaning), then wrk with 100 connections (back-to-back saturation:
 latency is queueing) and 4 connections (service time). Also the server's peak memory.
 Each backend's database lives in a temporary folder (or database) deleted afterwards,
-unless --keep names a folder for the SQLite archive to be built in once and reused.
+unless --keep names a folder for the archives to be built in once and reused: SQLite's in
+the folder itself, PostgreSQL's in a database named after the folder, with its data folder
+(archive facts, the database's URL) in FOLDER/postgresql.
 """
 
 from __future__ import annotations
@@ -34,7 +36,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.backends import drop_database, fresh_database, isolated_env  # noqa: E402
+from benchmarks.backends import (  # noqa: E402
+    database_url,
+    drop_database,
+    fresh_database,
+    isolated_env,
+)
 from benchmarks.readers import (  # noqa: E402
     TRUSTED_PROXY,
     Reader,
@@ -219,8 +226,15 @@ def load_child(total: int) -> None:
     from benchmarks.archive import build
 
     call_command("migrate", verbosity=0)
-    info = build(total, READERS)
+    # the database's URL too, so that tools given the kept folder open the same archive
+    info = {**build(total, READERS), "database_url": os.environ.get("DATABASE_URL", "")}
     (Path(os.environ["NEWSLOOM_DATA_DIR"]) / "archive.json").write_text(json.dumps(info))
+
+
+def kept_database(folder: Path) -> str:
+    """The PostgreSQL database kept beside a --keep folder, named after it so that two
+    kept archives (10^5, 10^6) do not overwrite each other."""
+    return f"{DATABASE}_{re.sub(r'[^a-z0-9]+', '_', folder.resolve().name.lower())}"
 
 
 def main() -> None:
@@ -230,9 +244,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0,
                         help="each reader load's length (wrk runs half as long)")
     parser.add_argument("--keep", metavar="FOLDER",
-                        help="SQLite: build the archive in FOLDER and keep it; a later run "
-                             "with the same FOLDER migrates and reuses it (10^6: 66 min on the "
-                             "shared 2 cores)")
+                        help="build the archives in FOLDER (SQLite) and in a database named "
+                             "after it (PostgreSQL, facts in FOLDER/postgresql) and keep them; a "
+                             "later run with the same FOLDER migrates and reuses them (10^6: "
+                             "38-66 min SQLite, ~19 min PostgreSQL on the shared 2 cores)")
     parser.add_argument("--load", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load:
@@ -243,21 +258,23 @@ def main() -> None:
         sys.exit("benchmarks/web.py needs wrk, the HTTP load generator: apt-get install wrk")
     rows: list[dict[str, object]] = []
     for name in args.backends.split(","):
-        kept = args.keep and name == "sqlite"
         env = isolated_env("newsloom-web-")
-        if kept:
+        if args.keep:
             Path(env["NEWSLOOM_DATA_DIR"]).rmdir()  # the fresh folder is not needed
-            Path(args.keep).mkdir(parents=True, exist_ok=True)
-            env["NEWSLOOM_DATA_DIR"] = str(Path(args.keep).resolve())
+            folder = Path(args.keep).resolve() / ("postgresql" if name == "postgresql" else "")
+            folder.mkdir(parents=True, exist_ok=True)
+            env["NEWSLOOM_DATA_DIR"] = str(folder)
+        database = kept_database(Path(args.keep)) if args.keep else DATABASE
         if name == "postgresql":
-            env["DATABASE_URL"] = fresh_database(DATABASE)
+            built = (Path(env["NEWSLOOM_DATA_DIR"]) / "archive.json").exists()
+            env["DATABASE_URL"] = database_url(database) if built else fresh_database(database)
         try:
             rows += backend(name, env, args.articles, args.seconds)
         finally:
-            if not kept:
+            if not args.keep:
                 shutil.rmtree(env["NEWSLOOM_DATA_DIR"], ignore_errors=True)
-            if name == "postgresql":
-                drop_database(DATABASE)
+                if name == "postgresql":
+                    drop_database(DATABASE)
     print(f"\n{'backend':<11} {'page':<8} {'load':>13} {'p50 ms':>8} {'p99 ms':>8} "
           f"{'req/s':>7} {'non-2xx':>7} {'server MB':>9}")
     for r in rows:

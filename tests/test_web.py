@@ -9,6 +9,7 @@ import re
 import sqlite3
 import time
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -227,6 +228,52 @@ def test_search_lists_by_publication_time_whatever_order_articles_were_stored_in
         assert "Only the newest 3 candidates were looked through" in unseen
         assert titles(query, **params, since="2026-10-01", until="2026-10-01") == [
             "Tram day 1"]
+
+
+@pytest.mark.ingest
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ways of reading")
+@pytest.mark.parametrize("walk_rows, windows", [
+    (None, None),  # as configured: a test database has no statistics, so the walk
+    # the walk hands over at once; the GIN index in recent windows
+    (1, ((timedelta(days=3), 0.0), (timedelta(days=14), 0.0), (timedelta(days=60), 0.0),
+         (None, 0.0))),
+    (1, ((None, 0.0),)),  # the GIN index in one pass
+])
+def test_postgres_search_finds_the_same_newest_matches_whichever_way_it_reads(
+        monkeypatch, walk_rows: int | None, windows: tuple | None) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL reads a frequent word's matches from the newest articles and a rarer
+    one's through the GIN index, in recent windows or in one pass (search.py): every way
+    lists the same articles, newest first, phrases whole, filters and the cap applied."""
+    if walk_rows is not None:
+        monkeypatch.setattr("newsloom.web.search.WALK_ROWS", walk_rows)
+        monkeypatch.setattr("newsloom.web.search.RECENT_WINDOWS", windows)
+    rows = [{"url": f"https://k.example/{n}", "title": f"Canal lock notice {n}",
+             "source": "Harbour Weekly" if n % 3 else "Harbour Daily", "language": "en",
+             "text": ("運河很長，河船很多，船閘開放。" if n == 5 else "運河船閘今日開放。")
+                     + f"The canal lock opened on notice {n}. " + BODY,
+             # 100 days apart from the newest, so every recent window holds some
+             "published": f"2026-{1 + n * 9 // 30:02d}-{1 + n * 9 % 30:02d}T08:00:00Z"}
+            for n in range(12)]
+    import_jsonl([json.dumps(r) for r in rows])
+    c = client()
+
+    def titles(query: str, **params: str) -> list[str]:
+        cache.clear()
+        page = c.get("/search", {"q": query, **params}).content.decode()
+        return re.findall(r'class="headline"[^>]*>([^<]+)<', page)
+
+    newest_first = [f"Canal lock notice {n}" for n in range(11, -1, -1)]
+    assert titles("canal lock") == titles("canal") == newest_first
+    assert titles("運河船閘") == [t for t in newest_first if t != "Canal lock notice 5"]
+    assert titles("閘") == newest_first  # a lone character: by ILIKE
+    daily = str(Article.objects.get(title="Canal lock notice 0").source_id)
+    assert titles("canal 運河船閘", source=daily) == ["Canal lock notice 9", "Canal lock notice 6",
+                                                      "Canal lock notice 3", "Canal lock notice 0"]
+    assert titles("canal", since="2026-03-01") == newest_first[:5]
+    monkeypatch.setattr("newsloom.web.search.CAP", 4)
+    capped = c.get("/search", {"q": "運河船閘", "sort": "relevance"}).content.decode()
+    assert "More than 4 results: the newest 4 are listed" in capped
+    assert titles("運河船閘") == newest_first[:4]
 
 
 @pytest.mark.ingest

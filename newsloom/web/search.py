@@ -2,16 +2,18 @@
 highlighted snippets and pagination. SQLite: Chinese words and two-character Latin words
 use a bigram index, other terms of three or more characters the FTS5 trigram index
 (substrings), single characters a substring test; both indexes are keyed by publication
-order, so they hand out the newest matches first (migration 0013). PostgreSQL: one GIN
-index over Han bigrams and words (words match by prefix), recent windows first. Matches
-are counted only up to CAP, so a word found in most of the archive costs about what a
-rare one does."""
+order, so they hand out the newest matches first (migration 0013). PostgreSQL: a
+frequent word is tested on the newest articles in publication order, others go through
+one GIN index over Han bigrams and words (words match by prefix), recent windows first
+(_postgres_newest). Matches are counted only up to CAP, so a word found in most of the
+archive costs about what a rare one does."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
 
@@ -29,7 +31,18 @@ CAP = 500  # matches counted and reachable (25 pages): the newest CAP of a frequ
 SCAN_LIMIT = 20_000
 _NO_KEY = (1 << 63) - 1  # above every search key
 # PostgreSQL looks for the newest matches in these windows before the newest article
-RECENT_WINDOWS = (timedelta(days=3), timedelta(days=14), timedelta(days=60), None)
+# (None: all of it), each asked only of a query the planner expects in at least the given
+# share of articles (_postgres_indexed)
+RECENT_WINDOWS = ((timedelta(days=3), 0.001), (timedelta(days=14), 0.001),
+                  (timedelta(days=60), 0.015), (None, 0.0))
+# PostgreSQL: memory for one search's bitmaps. With the default 4 MB the GIN bitmap of a
+# frequent word (香港 at 10^6: 224k rows over most of the table's pages) turns lossy, and
+# every article on a lossy page has its token vector read from TOAST to test it again
+# (15,600 of them for one window, 274 ms); 64 MB keeps pages exact up to ~5x10^6 articles.
+SEARCH_WORK_MEM = "64MB"
+# PostgreSQL: the most articles a frequent word's search tests, newest first, before it
+# hands over to the GIN index (_postgres_newest)
+WALK_ROWS = 8_000
 
 
 @dataclass
@@ -235,51 +248,165 @@ def _tsquery(term: str) -> tuple[str, str] | None:
     return query, query
 
 
-def _postgres_newest(found: QuerySet[Article], terms: list[str], limit: int) -> list[int]:
-    """Every term through the search_tokens GIN index where it can (_tsquery); the rest
-    (a lone Han character) by ILIKE on each candidate.
+@dataclass
+class _PostgresQuery:
+    """A search's terms as SQL tests on news_article (_tsquery): `index` for the GIN
+    index (a Chinese phrase as its bigrams), `exact` testing each row (phrases whole),
+    `words` the single tsquery words the planner can estimate (None: a term it cannot,
+    a lone Han character tested by ILIKE)."""
 
-    Three costs shape the query. A row's token vector lives in TOAST, so reading it costs
-    several pages: walking the date index and testing each row (PostgreSQL's pick for a
-    frequent word) took ~90 ms at 100k articles and a parallel scan ~280 ms, while the
-    GIN index alone answers a word exactly; index and sequential scans are switched off
-    for this transaction to keep that plan. Its matches are then read from the heap to
-    sort them by date (香港: 21k rows, 73 ms), so recent windows come first, and the first
-    window holding enough matches holds the newest of all (香港: 10 ms). And a Chinese
-    phrase needs its bigrams adjacent, which only the vector can confirm: the bigrams
-    alone pick the newest candidates and only those are checked, with room for the rare
-    ones holding the bigrams apart."""
-    where, params, confirm = [], [], []
+    index: list[tuple[str, str]] = field(default_factory=list)
+    exact: list[tuple[str, str]] = field(default_factory=list)
+    words: list[str] | None = field(default_factory=list)
+
+
+_TOKENS_MATCH = "news_article.search_tokens @@ to_tsquery('simple', %s)"
+_SUBSTRING = "(news_article.title ILIKE %s OR news_article.text ILIKE %s)"
+
+
+def _postgres_query(terms: list[str]) -> _PostgresQuery:
+    """The tests for `terms`, both ways (_PostgresQuery)."""
+    query = _PostgresQuery()
     for term in terms:
         queries = _tsquery(term)
         if queries is None:
             pattern = "%" + re.sub(r"([\\%_])", r"\\\1", term) + "%"
-            where.append("(news_article.title ILIKE %s OR news_article.text ILIKE %s)")
-            params += [pattern, pattern]
+            query.index.append((_SUBSTRING, pattern))
+            query.exact.append((_SUBSTRING, pattern))
+            query.words = None
             continue
-        where.append("news_article.search_tokens @@ to_tsquery('simple', %s)")
-        params.append(queries[0])
-        if queries[1] != queries[0]:
-            confirm.append(queries[1])
+        query.index.append((_TOKENS_MATCH, queries[0]))
+        query.exact.append((_TOKENS_MATCH, queries[1]))
+        if query.words is not None:
+            query.words += queries[0].split(" & ")
+    return query
+
+
+def _sql(tests: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """WHERE clauses and their parameters (a substring test takes its pattern twice)."""
+    return ([sql for sql, _ in tests],
+            [value for sql, value in tests for _ in range(sql.count("%s"))])
+
+
+def _word_shares(words: list[str] | None) -> list[float]:
+    """The share of articles holding each word, as the planner estimates it from its
+    statistics (a tsvector column's most common words; 0.5 % for any other word), or
+    [1.0] when a term has none (a lone character: frequent). The rarest word's share
+    bounds the query's and is near it for the bigrams of one Chinese word or the words of
+    one name; the planner itself multiplies them, taking the words for independent
+    (采取行动: 0.002 % expected, 1 % found at 10^6)."""
+    if not words:
+        return [1.0]
+    shares = []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'news_article'::regclass")
+        (articles,) = cursor.fetchone()
+        for word in words:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM news_article WHERE "
+                           f"{_TOKENS_MATCH}", [word])
+            shares.append(cursor.fetchone()[0][0]["Plan"]["Plan Rows"] / max(articles, 1))
+    return shares
+
+
+def _postgres_newest(found: QuerySet[Article], terms: list[str], limit: int) -> list[int]:
+    """The newest `limit` matches, read one of two ways, whichever reads fewer rows
+    (both were measured at 10^6 articles, benchmarks/search_cost.py).
+
+    A frequent word (by the planner's statistics, `limit` matches expected among the
+    newest WALK_ROWS / 2 articles) is looked for the way SQLite's index hands them out:
+    the newest listed articles, in publication order (the article_listing index, filters
+    included), each tested, until `limit` match; at most WALK_ROWS are read, so the cost
+    does not grow with the archive (疫情 at 10^6: 1,221 rows, 15-28 ms). Through the GIN
+    index instead, PostgreSQL builds the bitmap of every article holding the word (367k
+    at 10^6: 107 ms) before reading any. A walk that reads WALK_ROWS without enough matches
+    (the statistics were wrong, or the filters left few) hands over to the index; one
+    that read every listed article (a small archive) has found them all.
+
+    Other words through the GIN index (_postgres_indexed)."""
+    query = _postgres_query(terms)
+    shares = _word_shares(query.words)
+    if limit / min(shares) <= WALK_ROWS / 2:
+        where, params = _sql(query.exact)
+        newest = (found.extra(select={"search_tokens": "news_article.search_tokens"})
+                  .order_by("-published_at")
+                  .values("pk", "published_at", "search_tokens", "title", "text")[:WALK_ROWS])
+        inner, inner_params = newest.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT news_article.pk FROM ({inner}) AS news_article WHERE "
+                           f"{' AND '.join(where)} ORDER BY news_article.published_at DESC "
+                           "LIMIT %s", [*inner_params, *params, limit])
+            ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) == limit or not found[WALK_ROWS - 1:WALK_ROWS].exists():
+            return ids  # enough, or every listed article was read
+    return _postgres_indexed(found, query, limit, expected=math.prod(shares))
+
+
+def _postgres_indexed(found: QuerySet[Article], query: _PostgresQuery, limit: int,
+                      expected: float) -> list[int]:
+    """Every term through the search_tokens GIN index where it can (_tsquery); the rest
+    (a lone Han character) by ILIKE on each candidate.
+
+    Three costs shape the query. A row's token vector lives in TOAST, so reading it costs
+    several pages: walking the date index and testing each row, PostgreSQL's own pick for
+    a word it thinks frequent and not bounded by WALK_ROWS there, took ~90 ms at 100k
+    articles and a parallel scan ~280 ms, while the GIN index alone answers a word
+    exactly; index and sequential scans are switched off
+    for this transaction to keep that plan, and its bitmaps get the memory to stay exact
+    (SEARCH_WORK_MEM). Its matches are then read from the heap to sort them by date
+    (香港: 21k rows, 73 ms at 100k), so recent windows come first, each older one asked
+    only for what the newer ones lacked, and the first windows holding enough matches
+    hold the newest of all. A window pays only where the planner, expecting many matches
+    (the `expected` share, as it estimates it), intersects the GIN bitmap with the date
+    index's for the window. Expecting few (bigrams, whose shares it multiplies), it reads
+    every match for each window anyway (采取行动 at 10^6: 10,000 rows three times, 130-180
+    ms), so one pass is read instead; and the 60-day window's date bitmap (392k rows at
+    10^6, 31 ms) costs more than reading every match of a word in under 1.5 % of articles.
+    And a Chinese phrase needs its bigrams adjacent, which only the vector can confirm:
+    the bigrams alone pick the newest candidates and only those are checked
+    (_confirmed), with room for the rare ones holding the bigrams apart."""
     latest = found.aggregate(latest=Max("published_at"))["latest"]
     if latest is None:
         return []
+    where, params = _sql(query.index)
+    confirm = [value for (sql, value), (_, index) in zip(query.exact, query.index, strict=True)
+               if sql == _TOKENS_MATCH and value != index]
     matching = found.extra(where=where, params=params).order_by("-published_at")
     wanted = limit + limit // 2 if confirm else limit
+    ids: list[int] = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("SET LOCAL enable_seqscan = off")
-        for window in RECENT_WINDOWS:
-            scoped = matching.filter(published_at__gte=latest - window) if window else matching
-            ids = list(scoped.values_list("pk", flat=True)[:wanted])
+        cursor.execute(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'")
+        newer = None  # where the last window began: its matches and newer ones are in ids
+        for window in [window for window, share in RECENT_WINDOWS if expected >= share]:
+            start = latest - window if window else None
+            scoped = matching.filter(published_at__gte=start) if start else matching
+            if newer:
+                scoped = scoped.filter(published_at__lt=newer)
+            ids += scoped.values_list("pk", flat=True)[:wanted - len(ids)]
             if len(ids) == wanted:
                 break  # the newest `wanted` of all: everything older is outside the window
-        if not confirm:
-            return ids
-        confirmed = Article.objects.filter(pk__in=ids).extra(
-            where=["news_article.search_tokens @@ to_tsquery('simple', %s)"] * len(confirm),
-            params=confirm).order_by("-published_at")
-        return list(confirmed.values_list("pk", flat=True)[:limit])
+            newer = start
+        return _confirmed(ids, confirm, limit) if confirm else ids
+
+
+def _confirmed(candidates: list[int], phrases: list[str], limit: int) -> list[int]:
+    """The newest `limit` of `candidates` (newest first) whose token vectors hold every
+    phrase, checked on these rows only, the newest `limit` first. Asked plainly, the
+    planner (which takes bigrams for independent words and expects a phrase to match a
+    handful of rows) reads the phrase's GIN matches and tests each of them instead: every
+    article holding the bigrams anywhere, 10,000 vectors read from TOAST for 采取行动 at
+    10^6 (185-330 ms); the MATERIALIZED fence keeps the test to the candidates."""
+    test = " AND ".join(["search_tokens @@ to_tsquery('simple', %s)"] * len(phrases))
+    kept: set[int] = set()
+    with connection.cursor() as cursor:
+        for batch in (candidates[:limit], candidates[limit:]):
+            if batch and len(kept) < limit:
+                cursor.execute("WITH candidate AS MATERIALIZED (SELECT id, search_tokens FROM "
+                               f"news_article WHERE id = ANY(%s)) SELECT id FROM candidate "
+                               f"WHERE {test}", [batch, *phrases])
+                kept.update(row[0] for row in cursor.fetchall())
+    return [pk for pk in candidates if pk in kept][:limit]
 
 
 def search(query: str, filters: Filters | None = None, page: int = 1,
