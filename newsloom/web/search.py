@@ -23,6 +23,7 @@ from django.db.models import Max, Q, QuerySet
 from newsloom.han import HAN
 from newsloom.news.models import Article
 from newsloom.news.sqlite_functions import ID_MASK, order_floor, whole_word
+from newsloom.web.visibility import visible_articles
 
 PER_PAGE = 20
 SNIPPET_CHARS = 90
@@ -419,8 +420,7 @@ def search(query: str, filters: Filters | None = None, page: int = 1,
     if not terms:
         return Results([], 0, capped=False)
     filters = filters or Filters()
-    found = _apply_filters(
-        Article.objects.filter(status=Article.Status.READY, duplicate_of__isnull=True), filters)
+    found = _apply_filters(visible_articles(), filters)
     if connection.vendor == "sqlite":
         ids, partial = _sqlite_newest(found, terms, filters, CAP + 1)
     else:
