@@ -161,9 +161,7 @@ def _merge_story(engine: StoryEngine, source_id: int, target: Story) -> None:
     """Move every article of story `source_id` into `target` (call under the lock). Each
     move takes the next `story_seq`, so other processes' engines move them too as they
     catch up; the old story's address leads to `target` from now on."""
-    moved = Article.objects.filter(story_id=source_id).order_by("pk").values_list(
-        "pk", flat=True)
-    _Held.watermark = _store_memberships([(pk, target.pk) for pk in moved], _Held.watermark)
+    _Held.watermark = _move_articles(source_id, target.pk, _Held.watermark)
     engine.merge(source_id, target.pk)
     _redirect(source_id, target.pk)
     Story.objects.filter(pk=source_id).delete()
@@ -264,8 +262,8 @@ def recluster(since: datetime | None = None, progress=None) -> int:  # type: ign
                 progress()
         placed = {pk: engine.resolve(key) for pk, key in placed.items()}
         final = _stable_ids(placed, old, first_new, earlier)
-        _write(placed, final, old, {s: final[engine.resolve(s)] for s in engine.merged
-                                    if s in earlier and engine.resolve(s) in final})
+        _write(placed, final, old, {s: final[survivor] for s in engine.merged
+                                    if s in earlier and (survivor := engine.resolve(s)) in final})
     forget_engine()
     return len(placed)
 
@@ -307,8 +305,7 @@ def _write(placed: dict[int, int], final: dict[int, int], old: dict[int, int | N
     seq = _store_memberships([(pk, final[key]) for pk, key in sorted(placed.items())],
                              Article.objects.aggregate(seq=Max("story_seq"))["seq"] or 0)
     for source, target in sorted(merged_earlier.items()):
-        seq = _store_memberships([(pk, target) for pk in Article.objects.filter(
-            story_id=source).order_by("pk").values_list("pk", flat=True)], seq)
+        seq = _move_articles(source, target, seq)
     went: dict[int, Counter[int]] = {}
     for pk, key in placed.items():
         if old.get(pk):
@@ -322,6 +319,14 @@ def _write(placed: dict[int, int], final: dict[int, int], old: dict[int, int | N
             _redirect(story_id, min(where.items(), key=lambda w: (-w[1], w[0]))[0])
     for story_id in sorted(touched):
         refresh_story_by_id(story_id)
+
+
+def _move_articles(source_id: int, target_id: int, after: int) -> int:
+    """Every article of story `source_id` into story `target_id`, numbered after `after`
+    (_store_memberships); returns the last number used."""
+    moved = Article.objects.filter(story_id=source_id).order_by("pk").values_list(
+        "pk", flat=True)
+    return _store_memberships([(pk, target_id) for pk in moved], after)
 
 
 def _store_memberships(memberships: list[tuple[int, int]], after: int) -> int:
