@@ -61,8 +61,7 @@ def _stream(name: str, items: list[ArticleInput], gold: dict[str, str]) -> Label
 def zh_streams() -> list[LabelledStream]:
     files = [CORPORA / "story-dev" / "theagora-zh-dev-2020-06-22.json",
              *sorted(DATA.glob("story-stream-zh-*.json"))]
-    labelled = {f"zh {json.loads(p.read_text())['window'][:10]}": json.loads(p.read_text())
-                ["labels"] for p in files if p.exists()}
+    labelled = _labels_by_window([p for p in files if p.exists()])
     wanted = {key for labels in labelled.values() for key in labels}
     rows = {i.key: i for i in theagora_items(dict.fromkeys(wanted, ""))}
     return [_stream(name, [rows[k] for k in labels if k in rows], labels)
@@ -127,8 +126,14 @@ def second_labellings() -> dict[str, dict[str, str]]:
     """Stream set name -> the labels a second labeller gave the same articles, working
     apart from the first (`benchmarks/data/agreement/`): how far two careful people
     agree is the most any system can be expected to reach on a set."""
-    return {f"zh {json.loads(p.read_text())['window'][:10]}": json.loads(p.read_text())["labels"]
-            for p in sorted((DATA / "agreement").glob("story-stream-zh-*-second.json"))}
+    return _labels_by_window(sorted((DATA / "agreement").glob("story-stream-zh-*-second.json")))
+
+
+def _labels_by_window(paths: list[Path]) -> dict[str, dict[str, str]]:
+    """Stream set name ("zh" and the window's first day) -> article id -> story label, from
+    label files of the stream format (each read once)."""
+    files = [json.loads(path.read_text()) for path in paths]
+    return {f"zh {data['window'][:10]}": data["labels"] for data in files}
 
 
 def demo_set() -> LabelledStream:
