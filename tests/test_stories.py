@@ -90,6 +90,37 @@ def _protest(i: int) -> ArticleInput:
                  DAY1 + timedelta(minutes=20 * i), ["rthk", "scmp", "hkfp", "reuters"][i % 4])
 
 
+def test_a_report_in_the_other_language_joins_its_event_and_nothing_else() -> None:
+    """English and Chinese reports of one event score 0.45-0.6 on the embedding here,
+    below the old fixed bar of 0.6 (the written bilingual days: most true pairs do)."""
+    stories = _assign([
+        _item("en-hkex", "HKEX interim profit up 12 per cent",
+              "Hong Kong Exchanges and Clearing said first-half net profit rose 12 per cent to "
+              "HK$6.5 billion, a record, as trading volumes climbed.", DAY1, "wire"),
+        _item("heat-1", "天文台发出酷热天气警告",
+              "天文台今早发出酷热天气警告，预计今日市区气温高达三十五度。天文台提醒市民避免长时间"
+              "在户外活动，并要多喝水。", DAY1 + timedelta(hours=1), "rthk", "zh"),
+        _item("hkex-1", "港交所上半年纯利按年升12%",
+              "香港交易所公布上半年业绩，股东应占溢利按年上升百分之十二至六十五亿元，收入创新高，"
+              "主要受惠于交易量增加。", DAY1 + timedelta(hours=2), "rthk", "zh"),
+        _item("heat-2", "酷热天气警告生效 市区气温逾35度",
+              "酷热天气警告现正生效。天文台表示，受副热带高压影响，本港今日天气酷热，部分地区气温"
+              "超过三十五度。", DAY1 + timedelta(hours=3), "hket", "zh"),
+        _item("en-heat", "Very hot weather warning in force in Hong Kong",
+              "The Hong Kong Observatory has issued its very hot weather warning, with "
+              "temperatures in urban areas expected to climb above 35 degrees. People were "
+              "advised to avoid prolonged outdoor activity and drink plenty of water.",
+              DAY1 + timedelta(hours=4), "wire"),
+        _item("en-other", "Brazil's Senate approves pension reform",
+              "Brazil's Senate has approved a sweeping overhaul of the pension system, a key "
+              "part of the government's plan to cut the budget deficit.",
+              DAY1 + timedelta(hours=5), "wire"),
+    ])
+    assert stories["heat-1"] == stories["heat-2"] == stories["en-heat"]
+    assert stories["en-hkex"] == stories["hkex-1"] != stories["heat-1"]
+    assert len({stories["en-other"], stories["heat-1"], stories["hkex-1"]}) == 3
+
+
 def test_a_big_protest_story_does_not_swallow_the_press_freedom_index() -> None:
     items = [_protest(i) for i in range(40)]
     items += [
