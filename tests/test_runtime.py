@@ -20,7 +20,7 @@ from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from newsloom.fetch.client import Fetcher
-from newsloom.news import cpu, ingest, tasks
+from newsloom.news import cpu, enrich_batches, ingest, tasks
 from newsloom.news.bulk import import_jsonl
 from newsloom.news.health import WORKER_DEAD_AFTER, beat
 from newsloom.news.management.base import refresh_with_progress
@@ -209,6 +209,38 @@ def test_sweep_enriches_articles_stored_but_never_enriched(server: FixtureServer
     HUEY.execute(HUEY.dequeue())
     article = Article.objects.get(pk=article_id)
     assert article.enriched_at is not None and article.summary and article.story_id
+
+
+def test_an_enrichment_task_lost_with_its_worker_is_queued_again_a_crash_waits(
+        server: FixtureServer, settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A worker killed after taking an enrichment task off the queue, before starting it,
+    loses the task: once the queue is empty and the grace has passed the sweep queues it
+    again (was: an hour later). An enrichment that started and took its worker down waits
+    out its backoff instead, so an article that crashes workers is not retried each minute."""
+    lost, crashed = stored_pending(server, 2)
+    for article_id in (lost, crashed):
+        claim_article(article_id)
+        ingest._process_claimed(article_id, ingest.get_fetcher())  # stored, then "killed"
+    Article.objects.filter(pk__in=[lost, crashed]).update(
+        processed_at=timezone.now() - timedelta(seconds=settings.NEWSLOOM["ARTICLE_LEASE"] + 1))
+    assert tasks.sweep() == (0, 2)
+    HUEY.dequeue()  # the dying worker's task (for `lost`): gone
+
+    def worker_dies(article_id: int) -> None:
+        raise BrokenProcessPool("the enrichment process was killed")
+
+    monkeypatch.setattr(enrich_batches, "enrich", worker_dies)
+    HUEY.execute(HUEY.dequeue())  # `crashed`: started, then the worker died
+    monkeypatch.undo()
+    assert HUEY.pending_count() == 0
+    assert tasks.sweep() == (0, 0)  # within the grace: maybe another sweep's, still queueing
+    Article.objects.filter(pk__in=[lost, crashed]).update(
+        next_attempt_at=timezone.now() + tasks.ENRICH_RETRY - tasks.LOST_TASK_GRACE)
+    assert tasks.sweep() == (0, 1)
+    assert tasks.sweep() == (0, 0)  # queued once
+    HUEY.execute(HUEY.dequeue())
+    assert Article.objects.get(pk=lost).enriched_at is not None
+    assert Article.objects.get(pk=crashed).enriched_at is None  # still backing off
 
 
 def test_healthz_reports_worker_heartbeat_and_queue_depth(client: Client) -> None:

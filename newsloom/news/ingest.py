@@ -288,6 +288,8 @@ def store_entry(source: Source, entry: FeedEntry,
         for name, value in _feed_fields(entry, entry.url).items():
             setattr(existing, name, value)
         existing.updated_at = updated
+        if existing.status != Article.Status.PENDING:
+            existing.lease_until = None  # a ready article's is its enrichment's start stamp
         existing.status = Article.Status.PENDING
         existing.attempts = 0  # a new version: its own attempts
         existing.save()

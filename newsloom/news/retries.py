@@ -120,6 +120,23 @@ def lost_from_queue(patience: timedelta, grace: timedelta,
         Q(lease_until__isnull=True) | Q(lease_until__lt=now))
 
 
+def enrichment_lost_from_queue(queued: QuerySet[Article], patience: timedelta,
+                               grace: timedelta, now: datetime | None = None
+                               ) -> QuerySet[Article]:
+    """Of `queued` (ready articles that lack enrichment), those put on the queue for it
+    more than `grace` ago (a queue stamp sets `next_attempt_at` to the stamp time +
+    `patience`) whose task never started: the task stamps `lease_until` the same way when
+    it starts, so an older (or no) start means a worker took the task off the queue and
+    died before running it. Asked, like `lost_from_queue`, only when the queue is empty.
+    An enrichment that started and crashed its worker is left to wait out `patience`:
+    that wait is its backoff, so an article that kills workers is not retried every
+    minute."""
+    now = now or timezone.now()
+    return queued.filter(next_attempt_at__gt=now,
+                         next_attempt_at__lt=now + patience - grace).filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=F("next_attempt_at")))
+
+
 def due_for_queue(now: datetime | None = None) -> QuerySet[Article]:
     """Pending articles that should be on the queue and are not: never queued, dropped by
     a killed worker (its lease lapsed), or done backing off."""

@@ -26,6 +26,7 @@ from newsloom.news.models import Article, PeriodicTurn
 from newsloom.news.retries import (
     article_lease,
     due_for_queue,
+    enrichment_lost_from_queue,
     give_up_on_abandoned,
     lost_from_queue,
     retry_failed,
@@ -68,6 +69,9 @@ def enrich_article_task(article_id: int) -> None:
     """Finish an article stored without enrichment (its worker died in between)."""
     from newsloom.news import enrich_batches
 
+    # started: from now on the sweep leaves it to its backoff (enrichment_lost_from_queue)
+    Article.objects.filter(pk=article_id, enriched_at__isnull=True).update(
+        lease_until=timezone.now() + ENRICH_RETRY)
     enrich_batches.enrich(article_id)
 
 
@@ -112,7 +116,9 @@ def sweep() -> tuple[int, int]:
     now = timezone.now()
     pending = _stamp(due_for_queue(now).order_by("pk").values_list("pk", flat=True),
                      Q(status=Article.Status.PENDING) & _due(now), QUEUE_PATIENCE)
-    if HUEY.pending_count() == 0:  # then nothing stamped as queued is still on the queue
+    # with the queue empty, nothing stamped as queued is still on it
+    queue_empty = HUEY.pending_count() == 0
+    if queue_empty:
         lost = lost_from_queue(QUEUE_PATIENCE, LOST_TASK_GRACE, now)
         pending += _stamp(lost.order_by("pk").values_list("pk", flat=True),
                           Q(pk__in=lost.values("pk")), QUEUE_PATIENCE)
@@ -121,6 +127,10 @@ def sweep() -> tuple[int, int]:
     bare = _stamp(unenriched().filter(_due(now)).order_by("pk").values_list("pk", flat=True),
                   Q(status=Article.Status.READY, enriched_at__isnull=True) & _due(now),
                   ENRICH_RETRY)
+    if queue_empty:
+        dropped = enrichment_lost_from_queue(unenriched(), ENRICH_RETRY, LOST_TASK_GRACE, now)
+        bare += _stamp(dropped.order_by("pk").values_list("pk", flat=True),
+                       Q(pk__in=dropped.values("pk")), ENRICH_RETRY)
     for article_id in bare:
         enrich_article_task(article_id)
     if pending or bare:
