@@ -15,6 +15,10 @@ others against. Metrics: B-cubed and pairwise precision/recall/F1.
 
 `--refit` fits the model on every stream set and writes the shipped
 `newsloom/intel/story_model.json` (the same as `newsloom fit-stories` on exported sets).
+`--shipped-levels` fits only the trees in each fold and takes the threshold and merge level
+of the shipped model, which `--refit` chose on all sets (each scored by trees not fitted
+on it): the trees stay cross-validated, those two numbers are not; for a machine too slow
+to choose them again in every fold (hours on two slow cores).
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from newsloom.intel.story_training import (  # noqa: E402
     fit,
     pairwise,
     training_pairs,
+    trees_on,
 )
 from tests.corpora import require_corpora  # noqa: E402
 
@@ -115,12 +120,18 @@ def baselines(stream: LabelledStream) -> list[dict[str, object]]:
     return rows
 
 
-def _fold(job: tuple[LabelledStream, list[LabelledStream], dict, LabelledStream | None]
-          ) -> list[dict[str, object]]:
+def _fold(job: tuple[LabelledStream, list[LabelledStream], dict, LabelledStream | None,
+                    tuple[float, float] | None]) -> list[dict[str, object]]:
     """newsloom fitted on every set but `stream`, then scored on it, and the baselines;
-    the same for `stream` with English reports added, when there is such a set."""
-    stream, streams, pairs, bilingual = job
-    model = fit([s for s in streams if s.name != stream.name], pairs=pairs)
+    the same for `stream` with English reports added, when there is such a set. With
+    `levels` (threshold, merge level) only the trees are fitted in the fold."""
+    stream, streams, pairs, bilingual, levels = job
+    others = [s for s in streams if s.name != stream.name]
+    if levels is None:
+        model = fit(others, pairs=pairs)
+    else:
+        model = (trees_on(pairs, [s.name for s in others]).with_threshold(levels[0])
+                 .with_merge_at(levels[1]))
     rows = [row(stream, "newsloom (fitted on the other sets)",
                 cluster_stream(stream.items, model), f"t={model.threshold}")]
     rows += baselines(stream)
@@ -159,6 +170,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--refit", action="store_true",
                         help="fit on every stream set and write the shipped model")
+    parser.add_argument("--shipped-levels", action="store_true",
+                        help="fit only the trees in each fold, at the shipped model's "
+                             "threshold and merge level (about a tenth of the time)")
     args = parser.parse_args()
     require_corpora()
     started = time.perf_counter()
@@ -176,7 +190,9 @@ def main() -> None:
     pairs = {s.name: training_pairs(s) for s in streams}  # the same in every fold
     with ProcessPoolExecutor(2) as pool:  # one fold per core
         bilingual = bilingual_sets(streams)
-        folds = pool.map(_fold, [(stream, streams, pairs, bilingual.get(stream.name))
+        shipped = default_model()
+        levels = (shipped.threshold, shipped.merge_at) if args.shipped_levels else None
+        folds = pool.map(_fold, [(stream, streams, pairs, bilingual.get(stream.name), levels)
                                  for stream in streams])
         results = [r for fold in folds for r in fold]
     by_name = {s.name: s for s in streams}

@@ -91,6 +91,13 @@ def training_pairs(stream: LabelledStream,
     return np.array(rows).reshape(len(rows), -1), np.array(labels)
 
 
+def trees_on(pairs: dict[str, tuple[np.ndarray, np.ndarray]], names: list[str]) -> StoryModel:
+    """Trees fitted on the training pairs of the named streams (threshold and merge level
+    left at their defaults: `fit` chooses them)."""
+    return fit_trees(np.vstack([pairs[n][0] for n in names]),
+                     np.concatenate([pairs[n][1] for n in names]))
+
+
 def fit(streams: list[LabelledStream], window: timedelta = WINDOW,
         pairs: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> StoryModel:
     """Fit the trees on every stream's pairs, then the joining threshold and the merge
@@ -104,8 +111,7 @@ def fit(streams: list[LabelledStream], window: timedelta = WINDOW,
     chosen = {s.name: pairs[s.name] if pairs else training_pairs(s, window) for s in streams}
 
     def trees(names: list[str]) -> StoryModel:
-        return fit_trees(np.vstack([chosen[n][0] for n in names]),
-                         np.concatenate([chosen[n][1] for n in names]))
+        return trees_on(chosen, names)
 
     model = trees(list(chosen))
     judges = [model if len(streams) < 2 else trees([n for n in chosen if n != stream.name])
