@@ -24,11 +24,13 @@ B = 0.75
 _EN_ASKING = frozenset([
     "many", "much", "old", "long", "far", "deep", "high", "big", "large", "tall", "often",
     "fast", "heavy", "happen", "happened", "happening", "take", "place", "time", "date",
-    "day", "month", "kind", "type", "name", "called", "occur", "occurred", "money",
+    "day", "month", "kind", "type", "name", "called", "occur", "occurred", "money", "held",
 ])
 _ZH_ASKING = re.compile(
-    r"什么时候|甚么时候|多少|几多|什么|甚么|哪里|哪裏|哪个|哪些|哪位|哪家|哪天|哪年|何时|何处|"
-    r"何人|何地|几时|几点|谁|多久|多长|多大|是否|吗|呢|是|有|的|了|在|[？?。，,]")
+    r"什么时候|甚么时候|多少|几多|什么|甚么|哪里|哪裏|哪一?[年天个位家份间所条种部只座名些]|哪一|"
+    r"何时|何处|何人|何地|为何|为什么|为甚么|如何|怎样|怎么|几时|几点|谁|多久|多长|多大|是否|"
+    # a demonstrative points back to what the question names ("这首康塔塔")
+    r"[这那][首个些项名位家番次种]|吗|呢|是|有|的|了|在|[？?。，,]")
 _EN_TOKEN = re.compile(r"[a-z0-9]+")
 
 
@@ -50,14 +52,42 @@ def bm25(query: list[str], docs: list[list[str]]) -> list[float]:
     return scores
 
 
+# Past forms no suffix rule reaches: "When did the warship sink?" is answered by "sank"
+_IRREGULAR = {
+    "sank": "sink", "sunk": "sink", "met": "meet", "held": "hold", "won": "win", "lost": "lose",
+    "paid": "pay", "sold": "sell", "bought": "buy", "brought": "bring", "told": "tell",
+    "said": "say", "made": "make", "took": "take", "taken": "take", "gave": "give",
+    "given": "give", "ran": "run", "came": "come", "went": "go", "gone": "go", "saw": "see",
+    "seen": "see", "left": "leave", "led": "lead", "fell": "fall", "fallen": "fall",
+    "rose": "rise", "risen": "rise", "began": "begin", "begun": "begin", "became": "become",
+    "chose": "choose", "chosen": "choose", "wrote": "write", "written": "write",
+    "spoke": "speak", "spoken": "speak", "broke": "break", "broken": "break",
+    "drove": "drive", "driven": "drive", "flew": "fly", "flown": "fly", "grew": "grow",
+    "grown": "grow", "knew": "know", "known": "know", "threw": "throw", "thrown": "throw",
+    "shot": "shoot", "stood": "stand", "struck": "strike", "fought": "fight",
+    "caught": "catch", "taught": "teach", "built": "build", "sent": "send", "spent": "spend",
+    "kept": "keep", "felt": "feel", "heard": "hear", "dug": "dig", "stole": "steal",
+    "stolen": "steal", "hid": "hide", "hidden": "hide", "fled": "flee", "bore": "bear",
+    "born": "bear", "wore": "wear", "drew": "draw", "drawn": "draw", "ate": "eat",
+    "sought": "seek", "swore": "swear", "sworn": "swear", "froze": "freeze",
+    "frozen": "freeze", "forgot": "forget", "forgiven": "forgive", "hung": "hang",
+    "bit": "bite", "woke": "wake", "thought": "think", "understood": "understand",
+}
+
+
 def stem(word: str) -> str:
     """A crude English stem, enough for "scored"/"score", "arriving"/"arrive",
-    "guarantees"/"guarantee" and "died"/"die"."""
+    "guarantees"/"guarantee", "died"/"die", "swapped"/"swap" and "sank"/"sink"."""
+    word = _IRREGULAR.get(word, word)
     if word.endswith("ied"):
         word = word[:-1] if len(word) == 4 else f"{word[:-3]}y"
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) - len(suffix) >= 3 and word.endswith(suffix):
             word = word[: -len(suffix)]
+            # a consonant doubled before -ed/-ing: "swapped", "planning"
+            if (suffix in ("ing", "ed") and len(word) > 3 and word[-1] == word[-2]
+                    and word[-1] not in "aeiouls"):
+                word = word[:-1]
             break
     if len(word) > 3 and word.endswith("e"):
         word = word[:-1]
