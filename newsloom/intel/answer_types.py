@@ -163,6 +163,41 @@ def wanted_kind(question: str) -> Kind:
     return Kind.ANY
 
 
+_AUXILIARIES = r"(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should|may|might)"
+# the noun a "which"/"what" question names its answer by: "Which company was granted ...",
+# "Which London areas had ...", "Which team beat ...", "What share of ...", "What was the
+# final score?"
+_EN_KIND_NOUN = (
+    re.compile(rf"\b(?:which|what)\s+(?:[\w\-]+(?:['’]s?)?\s+){{0,2}}?([\w\-]+)\s+"
+               rf"(?:{_AUXILIARIES}|of)\b"),
+    re.compile(rf"\bwhat\s+{_AUXILIARIES}\s+(?:the|its|their|his|her)\s+(?:[\w\-]+\s+){{0,2}}?"
+               r"([\w\-]+)\s*(?:\?|$|\b(?:of|in|for|at|on|now)\b)"),
+    re.compile(r"\b(?:which|what)\s+(?:[\w\-]+['’]\s+)?([\w\-]+)"),
+)
+_ZH_ASKER = re.compile(r"^(?:哪(?![里裏儿])|什么$|甚么$)")
+
+
+def kind_noun(question: str) -> str | None:
+    """The noun a question names the kind of its answer by: "company" in "Which company
+    was granted rights ...?", "报章" in "贝利在哪份报章发表评论文章？". The answer sentence
+    names the company or the paper ("... granted to Minesto", "在英国《卫报》发表"), so
+    the noun itself need not be written there."""
+    simple = to_simplified(question)
+    if _has_han(simple):
+        tagged = zh_tagged(simple)
+        for i, (word, _) in enumerate(tagged):
+            if _ZH_ASKER.match(word):
+                # the first common noun after it: "哪家越南报章" asks for a paper
+                return next((w for w, flag in tagged[i + 1: i + 4] if flag == "n"), None)
+        return None
+    lowered = question.lower()
+    for pattern in _EN_KIND_NOUN:
+        match = pattern.search(lowered)
+        if match and not re.fullmatch(_AUXILIARIES, match.group(1)):
+            return match.group(1)
+    return None
+
+
 def _has_han(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 

@@ -130,9 +130,11 @@ class InArticle:
     terms: set[str]              # what the sentences are searched for
     unmatched: list[str]         # question words with no counterpart in the article
     translation: dict[str, str]  # question word → the article word it was matched to
+    unwritten: str | None = None  # the `optional` kind noun, when the article never writes it
 
 
-def in_article_words(question: str, text: str, min_similarity: float) -> InArticle:
+def in_article_words(question: str, text: str, min_similarity: float,
+                     optional: str | None = None) -> InArticle:
     """A question's terms as the article writes them, and the words it has no counterpart
     for. A word the article also has as it is (MSCI, Dowden, 6.4 in a Chinese article)
     stays; any other becomes the article word closest to it in the multilingual
@@ -141,9 +143,13 @@ def in_article_words(question: str, text: str, min_similarity: float) -> InArtic
     arrested → detained, but not killed → injured). A word with no counterpart (HKEX where
     the article writes 港交所) stays as it is, and so matches no sentence. The word by
     word translation is kept so that relation checks can find the asked role in the
-    article's own words (commissioner → 执委)."""
+    article's own words (commissioner → 执委). The `optional` word (the noun a question
+    names its answer's kind by: "Which *company* was granted ...") is left out when the
+    article never writes it: the answer names the company instead."""
     article = to_simplified(text)
-    asked = question_words(question)
+    unwritten = optional if optional and not contains(article, _term(optional)) else None
+    asked = [w for w in question_words(question)
+             if w != unwritten and not _miscut(w, to_simplified(question), article)]
     terms = {_term(w) for w in asked if contains(article, _term(w))}
     foreign = sorted({w for w in asked if not contains(article, _term(w))})
     chinese = han_share(text) > 0.3
@@ -151,7 +157,7 @@ def in_article_words(question: str, text: str, min_similarity: float) -> InArtic
     vocabulary = sorted({w for w in words(article) if bool(HAN_RUN_SPLIT.fullmatch(w)) == chinese
                          and (chinese or (_EN_TOKEN.fullmatch(w) and len(w) > 2))})
     if not foreign or not vocabulary:
-        return InArticle(terms | {_term(w) for w in foreign}, foreign, {})
+        return InArticle(terms | {_term(w) for w in foreign}, foreign, {}, unwritten)
     vectors = embed([*foreign, *vocabulary])
     similarity = vectors[: len(foreign)] @ vectors[len(foreign):].T
     unmatched = []
@@ -164,7 +170,27 @@ def in_article_words(question: str, text: str, min_similarity: float) -> InArtic
         else:
             terms.add(_term(word))
             unmatched.append(word)
-    return InArticle(terms, unmatched, translation)
+    return InArticle(terms, unmatched, translation, unwritten)
+
+
+def _miscut(word: str, question: str, article: str) -> bool:
+    """Whether jieba cut a Chinese question across the article's words: "工行為疫情" gives
+    行为 where the article writes 工行 and 为疫情, "羅同學會考慮" gives 同学会 where it writes
+    同学 and 会考虑. Every character of such a word lies in a piece of the question that
+    reaches past the word and that the article writes; a word the article truly lacks
+    (死亡) has a character in no such piece. It is not a word of the question at all."""
+    start = question.find(word)
+    if start < 0 or contains(article, word) or not HAN_RUN_SPLIT.fullmatch(word):
+        return False
+    end = start + len(word)
+
+    def held(k: int) -> bool:
+        return any(HAN_RUN_SPLIT.fullmatch(question[a:b]) and question[a:b] in article
+                   for a in range(max(0, k - 3), k + 1)
+                   for b in range(k + 1, min(len(question), k + 4) + 1)
+                   if b - a >= 2 and (a < start or b > end))
+
+    return all(held(k) for k in range(start, end))
 
 
 def contains(sentence: str, term: str) -> bool:
