@@ -177,7 +177,8 @@ LOWER_CASED = (
     "The home side lead the series 2-0 after wins in mohali and nagpur. "
     "South africa will then play a four-test series against england, which begins on "
     "26 december in durban. "
-    "Judge thomas walker said the ground had passed its safety inspection on friday.")
+    "Judge thomas walker said the ground had passed its safety inspection on friday. "
+    "An exhibition of the series' history is planned for the city's national gallery.")
 
 
 @pytest.mark.parametrize(("question", "expected"), [
@@ -186,6 +187,9 @@ LOWER_CASED = (
     ("Who is the judge?", "Judge thomas walker"),
     ("Who is the captain?", "Captain virat kohli"),
     ("Who is the coach?", NOT_SAID),
+    # a weekday and a venue written without capitals
+    ("When did the ground pass its safety inspection?", "on friday"),
+    ("Where will the exhibition be held?", "national gallery"),
     ("What is the name of the umpire?", NOT_SAID),
 ])
 def test_lower_cased_articles_still_give_names_places_and_dates(

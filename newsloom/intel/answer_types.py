@@ -74,7 +74,8 @@ _TIME = re.compile(
     rf"\b\d{{1,2}}\s+{_MONTHS}|\b{_MONTHS}\s+\d{{1,2}}\b|\b{_MONTHS}|"
     # a lower-cased text writes "26 december", "december 2008"
     rf"(?i:\b\d{{1,2}}\s+{_MONTHS}|\b{_MONTHS}\s+(?:\d{{1,2}}\b|(?:1[89]|20)\d{{2}}))|"
-    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
+    # a lower-cased text writes "released on thursday"
+    r"\b(?i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
     r"\b(?:today|yesterday|tomorrow|tonight|this (?:morning|afternoon|evening|week|month|year)|"
     r"(?:last|next) (?:week|month|year|night)|(?:weeks|months|years|days) ago|"
     r"\d+(?:st|nd|rd|th) minute|GMT|BST|EST|(?:in|this|next|last|by|until) (?:the )?"
@@ -126,7 +127,8 @@ _PLACE = re.compile(
     r"\b(?:in|at|near|on|off|outside|inside|across)\s+(?:the\s+)?[A-Z][a-zA-Z\-]+|"
     r"\b[A-Z][\w'’\-]*(?:\s+'s)?\s+(?:Hospital|Street|Road|Avenue|Square|Park|Airport|Station|"
     r"Palace|Castle|Forest|Ocean|Sea|River|Lake|Island|University|College|Centre|Center|"
-    r"Stadium|Tunnels?|Bridge|Bay|Hall|House|Prison|Court)\b")
+    r"Stadium|Tunnels?|Bridge|Bay|Hall|House|Prison|Court|Gallery|Museum|Mosque|Church|"
+    r"Cathedral|Theatre|Arena|Market|Coast)\b")
 # A Chinese venue (沐元街, 养和医院, 一个地盘) is where something is wherever it stands; a
 # country, region or city is only where something happens when the sentence puts it
 # there: after a locative (在, 位于, 送到, 驻, 来自) or as the place of an existential 有
@@ -217,7 +219,8 @@ _TITLED = re.compile(rf"\b(?i:{'|'.join(TITLES)})\.?\s+([a-z][\w'’\-]+)")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’\-]+\b")
 _LOWER_PLACE = re.compile(
     r"\b[a-z][\w'’\-]+\s+(?:street|road|avenue|lane|terrace|drive|square|park|airport|"
-    r"station|hospital|stadium|bridge|bay|hall|prison|court|sands|beach|crescent|close)\b")
+    r"station|hospital|stadium|bridge|bay|hall|prison|court|sands|beach|crescent|close|"
+    r"gallery|museum|mosque|church|cathedral|theatre|arena|market|coast)\b")
 
 
 def _lower_names(sentence: str) -> list[str]:

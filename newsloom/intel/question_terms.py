@@ -82,7 +82,8 @@ def stem(word: str) -> str:
     if word.endswith("ied"):
         word = word[:-1] if len(word) == 4 else f"{word[:-3]}y"
     for suffix in ("ing", "ed", "es", "s"):
-        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
+        # "pass", "business": a double s is no plural
+        if len(word) - len(suffix) >= 3 and word.endswith(suffix) and not word.endswith("ss"):
             word = word[: -len(suffix)]
             # a consonant doubled before -ed/-ing: "swapped", "planning"
             if (suffix in ("ing", "ed") and len(word) > 3 and word[-1] == word[-2]
