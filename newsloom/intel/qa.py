@@ -38,8 +38,9 @@ from newsloom.intel.relations import (
 from newsloom.intel.text import is_lower_cased, numbers, sentences, to_simplified, words
 
 # Tuned on the development splits (tune, test, heldout, heldout2) of
-# benchmarks/data/qa-hand.jsonl with benchmarks/intelligence.py; heldout3 was scored once,
-# before the latest changes
+# benchmarks/data/qa-hand.jsonl with benchmarks/intelligence.py; heldout3 to heldout5 were
+# each scored once held out, and their failures read since (eighth session, ai10) without
+# moving these thresholds
 MIN_COVERAGE = 0.5             # share of the question's (rarity-weighted) terms in the sentence
 MIN_ANY_COVERAGE = 0.6         # the same for questions that ask for no particular kind
 MIN_CROSS_COVERAGE = 0.35      # the same for a question translated word by word
