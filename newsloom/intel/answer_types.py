@@ -74,7 +74,8 @@ _TIME = re.compile(
     rf"\b\d{{1,2}}\s+{_MONTHS}|\b{_MONTHS}\s+\d{{1,2}}\b|\b{_MONTHS}|"
     # a lower-cased text writes "26 december", "december 2008"
     rf"(?i:\b\d{{1,2}}\s+{_MONTHS}|\b{_MONTHS}\s+(?:\d{{1,2}}\b|(?:1[89]|20)\d{{2}}))|"
-    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
+    # a lower-cased text writes "released on thursday"
+    r"\b(?i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
     r"\b(?:today|yesterday|tomorrow|tonight|this (?:morning|afternoon|evening|week|month|year)|"
     r"(?:last|next) (?:week|month|year|night)|(?:weeks|months|years|days) ago|"
     r"\d+(?:st|nd|rd|th) minute|GMT|BST|EST|(?:in|this|next|last|by|until) (?:the )?"
@@ -126,7 +127,8 @@ _PLACE = re.compile(
     r"\b(?:in|at|near|on|off|outside|inside|across)\s+(?:the\s+)?[A-Z][a-zA-Z\-]+|"
     r"\b[A-Z][\w'’\-]*(?:\s+'s)?\s+(?:Hospital|Street|Road|Avenue|Square|Park|Airport|Station|"
     r"Palace|Castle|Forest|Ocean|Sea|River|Lake|Island|University|College|Centre|Center|"
-    r"Stadium|Tunnels?|Bridge|Bay|Hall|House|Prison|Court)\b")
+    r"Stadium|Tunnels?|Bridge|Bay|Hall|House|Prison|Court|Gallery|Museum|Mosque|Church|"
+    r"Cathedral|Theatre|Arena|Market|Coast)\b")
 # A Chinese venue (沐元街, 养和医院, 一个地盘) is where something is wherever it stands; a
 # country, region or city is only where something happens when the sentence puts it
 # there: after a locative (在, 位于, 送到, 驻, 来自) or as the place of an existential 有
@@ -163,6 +165,41 @@ def wanted_kind(question: str) -> Kind:
     return Kind.ANY
 
 
+_AUXILIARIES = r"(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should|may|might)"
+# the noun a "which"/"what" question names its answer by: "Which company was granted ...",
+# "Which London areas had ...", "Which team beat ...", "What share of ...", "What was the
+# final score?"
+_EN_KIND_NOUN = (
+    re.compile(rf"\b(?:which|what)\s+(?:[\w\-]+(?:['’]s?)?\s+){{0,2}}?([\w\-]+)\s+"
+               rf"(?:{_AUXILIARIES}|of)\b"),
+    re.compile(rf"\bwhat\s+{_AUXILIARIES}\s+(?:the|its|their|his|her)\s+(?:[\w\-]+\s+){{0,2}}?"
+               r"([\w\-]+)\s*(?:\?|$|\b(?:of|in|for|at|on|now)\b)"),
+    re.compile(r"\b(?:which|what)\s+(?:[\w\-]+['’]\s+)?([\w\-]+)"),
+)
+_ZH_ASKER = re.compile(r"^(?:哪(?![里裏儿])|什么$|甚么$)")
+
+
+def kind_noun(question: str) -> str | None:
+    """The noun a question names the kind of its answer by: "company" in "Which company
+    was granted rights ...?", "报章" in "贝利在哪份报章发表评论文章？". The answer sentence
+    names the company or the paper ("... granted to Minesto", "在英国《卫报》发表"), so
+    the noun itself need not be written there."""
+    simple = to_simplified(question)
+    if _has_han(simple):
+        tagged = zh_tagged(simple)
+        for i, (word, _) in enumerate(tagged):
+            if _ZH_ASKER.match(word):
+                # the first common noun after it: "哪家越南报章" asks for a paper
+                return next((w for w, flag in tagged[i + 1: i + 4] if flag == "n"), None)
+        return None
+    lowered = question.lower()
+    for pattern in _EN_KIND_NOUN:
+        match = pattern.search(lowered)
+        if match and not re.fullmatch(_AUXILIARIES, match.group(1)):
+            return match.group(1)
+    return None
+
+
 def _has_han(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
@@ -182,7 +219,8 @@ _TITLED = re.compile(rf"\b(?i:{'|'.join(TITLES)})\.?\s+([a-z][\w'’\-]+)")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’\-]+\b")
 _LOWER_PLACE = re.compile(
     r"\b[a-z][\w'’\-]+\s+(?:street|road|avenue|lane|terrace|drive|square|park|airport|"
-    r"station|hospital|stadium|bridge|bay|hall|prison|court|sands|beach|crescent|close)\b")
+    r"station|hospital|stadium|bridge|bay|hall|prison|court|sands|beach|crescent|close|"
+    r"gallery|museum|mosque|church|cathedral|theatre|arena|market|coast)\b")
 
 
 def _lower_names(sentence: str) -> list[str]:

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from newsloom.intel import question_terms as terms
-from newsloom.intel.answer_types import Kind, holds, wanted_kind
+from newsloom.intel.answer_types import Kind, holds, kind_noun, wanted_kind
 from newsloom.intel.embed import embed
 from newsloom.intel.relations import (
     asks_count,
@@ -38,8 +38,9 @@ from newsloom.intel.relations import (
 from newsloom.intel.text import is_lower_cased, numbers, sentences, to_simplified, words
 
 # Tuned on the development splits (tune, test, heldout, heldout2) of
-# benchmarks/data/qa-hand.jsonl with benchmarks/intelligence.py; heldout3 was scored once,
-# before the latest changes
+# benchmarks/data/qa-hand.jsonl with benchmarks/intelligence.py; heldout3 to heldout5 were
+# each scored once held out, and their failures read since (eighth session, ai10) without
+# moving these thresholds
 MIN_COVERAGE = 0.5             # share of the question's (rarity-weighted) terms in the sentence
 MIN_ANY_COVERAGE = 0.6         # the same for questions that ask for no particular kind
 MIN_CROSS_COVERAGE = 0.35      # the same for a question translated word by word
@@ -67,8 +68,13 @@ def answer_question(question: str, text: str) -> Answer:
         return Answer(False, [], [], 0.0)
     kind = wanted_kind(question)
     cross = terms.cross_script(question, text)
-    in_article = terms.in_article_words(question, text,
-                                        MIN_WORD_SIMILARITY if cross else MIN_SYNONYM_SIMILARITY)
+    # a question that asks for a particular kind may name it by a noun the answer need
+    # not write ("Which company ..." → "granted to Minesto"): the kind check stands in.
+    # Across scripts the noun is still translated: it may be all that ties a Chinese
+    # sentence to the question ("Which bill ..." → 法案)
+    in_article = terms.in_article_words(
+        question, text, MIN_WORD_SIMILARITY if cross else MIN_SYNONYM_SIMILARITY,
+        optional=None if cross or kind is Kind.ANY else kind_noun(question))
     query = in_article.terms
     if cross:
         floor = MIN_CROSS_COVERAGE
@@ -87,7 +93,7 @@ def answer_question(question: str, text: str) -> Answer:
     lower_cased = is_lower_cased(text)
 
     # who did something: the deed is written where its doer is named (relations)
-    doer = asks_doer(question, kind) and not cross
+    doer = asks_doer(question, kind, in_article.unwritten) and not cross
 
     def mentions(clause: str) -> bool:
         return any(terms.contains(clause, t) for t in query)
@@ -99,7 +105,7 @@ def answer_question(question: str, text: str) -> Answer:
                 and (kind is Kind.ANY or holds(kind, pool[i], question, lower_cased))
                 and in_asked_clause(kind, pool[i], question, mentions, lower_cased)
                 and states(question, kind, pool[i], pool[i - 1] if i else "", lower_cased,
-                           in_article.translation))
+                           in_article.translation, in_article.unwritten))
 
     # "How many operations did Turia Pitt have?" is answered by a count of operations
     # ("After 200 operations, she ..."), not by another number near her name, and the

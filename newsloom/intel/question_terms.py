@@ -24,11 +24,13 @@ B = 0.75
 _EN_ASKING = frozenset([
     "many", "much", "old", "long", "far", "deep", "high", "big", "large", "tall", "often",
     "fast", "heavy", "happen", "happened", "happening", "take", "place", "time", "date",
-    "day", "month", "kind", "type", "name", "called", "occur", "occurred", "money",
+    "day", "month", "kind", "type", "name", "called", "occur", "occurred", "money", "held",
 ])
 _ZH_ASKING = re.compile(
-    r"什么时候|甚么时候|多少|几多|什么|甚么|哪里|哪裏|哪个|哪些|哪位|哪家|哪天|哪年|何时|何处|"
-    r"何人|何地|几时|几点|谁|多久|多长|多大|是否|吗|呢|是|有|的|了|在|[？?。，,]")
+    r"什么时候|甚么时候|多少|几多|什么|甚么|哪里|哪裏|哪一?[年天个位家份间所条种部只座名些]|哪一|"
+    r"何时|何处|何人|何地|为何|为什么|为甚么|如何|怎样|怎么|几时|几点|谁|多久|多长|多大|是否|"
+    # a demonstrative points back to what the question names ("这首康塔塔")
+    r"[这那][首个些项名位家番次种]|吗|呢|是|有|的|了|在|[？?。，,]")
 _EN_TOKEN = re.compile(r"[a-z0-9]+")
 
 
@@ -50,14 +52,43 @@ def bm25(query: list[str], docs: list[list[str]]) -> list[float]:
     return scores
 
 
+# Past forms no suffix rule reaches: "When did the warship sink?" is answered by "sank"
+_IRREGULAR = {
+    "sank": "sink", "sunk": "sink", "met": "meet", "held": "hold", "won": "win", "lost": "lose",
+    "paid": "pay", "sold": "sell", "bought": "buy", "brought": "bring", "told": "tell",
+    "said": "say", "made": "make", "took": "take", "taken": "take", "gave": "give",
+    "given": "give", "ran": "run", "came": "come", "went": "go", "gone": "go", "saw": "see",
+    "seen": "see", "left": "leave", "led": "lead", "fell": "fall", "fallen": "fall",
+    "rose": "rise", "risen": "rise", "began": "begin", "begun": "begin", "became": "become",
+    "chose": "choose", "chosen": "choose", "wrote": "write", "written": "write",
+    "spoke": "speak", "spoken": "speak", "broke": "break", "broken": "break",
+    "drove": "drive", "driven": "drive", "flew": "fly", "flown": "fly", "grew": "grow",
+    "grown": "grow", "knew": "know", "known": "know", "threw": "throw", "thrown": "throw",
+    "shot": "shoot", "stood": "stand", "struck": "strike", "fought": "fight",
+    "caught": "catch", "taught": "teach", "built": "build", "sent": "send", "spent": "spend",
+    "kept": "keep", "felt": "feel", "heard": "hear", "dug": "dig", "stole": "steal",
+    "stolen": "steal", "hid": "hide", "hidden": "hide", "fled": "flee", "bore": "bear",
+    "born": "bear", "wore": "wear", "drew": "draw", "drawn": "draw", "ate": "eat",
+    "sought": "seek", "swore": "swear", "sworn": "swear", "froze": "freeze",
+    "frozen": "freeze", "forgot": "forget", "forgiven": "forgive", "hung": "hang",
+    "bit": "bite", "woke": "wake", "thought": "think", "understood": "understand",
+}
+
+
 def stem(word: str) -> str:
     """A crude English stem, enough for "scored"/"score", "arriving"/"arrive",
-    "guarantees"/"guarantee" and "died"/"die"."""
+    "guarantees"/"guarantee", "died"/"die", "swapped"/"swap" and "sank"/"sink"."""
+    word = _IRREGULAR.get(word, word)
     if word.endswith("ied"):
         word = word[:-1] if len(word) == 4 else f"{word[:-3]}y"
     for suffix in ("ing", "ed", "es", "s"):
-        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
+        # "pass", "business": a double s is no plural
+        if len(word) - len(suffix) >= 3 and word.endswith(suffix) and not word.endswith("ss"):
             word = word[: -len(suffix)]
+            # a consonant doubled before -ed/-ing: "swapped", "planning"
+            if (suffix in ("ing", "ed") and len(word) > 3 and word[-1] == word[-2]
+                    and word[-1] not in "aeiouls"):
+                word = word[:-1]
             break
     if len(word) > 3 and word.endswith("e"):
         word = word[:-1]
@@ -100,9 +131,11 @@ class InArticle:
     terms: set[str]              # what the sentences are searched for
     unmatched: list[str]         # question words with no counterpart in the article
     translation: dict[str, str]  # question word → the article word it was matched to
+    unwritten: str | None = None  # the `optional` kind noun, when the article never writes it
 
 
-def in_article_words(question: str, text: str, min_similarity: float) -> InArticle:
+def in_article_words(question: str, text: str, min_similarity: float,
+                     optional: str | None = None) -> InArticle:
     """A question's terms as the article writes them, and the words it has no counterpart
     for. A word the article also has as it is (MSCI, Dowden, 6.4 in a Chinese article)
     stays; any other becomes the article word closest to it in the multilingual
@@ -111,9 +144,13 @@ def in_article_words(question: str, text: str, min_similarity: float) -> InArtic
     arrested → detained, but not killed → injured). A word with no counterpart (HKEX where
     the article writes 港交所) stays as it is, and so matches no sentence. The word by
     word translation is kept so that relation checks can find the asked role in the
-    article's own words (commissioner → 执委)."""
+    article's own words (commissioner → 执委). The `optional` word (the noun a question
+    names its answer's kind by: "Which *company* was granted ...") is left out when the
+    article never writes it: the answer names the company instead."""
     article = to_simplified(text)
-    asked = question_words(question)
+    unwritten = optional if optional and not contains(article, _term(optional)) else None
+    asked = [w for w in question_words(question)
+             if w != unwritten and not _miscut(w, to_simplified(question), article)]
     terms = {_term(w) for w in asked if contains(article, _term(w))}
     foreign = sorted({w for w in asked if not contains(article, _term(w))})
     chinese = han_share(text) > 0.3
@@ -121,7 +158,7 @@ def in_article_words(question: str, text: str, min_similarity: float) -> InArtic
     vocabulary = sorted({w for w in words(article) if bool(HAN_RUN_SPLIT.fullmatch(w)) == chinese
                          and (chinese or (_EN_TOKEN.fullmatch(w) and len(w) > 2))})
     if not foreign or not vocabulary:
-        return InArticle(terms | {_term(w) for w in foreign}, foreign, {})
+        return InArticle(terms | {_term(w) for w in foreign}, foreign, {}, unwritten)
     vectors = embed([*foreign, *vocabulary])
     similarity = vectors[: len(foreign)] @ vectors[len(foreign):].T
     unmatched = []
@@ -134,7 +171,27 @@ def in_article_words(question: str, text: str, min_similarity: float) -> InArtic
         else:
             terms.add(_term(word))
             unmatched.append(word)
-    return InArticle(terms, unmatched, translation)
+    return InArticle(terms, unmatched, translation, unwritten)
+
+
+def _miscut(word: str, question: str, article: str) -> bool:
+    """Whether jieba cut a Chinese question across the article's words: "工行為疫情" gives
+    行为 where the article writes 工行 and 为疫情, "羅同學會考慮" gives 同学会 where it writes
+    同学 and 会考虑. Every character of such a word lies in a piece of the question that
+    reaches past the word and that the article writes; a word the article truly lacks
+    (死亡) has a character in no such piece. It is not a word of the question at all."""
+    start = question.find(word)
+    if start < 0 or contains(article, word) or not HAN_RUN_SPLIT.fullmatch(word):
+        return False
+    end = start + len(word)
+
+    def held(k: int) -> bool:
+        return any(HAN_RUN_SPLIT.fullmatch(question[a:b]) and question[a:b] in article
+                   for a in range(max(0, k - 3), k + 1)
+                   for b in range(k + 1, min(len(question), k + 4) + 1)
+                   if b - a >= 2 and (a < start or b > end))
+
+    return all(held(k) for k in range(start, end))
 
 
 def contains(sentence: str, term: str) -> bool:

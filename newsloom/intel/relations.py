@@ -74,9 +74,12 @@ class Role:
     named_before: bool = False  # "which team": a name may come first ("the Lotus team")
 
 
-def role_asked(question: str) -> Role | None:
+def role_asked(question: str, unwritten: str | None = None) -> Role | None:
     """The role a question asks the holder of ("the French foreign minister" →
-    minister, "工联会会长是谁" → 会长), or None when it asks who did something."""
+    minister, "工联会会长是谁" → 会长), or None when it asks who did something. A "which
+    X" whose X the article never writes (`unwritten`: "Which company was granted rights
+    ...?" where the article only says "granted to Minesto") can tie no name to X, so it
+    asks who did the deed."""
     simple = to_simplified(question)
     if HAN_RUN_SPLIT.search(simple):
         match = _ZH_ROLE.search(simple.strip())
@@ -87,7 +90,8 @@ def role_asked(question: str) -> Role | None:
         return Role(pieces[-1], frozenset()) if pieces and len(pieces[-1]) > 1 else None
     which = _EN_WHICH.search(question)
     if which:
-        return Role(which.group("noun").lower(), frozenset(), named_before=True)
+        noun = which.group("noun").lower()
+        return None if noun == unwritten else Role(noun, frozenset(), named_before=True)
     match = _EN_ROLE.search(question)
     if not match:
         return None
@@ -175,11 +179,13 @@ def _named(question: str) -> list[set[str]]:
 
 
 def states(question: str, kind: Kind, sentence: str, before: str,
-           lower_cased: bool = False, translation: Mapping[str, str] | None = None) -> bool:
+           lower_cased: bool = False, translation: Mapping[str, str] | None = None,
+           unwritten: str | None = None) -> bool:
     """Whether `sentence` (with `before`, the sentence ahead of it) states the relation
     the question asks about; see the module docstring for each rule. `translation` maps
     the words of a question in another language than the article to the article's own
-    words (see qa), so that the asked role is looked for as the article writes it."""
+    words (see qa), so that the asked role is looked for as the article writes it;
+    `unwritten` is the question's kind noun the article never writes (see role_asked)."""
     if not _years_agree(question, sentence) or not _ages_agree(question, f"{before} {sentence}"):
         return False
     simple = to_simplified(sentence)
@@ -192,7 +198,7 @@ def states(question: str, kind: Kind, sentence: str, before: str,
             return False
         if kind is Kind.AGE and not _age_tied(_named(question), sentence):
             return False
-    role = role_asked(question) if kind is Kind.AGENT else None
+    role = role_asked(question, unwritten) if kind is Kind.AGENT else None
     return role is None or _role_tied(role, question, simple, lower_cased)
 
 
@@ -340,7 +346,7 @@ def in_asked_clause(kind: Kind, sentence: str, question: str, mentions: Callable
     return False
 
 
-def asks_doer(question: str, kind: Kind) -> bool:
+def asks_doer(question: str, kind: Kind, unwritten: str | None = None) -> bool:
     """Whether a question asks who did something ("Who won Paris-Roubaix?", "哪位外交官联系了
     德国官员？"), not who holds a role, whose holder `role_asked` ties to the role word."""
-    return kind is Kind.AGENT and role_asked(question) is None
+    return kind is Kind.AGENT and role_asked(question, unwritten) is None
