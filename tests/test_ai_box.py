@@ -407,14 +407,20 @@ ANSWER_STATED = [
 ]
 
 
-@pytest.mark.parametrize(("text", "question", "expected"), ANSWER_STATED)
-def test_the_quoted_sentence_states_what_is_asked_or_it_does_not_say(
-        text: str, question: str, expected: str | None) -> None:
+def assert_quotes(text: str, question: str, expected: str | None) -> None:
+    """The first quoted sentence holds `expected`, or (NOT_SAID) the answer says the
+    article does not say, quoting nothing."""
     answer = answer_question(question, text)
     if expected is NOT_SAID:
         assert not answer.found and answer.sentences == []
     else:
         assert answer.found and expected in answer.sentences[0]
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), ANSWER_STATED)
+def test_the_quoted_sentence_states_what_is_asked_or_it_does_not_say(
+        text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)
 
 
 def test_names_jieba_cuts_at_a_word_it_knows_are_keyphrases_whole() -> None:
@@ -527,8 +533,4 @@ ASKED_WORDS = [
 @pytest.mark.parametrize(("text", "question", "expected"), ASKED_WORDS)
 def test_the_asked_words_are_found_as_the_article_writes_them(
         text: str, question: str, expected: str | None) -> None:
-    answer = answer_question(question, text)
-    if expected is NOT_SAID:
-        assert not answer.found and answer.sentences == []
-    else:
-        assert answer.found and expected in answer.sentences[0]
+    assert_quotes(text, question, expected)
