@@ -115,8 +115,8 @@ def lost_from_queue(patience: timedelta, grace: timedelta,
     after a failure is left alone: its `next_attempt_at` is a backoff, not a queue stamp."""
     now = now or timezone.now()
     return Article.objects.filter(
-        status=Article.Status.PENDING, attempts__lt=MAX_ATTEMPTS, failure="",
-        next_attempt_at__gt=now, next_attempt_at__lt=now + patience - grace).filter(
+        _queued_before(patience, grace, now), status=Article.Status.PENDING,
+        attempts__lt=MAX_ATTEMPTS, failure="").filter(
         Q(lease_until__isnull=True) | Q(lease_until__lt=now))
 
 
@@ -131,10 +131,14 @@ def enrichment_lost_from_queue(queued: QuerySet[Article], patience: timedelta,
     An enrichment that started and crashed its worker is left to wait out `patience`:
     that wait is its backoff, so an article that kills workers is not retried every
     minute."""
-    now = now or timezone.now()
-    return queued.filter(next_attempt_at__gt=now,
-                         next_attempt_at__lt=now + patience - grace).filter(
+    return queued.filter(_queued_before(patience, grace, now or timezone.now())).filter(
         Q(lease_until__isnull=True) | Q(lease_until__lt=F("next_attempt_at")))
+
+
+def _queued_before(patience: timedelta, grace: timedelta, now: datetime) -> Q:
+    """Put on the queue more than `grace` ago: a queue stamp sets `next_attempt_at` to
+    the stamp time + `patience`, so it lies less than `patience - grace` ahead."""
+    return Q(next_attempt_at__gt=now, next_attempt_at__lt=now + patience - grace)
 
 
 def due_for_queue(now: datetime | None = None) -> QuerySet[Article]:

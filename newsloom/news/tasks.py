@@ -86,6 +86,13 @@ def _stamp(candidate_ids: Iterable[int], due: Q, until: timedelta) -> list[int]:
     return won
 
 
+def _stamp_lost(lost: QuerySet[Article], until: timedelta) -> list[int]:
+    """`_stamp` for articles whose task was lost: each is stamped only while it still
+    counts as lost, so of two sweeps only one queues it again."""
+    return _stamp(lost.order_by("pk").values_list("pk", flat=True),
+                  Q(pk__in=lost.values("pk")), until)
+
+
 def _due(now: datetime) -> Q:
     return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
 
@@ -119,18 +126,17 @@ def sweep() -> tuple[int, int]:
     # with the queue empty, nothing stamped as queued is still on it
     queue_empty = HUEY.pending_count() == 0
     if queue_empty:
-        lost = lost_from_queue(QUEUE_PATIENCE, LOST_TASK_GRACE, now)
-        pending += _stamp(lost.order_by("pk").values_list("pk", flat=True),
-                          Q(pk__in=lost.values("pk")), QUEUE_PATIENCE)
+        pending += _stamp_lost(lost_from_queue(QUEUE_PATIENCE, LOST_TASK_GRACE, now),
+                               QUEUE_PATIENCE)
     for article_id in pending:
         process_article_task(article_id)
     bare = _stamp(unenriched().filter(_due(now)).order_by("pk").values_list("pk", flat=True),
                   Q(status=Article.Status.READY, enriched_at__isnull=True) & _due(now),
                   ENRICH_RETRY)
     if queue_empty:
-        dropped = enrichment_lost_from_queue(unenriched(), ENRICH_RETRY, LOST_TASK_GRACE, now)
-        bare += _stamp(dropped.order_by("pk").values_list("pk", flat=True),
-                       Q(pk__in=dropped.values("pk")), ENRICH_RETRY)
+        bare += _stamp_lost(
+            enrichment_lost_from_queue(unenriched(), ENRICH_RETRY, LOST_TASK_GRACE, now),
+            ENRICH_RETRY)
     for article_id in bare:
         enrich_article_task(article_id)
     if pending or bare:
