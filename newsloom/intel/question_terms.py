@@ -149,8 +149,9 @@ def in_article_words(question: str, text: str, min_similarity: float,
     article never writes it: the answer names the company instead."""
     article = to_simplified(text)
     unwritten = optional if optional and not contains(article, _term(optional)) else None
+    simple_question = to_simplified(question)
     asked = [w for w in question_words(question)
-             if w != unwritten and not _miscut(w, to_simplified(question), article)]
+             if w != unwritten and not _miscut(w, simple_question, article)]
     terms = {_term(w) for w in asked if contains(article, _term(w))}
     foreign = sorted({w for w in asked if not contains(article, _term(w))})
     chinese = han_share(text) > 0.3
