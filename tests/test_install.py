@@ -48,7 +48,8 @@ def test_the_wheel_carries_every_template_static_file_translation_and_model(whee
         "newsloom/web/templates", "newsloom/web/static", "newsloom/templates",
         "newsloom/locale", "newsloom/demo/data") for p in (ROOT / folder).rglob("*")
         if p.is_file()]
-    wanted.append("newsloom/intel/story_model.json")
+    wanted += [f"newsloom/intel/{name}" for name in (
+        "story_model.json", "encoder.onnx", "zh_names.txt", "zh_verbs.txt")]
     assert [w for w in wanted if w not in packed] == []
 
 
