@@ -31,12 +31,13 @@ class Kind(Enum):
 # Order matters: "幾點" (what time) and "how long ago" ask for a time before "幾"/"how long"
 # ask for a number; "which team" asks for a name before a bare "what" asks for anything.
 _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
-    (re.compile(r"^\s*when\b|\bwhat (?:time|date|day|year|month)\b|\bwhich (?:day|year|month|date)"
-                r"\b|\bhow long ago\b|\bby when\b|\buntil when\b"), Kind.TIME),
+    (re.compile(r"^\s*when\b|\bwhat (?:time|date|day|year|month)s?\b|\bwhich (?:day|year|month|"
+                r"date)s?\b|\bhow long ago\b|\bby when\b|\buntil when\b"), Kind.TIME),
     (re.compile(r"什么时候|甚么时候|何时|几时|哪天|哪一天|几点|哪一年|哪年|何日|几月|哪个月|什么日子|多久以前"),
      Kind.TIME),
     (re.compile(r"\bhow old\b|\bwhat age\b"), Kind.AGE),
-    (re.compile(r"几岁|多少岁|多大年纪|享年多少|年龄"), Kind.AGE),
+    # 幾多歲 is Cantonese for 几岁
+    (re.compile(r"几岁|几多岁|多少岁|多大年纪|享年多少|年龄"), Kind.AGE),
     (re.compile(r"\bhow long\b|\bfor how many (?:days|weeks|months|years)\b"), Kind.DURATION),
     (re.compile(r"多久|多长时间|多少天|几天"), Kind.DURATION),
     (re.compile(r"\bhow (?:far|deep|high|tall|fast|heavy)\b"), Kind.MEASURE),
@@ -154,6 +155,44 @@ _NOT_AGENTS = frozenset([
 _DATELINE = re.compile(
     r"^\s*(?:路透|法新社|美联社|彭博|新华社|中新社)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电?\s*[-—–]\s*|"
     r"^\s*[A-Z][A-Za-z .,]*\d*\s*\((?:Reuters|AP|AFP|Bloomberg)\)\s*[-—–]\s*")
+
+
+# Figures a sentence writes that answer no "when", "how many" or "how long" (see
+# `_unanswering`): an example or a condition, and a quantity that gives no figure
+_HYPOTHETICAL = re.compile(
+    r"(?:举例|例如|比如|譬如|假如|假设|如果|倘若|若(?!干))[^，,。；;：:]*|"
+    r"\b(?:for example|for instance|if|unless|threat(?:en|ens|ened)(?: [\w\-]+)? to)\b[^,;:]*",
+    re.IGNORECASE)
+_VAGUE = re.compile(
+    r"[数几上成好][十百千万亿]+|成千上万|数以[十百千万亿]+计|若干|"
+    r"\b(?:(?:tens|hundreds|thousands|millions|billions|dozens|scores) of|a (?:number|couple) of|"
+    r"several|numerous|a few)\b", re.IGNORECASE)
+# a year or a day of the month counts nothing: "the highest since July 2015", "2021年反弹"
+_DATE_FIGURE = re.compile(
+    r"(?:1[89]|20)\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|"
+    rf"(?:\b(?:in|since|until|by|from|between|during|of)\s+|{_MONTHS}\s+(?:\d{{1,2}},?\s+)?)"
+    r"(?:1[89]|20)\d{2}\b(?![,.]\d)", re.IGNORECASE)
+
+
+def _unanswering(kind: Kind, sentence: str, asked: str) -> str:
+    """The sentence with the figures blanked that cannot answer a question of `kind`,
+    whatever it asks: a figure given as an example or a condition ("例如一年", "if the
+    vote is delayed by a year", "threatened to leave in 2020") is not what happened or
+    will happen; a vague quantity ("数万亿美元", "thousands of people", "a number of")
+    is no answer to how many or how much; and for a count or amount, a year, a date or an
+    age ("the highest since July 2015", "2021年", "Federer, 33,") counts nothing. A
+    question that asks about the example or condition itself ("若选举押后多久 ...") is
+    answered by it."""
+    if kind in (Kind.AGENT, Kind.PLACE, Kind.ANY):
+        return sentence
+    blanks = [] if _HYPOTHETICAL.search(asked) else [_HYPOTHETICAL]
+    if kind in (Kind.NUMBER, Kind.MONEY, Kind.MEASURE):
+        blanks.append(_VAGUE)
+    if kind is Kind.NUMBER:
+        blanks += [_DATE_FIGURE, _AGE]
+    for pattern in blanks:
+        sentence = pattern.sub(lambda m: " " * len(m.group(0)), sentence)
+    return sentence
 
 
 def wanted_kind(question: str) -> Kind:
@@ -322,8 +361,8 @@ def _counted(question: str, sentence: str) -> list[str] | None:
 def answers_in(kind: Kind, sentence: str, question: str, lower_cased: bool = False) -> list[str]:
     """The spans of `kind` in `sentence` (Simplified, as written there) that `question`
     does not already give ("截至6月30日 … 多少" is not answered by the 30 it mentions)."""
-    simple = _DATELINE.sub("", to_simplified(sentence), count=1)
     asked = to_simplified(question).lower()
+    simple = _unanswering(kind, _DATELINE.sub("", to_simplified(sentence), count=1), asked)
     counted = _counted(asked, simple) if kind is Kind.NUMBER else None
     found = []
     for span in spans(kind, simple, lower_cased) if counted is None else counted:

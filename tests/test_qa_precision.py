@@ -1,0 +1,55 @@
+"""Ask this article (issue 12): figures and names that stand beside what a question asks
+about, but belong to something else, are not quoted as its answer; the article "does not
+say" instead. Each case pairs a look-alike with a question the same text does answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsloom.intel.answer_types import Kind, wanted_kind
+from tests.test_ai_box import NOT_SAID, assert_quotes
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Over which years was she paid for the work?", Kind.TIME),
+    ("悼念的黃先生今年幾多歲？", Kind.AGE),
+])
+def test_plural_and_cantonese_askers_ask_for_their_kind(question: str, kind: Kind) -> None:
+    assert wanted_kind(question) is kind
+
+
+POSTPONED = ("湯家驊表示，若政府押後立法會選舉一段較長的時間，例如一年，應該將提名期推倒重來。"
+             "政府宣布立法會選舉押後舉行。")
+FED = "美联储已向经济注入数万亿美元信贷。国会已拨款3万亿美元用于经济援助。"
+FEDERER = ("Federer, 33, paid tribute to Wawrinka, who beat Tsonga in the semi-final. "
+           "Federer won the final 6-4 6-2 6-2.")
+FUEL = ("Petrol prices rose sharply in October, to their highest level since July 2015. "
+        "The average price of petrol rose by 4.4p a litre.")
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # an example or a condition is not what will happen, unless it is what is asked
+    pytest.param(POSTPONED, "How long will the government postpone the election?", NOT_SAID,
+                 id="example-is-no-answer"),
+    pytest.param(POSTPONED, "湯家驊舉例說若選舉押後多久應將提名期推倒重來？", "例如一年",
+                 id="asked-example"),
+    pytest.param("He threatened to leave the party in 2021.", "When will he leave the party?",
+                 NOT_SAID, id="threat-is-no-answer"),
+    pytest.param("He said he would leave the party in 2021.", "When will he leave the party?",
+                 "in 2021", id="plan"),
+    # a vague quantity gives no figure
+    pytest.param(FED, "美联储已向经济注入多少信贷？", NOT_SAID, id="vague-amount"),
+    pytest.param(FED, "国会已拨款多少美元用于经济援助？", "3万亿美元", id="figure-amount"),
+    pytest.param("Thousands of people marched through the city on Sunday.",
+                 "How many people marched through the city?", NOT_SAID, id="vague-count"),
+    # an age in apposition is no score, and a year counts nothing
+    pytest.param(FEDERER, "What was the score of Wawrinka's win over Tsonga?", NOT_SAID,
+                 id="age-is-no-score"),
+    pytest.param(FEDERER, "What was the score of the final Federer won?", "6-4 6-2",
+                 id="score"),
+    pytest.param(FUEL, "By how much did average petrol prices rise in October?", "4.4p",
+                 id="year-is-no-amount"),
+])
+def test_figures_that_answer_nothing_are_not_quoted(
+        text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)
