@@ -53,3 +53,23 @@ FUEL = ("Petrol prices rose sharply in October, to their highest level since Jul
 def test_figures_that_answer_nothing_are_not_quoted(
         text: str, question: str, expected: str | None) -> None:
     assert_quotes(text, question, expected)
+
+
+WHO_FUNDS = ("英國周日承諾將向世界衛生組織(WHO)提供2億英鎊資金，幫助貧弱國家抗疫。"
+             "美國總統特朗普今年多次批評世衛。")
+NEW_YORK = ("美國累計超過74萬6千人確診感染新型冠狀病毒，超過4萬人死亡。"
+            "紐約州州長科莫表示，疫情已見緩和。")
+STANCHART = "渣打銀行周四發表報告，預期經濟放緩。報告預期全年MLF利率共下調30基點。"
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # a sentence about another country, state or person does not answer a Chinese question
+    pytest.param(WHO_FUNDS, "美國今年向WHO提供多少資金？", NOT_SAID, id="another-country"),
+    pytest.param(WHO_FUNDS, "英國向WHO提供多少資金？", "2億英鎊", id="the-country"),
+    pytest.param(NEW_YORK, "紐約州累計有多少人死亡？", NOT_SAID, id="another-place"),
+    # but one that names no rival may refer back to the name written before
+    pytest.param(STANCHART, "渣打預期全年MLF利率共下調多少？", "30基點", id="referred-back"),
+])
+def test_a_sentence_naming_a_rival_does_not_answer_a_chinese_question(
+        text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)

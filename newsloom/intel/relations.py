@@ -178,6 +178,35 @@ def _named(question: str) -> list[set[str]]:
     return found
 
 
+# jieba's name tags by what they name: a person, a place, an organisation
+_NAME_FAMILIES = {"nr": "person", "nrt": "person", "nrfg": "person", "ns": "place",
+                  "nt": "organisation"}
+
+
+def _zh_named(text: str) -> dict[str, str]:
+    """The people, places and organisations a Chinese text names (two characters or
+    more, in Simplified), each with what it names."""
+    return {w: _NAME_FAMILIES[flag] for w, flag in zh_tagged(to_simplified(text))
+            if flag in _NAME_FAMILIES and len(w) >= 2}
+
+
+def _names_another(question: str, context: str, translation: Mapping[str, str]) -> bool:
+    """Whether a sentence (with the one before it) names another person, place or
+    organisation in place of the one a Chinese question names: "美國今年向WHO提供多少資金？"
+    is not answered by "英国…提供2亿英镑", nor "紐約州累計有多少人死亡？" by the count of
+    美国. A sentence that names none of that kind may still be about it (该行, 他, 央行
+    refer back to a name written sentences before), so only a rival name refuses."""
+    simple = to_simplified(context)
+    asked = to_simplified(question)
+    named = _zh_named(context)
+    for name, family in _zh_named(question).items():
+        if translation.get(name, name) in simple:
+            continue
+        if any(kind == family and other not in asked for other, kind in named.items()):
+            return True
+    return False
+
+
 def states(question: str, kind: Kind, sentence: str, before: str,
            lower_cased: bool = False, translation: Mapping[str, str] | None = None,
            unwritten: str | None = None) -> bool:
@@ -192,7 +221,10 @@ def states(question: str, kind: Kind, sentence: str, before: str,
     chinese = bool(HAN_RUN_SPLIT.search(question))
     if chinese != bool(HAN_RUN_SPLIT.search(sentence)):
         return _translated_role_tied(question, kind, simple, lower_cased, translation or {})
-    if not chinese:
+    if chinese:
+        if _names_another(question, f"{before} {sentence}", translation or {}):
+            return False
+    else:
         context = set(re.findall(r"[\w\-]+", f"{before} {sentence}".lower()))
         if any(not parts & context for parts in _named(question)):
             return False
