@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from newsloom.intel.answer_types import Kind, wanted_kind
+from newsloom.intel.text import weekdays, zh_weekday
 from tests.test_ai_box import NOT_SAID, assert_quotes
 
 
@@ -73,3 +74,30 @@ STANCHART = "渣打銀行周四發表報告，預期經濟放緩。報告預期�
 def test_a_sentence_naming_a_rival_does_not_answer_a_chinese_question(
         text: str, question: str, expected: str | None) -> None:
     assert_quotes(text, question, expected)
+
+
+CASES = ("周六，美國報告了新增超過2.5萬例新冠病毒感染病例。"
+         "北京在過去四天報告了79例確診病例。"
+         "衞生部長周一表示，美國周日新增病例回落至1.9萬例。")
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # Saturday's count does not say Sunday's, in whichever language the question asks
+    pytest.param(CASES, "周日美國報告了多少新增病例？", "1.9萬例", id="the-day"),
+    pytest.param(CASES, "How many new cases did the US report on Saturday?", "2.5萬例",
+                 id="the-day-in-english"),
+    pytest.param(CASES.replace("周日新增", "新增"),
+                 "How many new cases did the US report on Sunday?", NOT_SAID,
+                 id="a-day-never-written"),
+    pytest.param("周六，美國報告了新增超過2.5萬例新冠病毒感染病例。周日的數字尚未公布。",
+                 "周日美國報告了多少新增病例？", NOT_SAID, id="another-day"),
+])
+def test_a_figure_of_another_day_of_the_week_is_no_answer(
+        text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)
+
+
+def test_days_of_the_week_are_read_in_either_language() -> None:
+    assert weekdays("Sunday, 星期天, 禮拜日") == {6}
+    assert weekdays("周一表示 and on Tuesday") == {0, 1}
+    assert "星期天" in zh_weekday(6) and "周六" in zh_weekday(5)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from newsloom.intel.text import EN_STOPWORDS, NAME_TAGS, to_simplified, zh_tagged
+from newsloom.intel.text import CALENDAR_WORDS, EN_STOPWORDS, NAME_TAGS, to_simplified, zh_tagged
 
 
 class Kind(Enum):
@@ -144,12 +144,8 @@ _SAID_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|added|posted)
                           r"(?:on|late|early|last|this)?\s*$")
 _SAID_AFTER = re.compile(r"\s*(?:[\u4e00-\u9fff]{0,2}(?:表示|说|称|指出|宣布|发表|报道|报导))")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|to)\s+(?:the\s+)?(?:\w+\s+)?$")
-_NOT_AGENTS = frozenset([
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
-    "friday", "saturday", "sunday", "he", "she", "it", "they", "we", "i", "but", "gmt",
-    "bst", "est",
-])
+_NOT_AGENTS = CALENDAR_WORDS | frozenset(
+    ["he", "she", "it", "they", "we", "i", "but", "gmt", "bst", "est"])
 # "路透香港7月19日 -", "LONDON, July 1 (Reuters) -": when and where the wire filed, not
 # when or how many of what the question asks about
 _DATELINE = re.compile(

@@ -34,8 +34,14 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from newsloom.intel.answer_types import NUMBER_WORDS, TITLES, Kind, answers_in, names
-from newsloom.intel.text import EN_STOPWORDS, HAN_RUN_SPLIT, to_simplified, zh_tagged
+from newsloom.intel.answer_types import NUMBER_WORDS, TITLES, Kind, answers_in, names, spans
+from newsloom.intel.text import (
+    EN_STOPWORDS,
+    HAN_RUN_SPLIT,
+    to_simplified,
+    weekdays,
+    zh_tagged,
+)
 
 # "who is the judge in the case", "who was Renault's chairman": a role, not a deed ("who
 # was injured" names no role, so it has no article or possessive before the word)
@@ -162,6 +168,19 @@ def _years_agree(question: str, sentence: str) -> bool:
         y in said for y in _RELATIVE_YEARS)
 
 
+def _days_agree(question: str, sentence: str) -> bool:
+    """A question about one day of the week ("How many cases did the US report on
+    Sunday?") is not answered by a sentence about another ("周六，美国报告了…"): a day's
+    figure and the next day's are neighbours that share every other word. The day a
+    statement was made ("said on Monday", "周一表示") dates no event, so it is no other
+    day (see answer_types.spans)."""
+    asked = weekdays(question)
+    if not asked:
+        return True
+    said = weekdays(" ".join(spans(Kind.TIME, to_simplified(sentence))))
+    return not said or bool(asked & said)
+
+
 def _named(question: str) -> list[set[str]]:
     """The people and places an English question names (Holmstrom in "Where does Mr
     Holmstrom teach?"), each as its lower-cased words without titles: any one of them
@@ -215,7 +234,8 @@ def states(question: str, kind: Kind, sentence: str, before: str,
     the words of a question in another language than the article to the article's own
     words (see qa), so that the asked role is looked for as the article writes it;
     `unwritten` is the question's kind noun the article never writes (see role_asked)."""
-    if not _years_agree(question, sentence) or not _ages_agree(question, f"{before} {sentence}"):
+    if (not _years_agree(question, sentence) or not _days_agree(question, sentence)
+            or not _ages_agree(question, f"{before} {sentence}")):
         return False
     simple = to_simplified(sentence)
     chinese = bool(HAN_RUN_SPLIT.search(question))
@@ -299,7 +319,7 @@ def asks_count(question: str) -> bool:
 # a Chinese count: a number with a measure word ("30万加拿大人" counts people, "4家" firms,
 # "14天" days), not a year or a date
 _ZH_COUNT = re.compile(r"(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*[万亿]?[多余]?\s*"
-                       r"(?:[个名人位家宗架艘次条所项只辆部座张本户层间票点]|万人|亿人)|"
+                       r"(?:[个名人位家宗架艘次条所项只辆部座张本户层间票点例]|万人|亿人)|"
                        r"(?:人数|总数)[^，。；]{0,6}?\d")
 _ZH_TIME_COUNT = re.compile(r"(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*(?:个)?"
                             r"(?:天|日|周|星期|个月|月|年|小时|分钟)")
