@@ -101,3 +101,29 @@ def test_days_of_the_week_are_read_in_either_language() -> None:
     assert weekdays("Sunday, 星期天, 禮拜日") == {6}
     assert weekdays("周一表示 and on Tuesday") == {0, 1}
     assert "星期天" in zh_weekday(6) and "周六" in zh_weekday(5)
+
+
+RATES = ("Standard Chartered expects the central bank to cut the deposit rate in April. "
+         "The central bank last cut the deposit rate in October 2015.")
+TOLL = "The ministry expects 20,000 deaths by October."
+VACCINE = "俄羅斯的疫苗目前尚處於第二期臨床試驗，相關試驗預計8月3日結束。"
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # a forecast does not say what has happened ...
+    pytest.param(RATES.split(". ")[0], "When did the central bank cut the deposit rate?",
+                 NOT_SAID, id="forecast-is-no-past"),
+    pytest.param(RATES, "When did the central bank cut the deposit rate?",
+                 "October 2015", id="past"),
+    pytest.param(TOLL, "How many deaths have there been so far?", NOT_SAID,
+                 id="forecast-is-no-toll"),
+    pytest.param("預計到10月初美國死亡病例將達到201,129人。", "美國目前已有多少人死亡？", NOT_SAID,
+                 id="forecast-is-no-toll-zh"),
+    # ... but answers what will happen, and Chinese asks about the future untensed
+    pytest.param(TOLL, "How many deaths does the ministry expect by October?", "20,000",
+                 id="asked-forecast"),
+    pytest.param(VACCINE, "俄羅斯疫苗的第二期臨床試驗何時結束？", "8月3日", id="untensed"),
+])
+def test_a_forecast_answers_only_what_will_happen(
+        text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)

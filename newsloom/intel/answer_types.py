@@ -155,14 +155,29 @@ _DATELINE = re.compile(
 
 # Figures a sentence writes that answer no "when", "how many" or "how long" (see
 # `_unanswering`): an example or a condition, and a quantity that gives no figure
+# the rest of a clause (a comma inside a figure such as 201,129 ends none)
+_REST_ZH = r"(?:[^，,。；;：:]|,(?=\d))*"
+_REST_EN = r"(?:[^,;:]|,(?=\d))*"
 _HYPOTHETICAL = re.compile(
-    r"(?:举例|例如|比如|譬如|假如|假设|如果|倘若|若(?!干))[^，,。；;：:]*|"
-    r"\b(?:for example|for instance|if|unless|threat(?:en|ens|ened)(?: [\w\-]+)? to)\b[^,;:]*",
+    rf"(?:举例|例如|比如|譬如|假如|假设|如果|倘若|若(?!干)){_REST_ZH}|"
+    rf"\b(?:for example|for instance|if|unless|threat(?:en|ens|ened)(?: [\w\-]+)? to)\b{_REST_EN}",
     re.IGNORECASE)
 _VAGUE = re.compile(
     r"[数几上成好][十百千万亿]+|成千上万|数以[十百千万亿]+计|若干|"
     r"\b(?:(?:tens|hundreds|thousands|millions|billions|dozens|scores) of|a (?:number|couple) of|"
     r"several|numerous|a few)\b", re.IGNORECASE)
+# a forecast; what makes a question ask for one ("How much will ...", "预计…多少"); and
+# what makes it ask what has happened ("did", "已有"; Chinese marks no tense otherwise,
+# so "何时结束" may ask about a date to come)
+_FORECAST = re.compile(
+    rf"(?:预计|预期|预测|预料|料将|有望|将会|将要|将于){_REST_ZH}|"
+    r"\b(?:will|would|could|expects?|expected|forecasts?|forecast to|predicts?|predicted|"
+    rf"projected|(?:is|are) set to|likely to)\b{_REST_EN}", re.IGNORECASE)
+_ASKS_FORECAST = re.compile(
+    r"预|将|会|料|有望|计划|打算|\b(?:will|would|could|expect\w*|forecast\w*|predict\w*|"
+    r"project\w*|plan\w*|going to|set to|likely)\b", re.IGNORECASE)
+_ASKS_DONE = re.compile(r"已|曾|上次|目前|迄今|至今|\b(?:did|was|were|has|have|had|so far|now|"
+                        r"currently|last)\b", re.IGNORECASE)
 # a year or a day of the month counts nothing: "the highest since July 2015", "2021年反弹"
 _DATE_FIGURE = re.compile(
     r"(?:1[89]|20)\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|"
@@ -178,10 +193,15 @@ def _unanswering(kind: Kind, sentence: str, asked: str) -> str:
     is no answer to how many or how much; and for a count or amount, a year, a date or an
     age ("the highest since July 2015", "2021年", "Federer, 33,") counts nothing. A
     question that asks about the example or condition itself ("若选举押后多久 ...") is
-    answered by it."""
+    answered by it. Likewise a forecast ("预计到10月初死亡病例将达到201,129人",
+    "expected to cut rates in April") says what has not happened: it answers no
+    question about what has ("How many have died so far?"), only one about what will
+    or is expected to."""
     if kind in (Kind.AGENT, Kind.PLACE, Kind.ANY):
         return sentence
     blanks = [] if _HYPOTHETICAL.search(asked) else [_HYPOTHETICAL]
+    if _ASKS_DONE.search(asked) and not _ASKS_FORECAST.search(asked):
+        blanks.append(_FORECAST)
     if kind in (Kind.NUMBER, Kind.MONEY, Kind.MEASURE):
         blanks.append(_VAGUE)
     if kind is Kind.NUMBER:
