@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from newsloom.intel.answer_types import Kind, wanted_kind
+from newsloom.intel.relations import counts_asked
 from newsloom.intel.text import weekdays, zh_weekday
 from tests.test_ai_box import NOT_SAID, assert_quotes
 
@@ -127,3 +128,12 @@ VACCINE = "俄羅斯的疫苗目前尚處於第二期臨床試驗，相關試驗
 def test_a_forecast_answers_only_what_will_happen(
         text: str, question: str, expected: str | None) -> None:
     assert_quotes(text, question, expected)
+
+
+def test_how_many_people_is_answered_by_a_count_of_people() -> None:
+    question = "How many people in Britain have been infected?"
+    countries = "全球已有210个国家报告感染病例。"
+    assert not counts_asked(question, countries)
+    assert counts_asked(question, "英国已有8万4千名患者。")
+    assert counts_asked(question, "英国报告了2.5万例感染病例。")
+    assert counts_asked("How many countries have reported cases?", countries)

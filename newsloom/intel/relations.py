@@ -306,8 +306,9 @@ def _age_tied(named: list[set[str]], sentence: str) -> bool:
     return False
 
 
-_HOW_MANY = re.compile(r"\bhow many (?:[a-z\-]+ ){0,2}?([a-z\-]+s|people|children|men|women|"
-                       r"staff|police|personnel|cattle|sheep|fish)\b", re.IGNORECASE)
+_PEOPLE = ("people", "persons", "children", "men", "women", "staff", "police", "personnel")
+_HOW_MANY = re.compile(rf"\bhow many (?:[a-z\-]+ ){{0,2}}?([a-z\-]+s|{'|'.join(_PEOPLE)}|"
+                       r"cattle|sheep|fish)\b", re.IGNORECASE)
 _COUNT = rf"(?:\d[\d,.]*|(?:{NUMBER_WORDS})(?:[\s-]+(?:hundred|thousand|million|billion))?)"
 
 
@@ -318,9 +319,13 @@ def asks_count(question: str) -> bool:
 
 # a Chinese count: a number with a measure word ("30万加拿大人" counts people, "4家" firms,
 # "14天" days), not a year or a date
-_ZH_COUNT = re.compile(r"(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*[万亿]?[多余]?\s*"
-                       r"(?:[个名人位家宗架艘次条所项只辆部座张本户层间票点例]|万人|亿人)|"
-                       r"(?:人数|总数)[^，。；]{0,6}?\d")
+_ZH_NUMBER = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*[万亿]?[多余]?\s*"
+_ZH_TOTAL = r"(?:人数|总数)[^，。；]{0,6}?\d"
+_ZH_COUNT = re.compile(rf"{_ZH_NUMBER}(?:[个名人位家宗架艘次条所项只辆部座张本户层间票点例]|"
+                       rf"万人|亿人)|{_ZH_TOTAL}")
+# people are counted by 名, 位, 例 (cases) or a noun ending in 人 ("30万加拿大人"); "210个
+# 国家" counts countries, not how many people
+_ZH_PEOPLE_COUNT = re.compile(rf"{_ZH_NUMBER}(?:[名位例]|[\u4e00-\u9fff]{{0,4}}?人)|{_ZH_TOTAL}")
 _ZH_TIME_COUNT = re.compile(r"(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*(?:个)?"
                             r"(?:天|日|周|星期|个月|月|年|小时|分钟)")
 _TIME_UNITS = frozenset(["day", "week", "month", "year", "hour", "minute"])
@@ -329,13 +334,15 @@ _TIME_UNITS = frozenset(["day", "week", "month", "year", "hour", "minute"])
 def counts_asked(question: str, sentence: str) -> bool:
     """Whether the sentence counts the noun a "how many" question asks about ("200
     operations" for "How many operations ...", up to four words apart; in a Chinese
-    sentence, a number with a measure word)."""
+    sentence, a number with a measure word, one that counts people when people are
+    asked about)."""
     match = _HOW_MANY.search(question)
     if not match:
         return False
     noun = _singular(match.group(1).lower())
     if HAN_RUN_SPLIT.search(sentence):
-        count = _ZH_TIME_COUNT if noun in _TIME_UNITS else _ZH_COUNT
+        count = (_ZH_TIME_COUNT if noun in _TIME_UNITS
+                 else _ZH_PEOPLE_COUNT if match.group(1).lower() in _PEOPLE else _ZH_COUNT)
         return count.search(to_simplified(sentence)) is not None
     pattern = rf"\b{_COUNT}\s+(?:[\w\-]+\s+){{0,4}}{re.escape(noun)}"
     return re.search(pattern, sentence, re.IGNORECASE) is not None
