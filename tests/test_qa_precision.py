@@ -137,3 +137,17 @@ def test_how_many_people_is_answered_by_a_count_of_people() -> None:
     assert counts_asked(question, "英国已有8万4千名患者。")
     assert counts_asked(question, "英国报告了2.5万例感染病例。")
     assert counts_asked("How many countries have reported cases?", countries)
+
+
+WIRE = "路透上海4月14日 - 国家卫健委周二公告，全国报告新增确诊病例89例。"
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # the wire's dateline says where the report was filed, not what it reports on
+    pytest.param(WIRE, "上海报告了多少新增确诊病例？", NOT_SAID, id="dateline-place"),
+    pytest.param(WIRE + "上海报告新增确诊病例5例。", "上海报告了多少新增确诊病例？", "5例",
+                 id="reported-place"),
+])
+def test_a_dateline_is_not_what_the_sentence_is_about(
+        text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)

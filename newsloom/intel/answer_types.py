@@ -211,6 +211,13 @@ def _unanswering(kind: Kind, sentence: str, asked: str) -> str:
     return sentence
 
 
+def without_dateline(sentence: str) -> str:
+    """The sentence without the wire's dateline ("路透上海4月14日 -"): where and when the
+    report was filed is not what the sentence reports on, so it answers nothing and its
+    place matches no question's place."""
+    return _DATELINE.sub("", sentence, count=1)
+
+
 def wanted_kind(question: str) -> Kind:
     """The kind of answer a question asks for (ANY when it asks for a thing or event)."""
     text = to_simplified(question).lower() if _has_han(question) else question.lower()
@@ -378,7 +385,7 @@ def answers_in(kind: Kind, sentence: str, question: str, lower_cased: bool = Fal
     """The spans of `kind` in `sentence` (Simplified, as written there) that `question`
     does not already give ("截至6月30日 … 多少" is not answered by the 30 it mentions)."""
     asked = to_simplified(question).lower()
-    simple = _unanswering(kind, _DATELINE.sub("", to_simplified(sentence), count=1), asked)
+    simple = _unanswering(kind, without_dateline(to_simplified(sentence)), asked)
     counted = _counted(asked, simple) if kind is Kind.NUMBER else None
     found = []
     for span in spans(kind, simple, lower_cased) if counted is None else counted:

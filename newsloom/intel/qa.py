@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from newsloom.intel import question_terms as terms
-from newsloom.intel.answer_types import Kind, holds, kind_noun, wanted_kind
+from newsloom.intel.answer_types import Kind, holds, kind_noun, wanted_kind, without_dateline
 from newsloom.intel.embed import embed
 from newsloom.intel.relations import (
     asks_count,
@@ -79,8 +79,11 @@ def answer_question(question: str, text: str) -> Answer:
     # not write ("Which company ..." → "granted to Minesto"): the kind check stands in.
     # Across scripts the noun is still translated: it may be all that ties a Chinese
     # sentence to the question ("Which bill ..." → 法案)
+    # the wire's dateline ("路透上海4月14日 -") is not what the article reports on: a
+    # place written only there is a place it does not report about
     in_article = terms.in_article_words(
-        question, text, MIN_WORD_SIMILARITY if cross else MIN_SYNONYM_SIMILARITY,
+        question, without_dateline(text.lstrip()),
+        MIN_WORD_SIMILARITY if cross else MIN_SYNONYM_SIMILARITY,
         optional=None if cross or kind is Kind.ANY else kind_noun(question))
     query = in_article.terms
     # a content word the article never uses, in any form or synonym, means the question
@@ -93,7 +96,8 @@ def answer_question(question: str, text: str) -> Answer:
         return Answer(False, [], [], 0.0)
     floor = (MIN_CROSS_COVERAGE if cross
              else MIN_ANY_COVERAGE if kind is Kind.ANY else MIN_COVERAGE)
-    coverage = terms.coverage(query, pool)
+    bodies = [without_dateline(s) for s in pool]
+    coverage = terms.coverage(query, bodies)
     vectors = embed([question, *pool])
     semantic = vectors[1:] @ vectors[0]
     wanted_numbers = numbers(question)
@@ -118,8 +122,8 @@ def answer_question(question: str, text: str) -> Answer:
     # "How many operations did Turia Pitt have?" is answered by a count of operations
     # ("After 200 operations, she ..."), not by another number near her name, and the
     # sentence before may carry the rest of the question
-    with_before = terms.coverage(query, [f"{pool[i - 1] if i else ''} {pool[i]}"
-                                    for i in range(len(pool))])
+    with_before = terms.coverage(query, [f"{bodies[i - 1] if i else ''} {bodies[i]}"
+                                         for i in range(len(pool))])
     if asks_count(question):
         chosen = [i for i in range(len(pool))
                   if counts_asked(question, pool[i]) and answers(i, with_before)]
