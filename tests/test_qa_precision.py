@@ -151,3 +151,22 @@ WIRE = "路透上海4月14日 - 国家卫健委周二公告，全国报告新增
 def test_a_dateline_is_not_what_the_sentence_is_about(
         text: str, question: str, expected: str | None) -> None:
     assert_quotes(text, question, expected)
+
+
+SEATS = "新界西同樣有9個議席，公民黨的參選人到場報名。新界東則有競逐9個議席的7張名單。"
+KOREAS = ("South Korea fired two missiles on Sunday. "
+          "North Korea fired three missiles into the sea on Saturday.")
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # two places told apart only by a point of the compass are two places
+    pytest.param(SEATS.split("。")[0], "新界東有多少個議席？", NOT_SAID, id="zh-other-side"),
+    pytest.param(SEATS, "新界東有多少個議席？", "新界東則有", id="zh-the-side"),
+    pytest.param(KOREAS.split(". ")[0] + ". North Korea's leader watched.",
+                 "How many missiles did North Korea fire?", NOT_SAID, id="en-other-side"),
+    pytest.param(KOREAS, "How many missiles did North Korea fire?", "three missiles",
+                 id="en-the-side"),
+])
+def test_a_place_across_the_compass_is_another_place(
+        text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)

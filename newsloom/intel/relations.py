@@ -181,6 +181,34 @@ def _days_agree(question: str, sentence: str) -> bool:
     return not said or bool(asked & said)
 
 
+# a place told from its neighbour by a point of the compass: 新界东 / 新界西, North Korea /
+# South Korea, Western Cape / Eastern Cape
+_ZH_COMPASS = re.compile(r"([\u4e00-\u9fff]{2,4}?)([东西南北])")
+_EN_COMPASS = re.compile(r"\b(north|south|east|west)(?:ern)?\s+(?!(?:of|the|and|in|to)\b)"
+                         r"([a-z][\w\-]+)")
+
+
+def _compass_agrees(question: str, sentence: str) -> bool:
+    """Whether the sentence is about the same one of two places that differ only by a
+    point of the compass: "新界東有多少個議席？" is not answered by "新界西同樣有9個議席",
+    nor "North Korea" by a sentence about South Korea, though every other word matches
+    (and "Korea" is part of both names). A sentence that writes the asked place too, or
+    no place of that name with another direction, may answer."""
+    asked = to_simplified(question).lower()
+    said = to_simplified(sentence).lower()
+    for match in _ZH_COMPASS.finditer(asked):
+        base, direction = match.groups()
+        if match.group(0) not in said and any(
+                f"{base}{other}" in said for other in "东西南北" if other != direction):
+            return False
+    for match in _EN_COMPASS.finditer(asked):
+        direction, base = match.groups()
+        written = {m.group(1) for m in _EN_COMPASS.finditer(said) if m.group(2) == base}
+        if written and direction not in written:
+            return False
+    return True
+
+
 def _named(question: str) -> list[set[str]]:
     """The people and places an English question names (Holmstrom in "Where does Mr
     Holmstrom teach?"), each as its lower-cased words without titles: any one of them
@@ -235,6 +263,7 @@ def states(question: str, kind: Kind, sentence: str, before: str,
     words (see qa), so that the asked role is looked for as the article writes it;
     `unwritten` is the question's kind noun the article never writes (see role_asked)."""
     if (not _years_agree(question, sentence) or not _days_agree(question, sentence)
+            or not _compass_agrees(question, sentence)
             or not _ages_agree(question, f"{before} {sentence}")):
         return False
     simple = to_simplified(sentence)
