@@ -170,3 +170,19 @@ KOREAS = ("South Korea fired two missiles on Sunday. "
 def test_a_place_across_the_compass_is_another_place(
         text: str, question: str, expected: str | None) -> None:
     assert_quotes(text, question, expected)
+
+
+CONCERTS = ("The saturday concert will be broadcast live on Radio 3, while the sunday concert "
+            "will be recorded for future broadcast on Radio 2.")
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # "the saturday concert" names one concert; it does not date the Sunday one
+    pytest.param(CONCERTS, "When will the Sunday concert be broadcast on Radio 2?", NOT_SAID,
+                 id="labelled-other"),
+    pytest.param(CONCERTS, "When will the concert be broadcast live on Radio 3?", "saturday",
+                 id="labelled"),
+])
+def test_a_time_that_labels_another_thing_does_not_date_the_asked_one(
+        text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)

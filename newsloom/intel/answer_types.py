@@ -407,7 +407,15 @@ def holds(kind: Kind, sentence: str, question: str, lower_cased: bool = False) -
 def _dates_other(span: str, sentence: str, asked: str) -> bool:
     """Whether a time is written as the possessive of another event than the one asked
     about: "Friday's final televised debate before the election" dates the debate, so it
-    does not say when the election is."""
+    does not say when the election is. A time written as a label ("the saturday
+    concert") tells that one from others: when the question labels the same noun with
+    another time ("When will the Sunday concert be broadcast?"), it is another one."""
     owned = re.search(re.escape(span) + r"\s?['’]s\s+((?:[\w\-]+\s+){0,2}[\w\-]+)", sentence)
-    return owned is not None and not any(w.lower()[:5] in asked for w in owned.group(1).split()
-                                         if len(w) > 3)
+    if owned is not None and not any(w.lower()[:5] in asked for w in owned.group(1).split()
+                                     if len(w) > 3):
+        return True
+    label = re.search(r"\b(?:the|this|that)\s+" + re.escape(span) + r"\s+([\w\-]+)", sentence,
+                      re.IGNORECASE)
+    return label is not None and any(
+        re.match(rf"\s+{re.escape(label.group(1).lower())}\b", asked[m.end():])
+        for m in _TIME.finditer(asked) if m.group(0).lower() != span.lower())
