@@ -186,3 +186,18 @@ CONCERTS = ("The saturday concert will be broadcast live on Radio 3, while the s
 def test_a_time_that_labels_another_thing_does_not_date_the_asked_one(
         text: str, question: str, expected: str | None) -> None:
     assert_quotes(text, question, expected)
+
+
+HUAWEI = "華為與英方合作為英國創造了170多個就業崗位。她稱，華為與英方已合作20年。"
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # "多少年" counts years: the 170 jobs beside them are no answer
+    pytest.param(HUAWEI.split("。")[0], "華為與英方合作了多少年？", NOT_SAID, id="not-years"),
+    pytest.param(HUAWEI, "華為與英方合作了多少年？", "合作20年", id="years"),
+    pytest.param("約2000名年輕人參加了遊行。", "有多少年輕人參加了遊行？", "2000名",
+                 id="young-people"),
+])
+def test_a_chinese_count_of_years_is_a_number_of_years(
+        text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)

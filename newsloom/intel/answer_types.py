@@ -366,8 +366,9 @@ def _zh_places(sentence: str) -> list[str]:
 
 
 # "多少家跨国银行" counts banks: only a number followed by 家 answers it, not the sum of
-# money or the date in the same sentence
-_ZH_COUNTED = re.compile(r"(?:多少|几)([家人名个间宗架艘次条位所项只辆部座张本户层])")
+# money or the date in the same sentence; "合作了多少年" counts years (not 多少年轻人), not
+# the 170多个国家 beside them
+_ZH_COUNTED = re.compile(r"(?:多少|几)([家人名个间宗架艘次条位所项只辆部座张本户层]|年(?!轻))")
 
 
 def _counted(question: str, sentence: str) -> list[str] | None:
