@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from newsloom.intel.text import EN_STOPWORDS, NAME_TAGS, to_simplified, zh_tagged
+from newsloom.intel.text import CALENDAR_WORDS, EN_STOPWORDS, NAME_TAGS, to_simplified, zh_tagged
 
 
 class Kind(Enum):
@@ -31,12 +31,13 @@ class Kind(Enum):
 # Order matters: "幾點" (what time) and "how long ago" ask for a time before "幾"/"how long"
 # ask for a number; "which team" asks for a name before a bare "what" asks for anything.
 _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
-    (re.compile(r"^\s*when\b|\bwhat (?:time|date|day|year|month)\b|\bwhich (?:day|year|month|date)"
-                r"\b|\bhow long ago\b|\bby when\b|\buntil when\b"), Kind.TIME),
+    (re.compile(r"^\s*when\b|\bwhat (?:time|date|day|year|month)s?\b|\bwhich (?:day|year|month|"
+                r"date)s?\b|\bhow long ago\b|\bby when\b|\buntil when\b"), Kind.TIME),
     (re.compile(r"什么时候|甚么时候|何时|几时|哪天|哪一天|几点|哪一年|哪年|何日|几月|哪个月|什么日子|多久以前"),
      Kind.TIME),
     (re.compile(r"\bhow old\b|\bwhat age\b"), Kind.AGE),
-    (re.compile(r"几岁|多少岁|多大年纪|享年多少|年龄"), Kind.AGE),
+    # 幾多歲 is Cantonese for 几岁
+    (re.compile(r"几岁|几多岁|多少岁|多大年纪|享年多少|年龄"), Kind.AGE),
     (re.compile(r"\bhow long\b|\bfor how many (?:days|weeks|months|years)\b"), Kind.DURATION),
     (re.compile(r"多久|多长时间|多少天|几天"), Kind.DURATION),
     (re.compile(r"\bhow (?:far|deep|high|tall|fast|heavy)\b"), Kind.MEASURE),
@@ -143,17 +144,78 @@ _SAID_BEFORE = re.compile(r"\b(?:said|says|told|announced|reported|added|posted)
                           r"(?:on|late|early|last|this)?\s*$")
 _SAID_AFTER = re.compile(r"\s*(?:[\u4e00-\u9fff]{0,2}(?:表示|说|称|指出|宣布|发表|报道|报导))")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|to)\s+(?:the\s+)?(?:\w+\s+)?$")
-_NOT_AGENTS = frozenset([
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
-    "friday", "saturday", "sunday", "he", "she", "it", "they", "we", "i", "but", "gmt",
-    "bst", "est",
-])
+_NOT_AGENTS = CALENDAR_WORDS | frozenset(
+    ["he", "she", "it", "they", "we", "i", "but", "gmt", "bst", "est"])
 # "路透香港7月19日 -", "LONDON, July 1 (Reuters) -": when and where the wire filed, not
 # when or how many of what the question asks about
 _DATELINE = re.compile(
     r"^\s*(?:路透|法新社|美联社|彭博|新华社|中新社)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电?\s*[-—–]\s*|"
     r"^\s*[A-Z][A-Za-z .,]*\d*\s*\((?:Reuters|AP|AFP|Bloomberg)\)\s*[-—–]\s*")
+
+
+# Figures a sentence writes that answer no "when", "how many" or "how long" (see
+# `_unanswering`): an example or a condition, and a quantity that gives no figure
+# the rest of a clause (a comma inside a figure such as 201,129 ends none)
+_REST_ZH = r"(?:[^，,。；;：:]|,(?=\d))*"
+_REST_EN = r"(?:[^,;:]|,(?=\d))*"
+_HYPOTHETICAL = re.compile(
+    rf"(?:举例|例如|比如|譬如|假如|假设|如果|倘若|若(?!干)){_REST_ZH}|"
+    rf"\b(?:for example|for instance|if|unless|threat(?:en|ens|ened)(?: [\w\-]+)? to)\b{_REST_EN}",
+    re.IGNORECASE)
+_VAGUE = re.compile(
+    r"[数几上成好][十百千万亿]+|成千上万|数以[十百千万亿]+计|若干|"
+    r"\b(?:(?:tens|hundreds|thousands|millions|billions|dozens|scores) of|a (?:number|couple) of|"
+    r"several|numerous|a few)\b", re.IGNORECASE)
+# a forecast; what makes a question ask for one ("How much will ...", "预计…多少"); and
+# what makes it ask what has happened ("did", "已有"; Chinese marks no tense otherwise,
+# so "何时结束" may ask about a date to come)
+_FORECAST = re.compile(
+    rf"(?:预计|预期|预测|预料|料将|有望|将会|将要|将于){_REST_ZH}|"
+    r"\b(?:will|would|could|expects?|expected|forecasts?|forecast to|predicts?|predicted|"
+    rf"projected|(?:is|are) set to|likely to)\b{_REST_EN}", re.IGNORECASE)
+_ASKS_FORECAST = re.compile(
+    r"预|将|会|料|有望|计划|打算|\b(?:will|would|could|expect\w*|forecast\w*|predict\w*|"
+    r"project\w*|plan\w*|going to|set to|likely)\b", re.IGNORECASE)
+_ASKS_DONE = re.compile(r"已|曾|上次|目前|迄今|至今|\b(?:did|was|were|has|have|had|so far|now|"
+                        r"currently|last)\b", re.IGNORECASE)
+# a year or a day of the month counts nothing: "the highest since July 2015", "2021年反弹"
+_DATE_FIGURE = re.compile(
+    r"(?:1[89]|20)\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|"
+    rf"(?:\b(?:in|since|until|by|from|between|during|of)\s+|{_MONTHS}\s+(?:\d{{1,2}},?\s+)?)"
+    r"(?:1[89]|20)\d{2}\b(?![,.]\d)", re.IGNORECASE)
+
+
+def _unanswering(kind: Kind, sentence: str, asked: str) -> str:
+    """The sentence with the figures blanked that cannot answer a question of `kind`,
+    whatever it asks: a figure given as an example or a condition ("例如一年", "if the
+    vote is delayed by a year", "threatened to leave in 2020") is not what happened or
+    will happen; a vague quantity ("数万亿美元", "thousands of people", "a number of")
+    is no answer to how many or how much; and for a count or amount, a year, a date or an
+    age ("the highest since July 2015", "2021年", "Federer, 33,") counts nothing. A
+    question that asks about the example or condition itself ("若选举押后多久 ...") is
+    answered by it. Likewise a forecast ("预计到10月初死亡病例将达到201,129人",
+    "expected to cut rates in April") says what has not happened: it answers no
+    question about what has ("How many have died so far?"), only one about what will
+    or is expected to."""
+    if kind in (Kind.AGENT, Kind.PLACE, Kind.ANY):
+        return sentence
+    blanks = [] if _HYPOTHETICAL.search(asked) else [_HYPOTHETICAL]
+    if _ASKS_DONE.search(asked) and not _ASKS_FORECAST.search(asked):
+        blanks.append(_FORECAST)
+    if kind in (Kind.NUMBER, Kind.MONEY, Kind.MEASURE):
+        blanks.append(_VAGUE)
+    if kind is Kind.NUMBER:
+        blanks += [_DATE_FIGURE, _AGE]
+    for pattern in blanks:
+        sentence = pattern.sub(lambda m: " " * len(m.group(0)), sentence)
+    return sentence
+
+
+def without_dateline(sentence: str) -> str:
+    """The sentence without the wire's dateline ("路透上海4月14日 -"): where and when the
+    report was filed is not what the sentence reports on, so it answers nothing and its
+    place matches no question's place."""
+    return _DATELINE.sub("", sentence, count=1)
 
 
 def wanted_kind(question: str) -> Kind:
@@ -304,8 +366,9 @@ def _zh_places(sentence: str) -> list[str]:
 
 
 # "多少家跨国银行" counts banks: only a number followed by 家 answers it, not the sum of
-# money or the date in the same sentence
-_ZH_COUNTED = re.compile(r"(?:多少|几)([家人名个间宗架艘次条位所项只辆部座张本户层])")
+# money or the date in the same sentence; "合作了多少年" counts years (not 多少年轻人), not
+# the 170多个国家 beside them
+_ZH_COUNTED = re.compile(r"(?:多少|几)([家人名个间宗架艘次条位所项只辆部座张本户层]|年(?!轻))")
 
 
 def _counted(question: str, sentence: str) -> list[str] | None:
@@ -322,8 +385,8 @@ def _counted(question: str, sentence: str) -> list[str] | None:
 def answers_in(kind: Kind, sentence: str, question: str, lower_cased: bool = False) -> list[str]:
     """The spans of `kind` in `sentence` (Simplified, as written there) that `question`
     does not already give ("截至6月30日 … 多少" is not answered by the 30 it mentions)."""
-    simple = _DATELINE.sub("", to_simplified(sentence), count=1)
     asked = to_simplified(question).lower()
+    simple = _unanswering(kind, without_dateline(to_simplified(sentence)), asked)
     counted = _counted(asked, simple) if kind is Kind.NUMBER else None
     found = []
     for span in spans(kind, simple, lower_cased) if counted is None else counted:
@@ -345,7 +408,15 @@ def holds(kind: Kind, sentence: str, question: str, lower_cased: bool = False) -
 def _dates_other(span: str, sentence: str, asked: str) -> bool:
     """Whether a time is written as the possessive of another event than the one asked
     about: "Friday's final televised debate before the election" dates the debate, so it
-    does not say when the election is."""
+    does not say when the election is. A time written as a label ("the saturday
+    concert") tells that one from others: when the question labels the same noun with
+    another time ("When will the Sunday concert be broadcast?"), it is another one."""
     owned = re.search(re.escape(span) + r"\s?['’]s\s+((?:[\w\-]+\s+){0,2}[\w\-]+)", sentence)
-    return owned is not None and not any(w.lower()[:5] in asked for w in owned.group(1).split()
-                                         if len(w) > 3)
+    if owned is not None and not any(w.lower()[:5] in asked for w in owned.group(1).split()
+                                     if len(w) > 3):
+        return True
+    label = re.search(r"\b(?:the|this|that)\s+" + re.escape(span) + r"\s+([\w\-]+)", sentence,
+                      re.IGNORECASE)
+    return label is not None and any(
+        re.match(rf"\s+{re.escape(label.group(1).lower())}\b", asked[m.end():])
+        for m in _TIME.finditer(asked) if m.group(0).lower() != span.lower())

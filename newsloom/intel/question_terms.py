@@ -15,7 +15,7 @@ from itertools import pairwise
 import numpy as np
 
 from newsloom.intel.embed import embed
-from newsloom.intel.text import HAN_RUN_SPLIT, to_simplified, words
+from newsloom.intel.text import HAN_RUN_SPLIT, WEEKDAYS, to_simplified, words, zh_weekday
 
 K1 = 1.2
 B = 0.75
@@ -155,15 +155,26 @@ def in_article_words(question: str, text: str, min_similarity: float,
     terms = {_term(w) for w in asked if contains(article, _term(w))}
     foreign = sorted({w for w in asked if not contains(article, _term(w))})
     chinese = han_share(text) > 0.3
+    unmatched = []
+    translation = {}
+    if chinese:
+        for word in [w for w in foreign if w in WEEKDAYS]:
+            foreign.remove(word)
+            written = [f for f in zh_weekday(WEEKDAYS.index(word)) if f in article]
+            if written:
+                terms.add(written[0])
+                translation[word] = written[0]
+            else:
+                terms.add(word)
+                unmatched.append(word)
     # two-letter words are left out: "die" is German for "the", and so close to "le"
     vocabulary = sorted({w for w in words(article) if bool(HAN_RUN_SPLIT.fullmatch(w)) == chinese
                          and (chinese or (_EN_TOKEN.fullmatch(w) and len(w) > 2))})
     if not foreign or not vocabulary:
-        return InArticle(terms | {_term(w) for w in foreign}, foreign, {}, unwritten)
+        return InArticle(terms | {_term(w) for w in foreign}, unmatched + foreign, translation,
+                         unwritten)
     vectors = embed([*foreign, *vocabulary])
     similarity = vectors[: len(foreign)] @ vectors[len(foreign):].T
-    unmatched = []
-    translation = {}
     for word, row in zip(foreign, similarity, strict=True):
         best = int(np.argmax(row))
         if row[best] >= min_similarity:

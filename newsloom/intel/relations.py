@@ -34,8 +34,14 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from newsloom.intel.answer_types import NUMBER_WORDS, TITLES, Kind, answers_in, names
-from newsloom.intel.text import EN_STOPWORDS, HAN_RUN_SPLIT, to_simplified, zh_tagged
+from newsloom.intel.answer_types import NUMBER_WORDS, TITLES, Kind, answers_in, names, spans
+from newsloom.intel.text import (
+    EN_STOPWORDS,
+    HAN_RUN_SPLIT,
+    to_simplified,
+    weekdays,
+    zh_tagged,
+)
 
 # "who is the judge in the case", "who was Renault's chairman": a role, not a deed ("who
 # was injured" names no role, so it has no article or possessive before the word)
@@ -162,6 +168,47 @@ def _years_agree(question: str, sentence: str) -> bool:
         y in said for y in _RELATIVE_YEARS)
 
 
+def _days_agree(question: str, sentence: str) -> bool:
+    """A question about one day of the week ("How many cases did the US report on
+    Sunday?") is not answered by a sentence about another ("周六，美国报告了…"): a day's
+    figure and the next day's are neighbours that share every other word. The day a
+    statement was made ("said on Monday", "周一表示") dates no event, so it is no other
+    day (see answer_types.spans)."""
+    asked = weekdays(question)
+    if not asked:
+        return True
+    said = weekdays(" ".join(spans(Kind.TIME, to_simplified(sentence))))
+    return not said or bool(asked & said)
+
+
+# a place told from its neighbour by a point of the compass: 新界东 / 新界西, North Korea /
+# South Korea, Western Cape / Eastern Cape
+_ZH_COMPASS = re.compile(r"([\u4e00-\u9fff]{2,4}?)([东西南北])")
+_EN_COMPASS = re.compile(r"\b(north|south|east|west)(?:ern)?\s+(?!(?:of|the|and|in|to)\b)"
+                         r"([a-z][\w\-]+)")
+
+
+def _compass_agrees(question: str, sentence: str) -> bool:
+    """Whether the sentence is about the same one of two places that differ only by a
+    point of the compass: "新界東有多少個議席？" is not answered by "新界西同樣有9個議席",
+    nor "North Korea" by a sentence about South Korea, though every other word matches
+    (and "Korea" is part of both names). A sentence that writes the asked place too, or
+    no place of that name with another direction, may answer."""
+    asked = to_simplified(question).lower()
+    said = to_simplified(sentence).lower()
+    for match in _ZH_COMPASS.finditer(asked):
+        base, direction = match.groups()
+        if match.group(0) not in said and any(
+                f"{base}{other}" in said for other in "东西南北" if other != direction):
+            return False
+    for match in _EN_COMPASS.finditer(asked):
+        direction, base = match.groups()
+        written = {m.group(1) for m in _EN_COMPASS.finditer(said) if m.group(2) == base}
+        if written and direction not in written:
+            return False
+    return True
+
+
 def _named(question: str) -> list[set[str]]:
     """The people and places an English question names (Holmstrom in "Where does Mr
     Holmstrom teach?"), each as its lower-cased words without titles: any one of them
@@ -178,6 +225,35 @@ def _named(question: str) -> list[set[str]]:
     return found
 
 
+# jieba's name tags by what they name: a person, a place, an organisation
+_NAME_FAMILIES = {"nr": "person", "nrt": "person", "nrfg": "person", "ns": "place",
+                  "nt": "organisation"}
+
+
+def _zh_named(text: str) -> dict[str, str]:
+    """The people, places and organisations a Chinese text names (two characters or
+    more, in Simplified), each with what it names."""
+    return {w: _NAME_FAMILIES[flag] for w, flag in zh_tagged(to_simplified(text))
+            if flag in _NAME_FAMILIES and len(w) >= 2}
+
+
+def _names_another(question: str, context: str, translation: Mapping[str, str]) -> bool:
+    """Whether a sentence (with the one before it) names another person, place or
+    organisation in place of the one a Chinese question names: "美國今年向WHO提供多少資金？"
+    is not answered by "英国…提供2亿英镑", nor "紐約州累計有多少人死亡？" by the count of
+    美国. A sentence that names none of that kind may still be about it (该行, 他, 央行
+    refer back to a name written sentences before), so only a rival name refuses."""
+    simple = to_simplified(context)
+    asked = to_simplified(question)
+    named = _zh_named(context)
+    for name, family in _zh_named(question).items():
+        if translation.get(name, name) in simple:
+            continue
+        if any(kind == family and other not in asked for other, kind in named.items()):
+            return True
+    return False
+
+
 def states(question: str, kind: Kind, sentence: str, before: str,
            lower_cased: bool = False, translation: Mapping[str, str] | None = None,
            unwritten: str | None = None) -> bool:
@@ -186,13 +262,18 @@ def states(question: str, kind: Kind, sentence: str, before: str,
     the words of a question in another language than the article to the article's own
     words (see qa), so that the asked role is looked for as the article writes it;
     `unwritten` is the question's kind noun the article never writes (see role_asked)."""
-    if not _years_agree(question, sentence) or not _ages_agree(question, f"{before} {sentence}"):
+    if (not _years_agree(question, sentence) or not _days_agree(question, sentence)
+            or not _compass_agrees(question, sentence)
+            or not _ages_agree(question, f"{before} {sentence}")):
         return False
     simple = to_simplified(sentence)
     chinese = bool(HAN_RUN_SPLIT.search(question))
     if chinese != bool(HAN_RUN_SPLIT.search(sentence)):
         return _translated_role_tied(question, kind, simple, lower_cased, translation or {})
-    if not chinese:
+    if chinese:
+        if _names_another(question, f"{before} {sentence}", translation or {}):
+            return False
+    else:
         context = set(re.findall(r"[\w\-]+", f"{before} {sentence}".lower()))
         if any(not parts & context for parts in _named(question)):
             return False
@@ -254,8 +335,9 @@ def _age_tied(named: list[set[str]], sentence: str) -> bool:
     return False
 
 
-_HOW_MANY = re.compile(r"\bhow many (?:[a-z\-]+ ){0,2}?([a-z\-]+s|people|children|men|women|"
-                       r"staff|police|personnel|cattle|sheep|fish)\b", re.IGNORECASE)
+_PEOPLE = ("people", "persons", "children", "men", "women", "staff", "police", "personnel")
+_HOW_MANY = re.compile(rf"\bhow many (?:[a-z\-]+ ){{0,2}}?([a-z\-]+s|{'|'.join(_PEOPLE)}|"
+                       r"cattle|sheep|fish)\b", re.IGNORECASE)
 _COUNT = rf"(?:\d[\d,.]*|(?:{NUMBER_WORDS})(?:[\s-]+(?:hundred|thousand|million|billion))?)"
 
 
@@ -266,9 +348,13 @@ def asks_count(question: str) -> bool:
 
 # a Chinese count: a number with a measure word ("30万加拿大人" counts people, "4家" firms,
 # "14天" days), not a year or a date
-_ZH_COUNT = re.compile(r"(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*[万亿]?[多余]?\s*"
-                       r"(?:[个名人位家宗架艘次条所项只辆部座张本户层间票点]|万人|亿人)|"
-                       r"(?:人数|总数)[^，。；]{0,6}?\d")
+_ZH_NUMBER = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*[万亿]?[多余]?\s*"
+_ZH_TOTAL = r"(?:人数|总数)[^，。；]{0,6}?\d"
+_ZH_COUNT = re.compile(rf"{_ZH_NUMBER}(?:[个名人位家宗架艘次条所项只辆部座张本户层间票点例]|"
+                       rf"万人|亿人)|{_ZH_TOTAL}")
+# people are counted by 名, 位, 例 (cases) or a noun ending in 人 ("30万加拿大人"); "210个
+# 国家" counts countries, not how many people
+_ZH_PEOPLE_COUNT = re.compile(rf"{_ZH_NUMBER}(?:[名位例]|[\u4e00-\u9fff]{{0,4}}?人)|{_ZH_TOTAL}")
 _ZH_TIME_COUNT = re.compile(r"(?:\d[\d,.]*|[一二两三四五六七八九十百千]+)\s*(?:个)?"
                             r"(?:天|日|周|星期|个月|月|年|小时|分钟)")
 _TIME_UNITS = frozenset(["day", "week", "month", "year", "hour", "minute"])
@@ -277,13 +363,15 @@ _TIME_UNITS = frozenset(["day", "week", "month", "year", "hour", "minute"])
 def counts_asked(question: str, sentence: str) -> bool:
     """Whether the sentence counts the noun a "how many" question asks about ("200
     operations" for "How many operations ...", up to four words apart; in a Chinese
-    sentence, a number with a measure word)."""
+    sentence, a number with a measure word, one that counts people when people are
+    asked about)."""
     match = _HOW_MANY.search(question)
     if not match:
         return False
     noun = _singular(match.group(1).lower())
     if HAN_RUN_SPLIT.search(sentence):
-        count = _ZH_TIME_COUNT if noun in _TIME_UNITS else _ZH_COUNT
+        count = (_ZH_TIME_COUNT if noun in _TIME_UNITS
+                 else _ZH_PEOPLE_COUNT if match.group(1).lower() in _PEOPLE else _ZH_COUNT)
         return count.search(to_simplified(sentence)) is not None
     pattern = rf"\b{_COUNT}\s+(?:[\w\-]+\s+){{0,4}}{re.escape(noun)}"
     return re.search(pattern, sentence, re.IGNORECASE) is not None

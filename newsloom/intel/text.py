@@ -294,8 +294,31 @@ def is_zh_stopword(word: str) -> bool:
     return word in ZH_STOPWORDS or to_simplified(word) in ZH_STOPWORDS
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_ZH_WEEKDAY = re.compile(r"(?:周|星期|礼拜)([一二三四五六日天])")
+_ZH_DAY_NUMBERS = "一二三四五六日"
+
+
+def weekdays(text: str) -> set[int]:
+    """The days of the week a text names in English or Chinese, 0 for Monday."""
+    simple = to_simplified(text).lower()
+    days = {i for i, day in enumerate(WEEKDAYS) if re.search(rf"\b{day}\b", simple)}
+    # 星期天 and 礼拜天 are 星期日
+    return days | {_ZH_DAY_NUMBERS.index(m.group(1).replace("天", "日"))
+                   for m in _ZH_WEEKDAY.finditer(simple)}
+
+
+def zh_weekday(day: int) -> list[str]:
+    """The ways Chinese writes a day of the week (0 for Monday), in Simplified: a closed
+    set, so an English question's day is translated by it, not guessed by the
+    embedding (which puts Sunday nearest 四天)."""
+    number = _ZH_DAY_NUMBERS[day]
+    numbers = [number, "天"] if number == "日" else [number]
+    return [f"{prefix}{n}" for prefix in ("周", "星期", "礼拜") for n in numbers]
+
+
 CALENDAR_WORDS = frozenset(
-    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    [*WEEKDAYS,
      "january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"]
 )

@@ -1,0 +1,203 @@
+"""Ask this article (issue 12): figures and names that stand beside what a question asks
+about, but belong to something else, are not quoted as its answer; the article "does not
+say" instead. Each case pairs a look-alike with a question the same text does answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsloom.intel.answer_types import Kind, wanted_kind
+from newsloom.intel.relations import counts_asked
+from newsloom.intel.text import weekdays, zh_weekday
+from tests.test_ai_box import NOT_SAID, assert_quotes
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Over which years was she paid for the work?", Kind.TIME),
+    ("悼念的黃先生今年幾多歲？", Kind.AGE),
+])
+def test_plural_and_cantonese_askers_ask_for_their_kind(question: str, kind: Kind) -> None:
+    assert wanted_kind(question) is kind
+
+
+POSTPONED = ("湯家驊表示，若政府押後立法會選舉一段較長的時間，例如一年，應該將提名期推倒重來。"
+             "政府宣布立法會選舉押後舉行。")
+FED = "美联储已向经济注入数万亿美元信贷。国会已拨款3万亿美元用于经济援助。"
+FEDERER = ("Federer, 33, paid tribute to Wawrinka, who beat Tsonga in the semi-final. "
+           "Federer won the final 6-4 6-2 6-2.")
+FUEL = ("Petrol prices rose sharply in October, to their highest level since July 2015. "
+        "The average price of petrol rose by 4.4p a litre.")
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # an example or a condition is not what will happen, unless it is what is asked
+    pytest.param(POSTPONED, "How long will the government postpone the election?", NOT_SAID,
+                 id="example-is-no-answer"),
+    pytest.param(POSTPONED, "湯家驊舉例說若選舉押後多久應將提名期推倒重來？", "例如一年",
+                 id="asked-example"),
+    pytest.param("He threatened to leave the party in 2021.", "When will he leave the party?",
+                 NOT_SAID, id="threat-is-no-answer"),
+    pytest.param("He said he would leave the party in 2021.", "When will he leave the party?",
+                 "in 2021", id="plan"),
+    # a vague quantity gives no figure
+    pytest.param(FED, "美联储已向经济注入多少信贷？", NOT_SAID, id="vague-amount"),
+    pytest.param(FED, "国会已拨款多少美元用于经济援助？", "3万亿美元", id="figure-amount"),
+    pytest.param("Thousands of people marched through the city on Sunday.",
+                 "How many people marched through the city?", NOT_SAID, id="vague-count"),
+    # an age in apposition is no score, and a year counts nothing
+    pytest.param(FEDERER, "What was the score of Wawrinka's win over Tsonga?", NOT_SAID,
+                 id="age-is-no-score"),
+    pytest.param(FEDERER, "What was the score of the final Federer won?", "6-4 6-2",
+                 id="score"),
+    pytest.param(FUEL, "By how much did average petrol prices rise in October?", "4.4p",
+                 id="year-is-no-amount"),
+])
+def test_figures_that_answer_nothing_are_not_quoted(
+        text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)
+
+
+WHO_FUNDS = ("英國周日承諾將向世界衛生組織(WHO)提供2億英鎊資金，幫助貧弱國家抗疫。"
+             "美國總統特朗普今年多次批評世衛。")
+NEW_YORK = ("美國累計超過74萬6千人確診感染新型冠狀病毒，超過4萬人死亡。"
+            "紐約州州長科莫表示，疫情已見緩和。")
+STANCHART = "渣打銀行周四發表報告，預期經濟放緩。報告預期全年MLF利率共下調30基點。"
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # a sentence about another country, state or person does not answer a Chinese question
+    pytest.param(WHO_FUNDS, "美國今年向WHO提供多少資金？", NOT_SAID, id="another-country"),
+    pytest.param(WHO_FUNDS, "英國向WHO提供多少資金？", "2億英鎊", id="the-country"),
+    pytest.param(NEW_YORK, "紐約州累計有多少人死亡？", NOT_SAID, id="another-place"),
+    # but one that names no rival may refer back to the name written before
+    pytest.param(STANCHART, "渣打預期全年MLF利率共下調多少？", "30基點", id="referred-back"),
+])
+def test_a_sentence_naming_a_rival_does_not_answer_a_chinese_question(
+        text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)
+
+
+CASES = ("周六，美國報告了新增超過2.5萬例新冠病毒感染病例。"
+         "北京在過去四天報告了79例確診病例。"
+         "衞生部長周一表示，美國周日新增病例回落至1.9萬例。")
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # Saturday's count does not say Sunday's, in whichever language the question asks
+    pytest.param(CASES, "周日美國報告了多少新增病例？", "1.9萬例", id="the-day"),
+    pytest.param(CASES, "How many new cases did the US report on Saturday?", "2.5萬例",
+                 id="the-day-in-english"),
+    pytest.param(CASES.replace("周日新增", "新增"),
+                 "How many new cases did the US report on Sunday?", NOT_SAID,
+                 id="a-day-never-written"),
+    pytest.param("周六，美國報告了新增超過2.5萬例新冠病毒感染病例。周日的數字尚未公布。",
+                 "周日美國報告了多少新增病例？", NOT_SAID, id="another-day"),
+])
+def test_a_figure_of_another_day_of_the_week_is_no_answer(
+        text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)
+
+
+def test_days_of_the_week_are_read_in_either_language() -> None:
+    assert weekdays("Sunday, 星期天, 禮拜日") == {6}
+    assert weekdays("周一表示 and on Tuesday") == {0, 1}
+    assert "星期天" in zh_weekday(6) and "周六" in zh_weekday(5)
+
+
+RATES = ("Standard Chartered expects the central bank to cut the deposit rate in April. "
+         "The central bank last cut the deposit rate in October 2015.")
+TOLL = "The ministry expects 20,000 deaths by October."
+VACCINE = "俄羅斯的疫苗目前尚處於第二期臨床試驗，相關試驗預計8月3日結束。"
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # a forecast does not say what has happened ...
+    pytest.param(RATES.split(". ")[0], "When did the central bank cut the deposit rate?",
+                 NOT_SAID, id="forecast-is-no-past"),
+    pytest.param(RATES, "When did the central bank cut the deposit rate?",
+                 "October 2015", id="past"),
+    pytest.param(TOLL, "How many deaths have there been so far?", NOT_SAID,
+                 id="forecast-is-no-toll"),
+    pytest.param("預計到10月初美國死亡病例將達到201,129人。", "美國目前已有多少人死亡？", NOT_SAID,
+                 id="forecast-is-no-toll-zh"),
+    # ... but answers what will happen, and Chinese asks about the future untensed
+    pytest.param(TOLL, "How many deaths does the ministry expect by October?", "20,000",
+                 id="asked-forecast"),
+    pytest.param(VACCINE, "俄羅斯疫苗的第二期臨床試驗何時結束？", "8月3日", id="untensed"),
+])
+def test_a_forecast_answers_only_what_will_happen(
+        text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)
+
+
+def test_how_many_people_is_answered_by_a_count_of_people() -> None:
+    question = "How many people in Britain have been infected?"
+    countries = "全球已有210个国家报告感染病例。"
+    assert not counts_asked(question, countries)
+    assert counts_asked(question, "英国已有8万4千名患者。")
+    assert counts_asked(question, "英国报告了2.5万例感染病例。")
+    assert counts_asked("How many countries have reported cases?", countries)
+
+
+WIRE = "路透上海4月14日 - 国家卫健委周二公告，全国报告新增确诊病例89例。"
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # the wire's dateline says where the report was filed, not what it reports on
+    pytest.param(WIRE, "上海报告了多少新增确诊病例？", NOT_SAID, id="dateline-place"),
+    pytest.param(WIRE + "上海报告新增确诊病例5例。", "上海报告了多少新增确诊病例？", "5例",
+                 id="reported-place"),
+])
+def test_a_dateline_is_not_what_the_sentence_is_about(
+        text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)
+
+
+SEATS = "新界西同樣有9個議席，公民黨的參選人到場報名。新界東則有競逐9個議席的7張名單。"
+KOREAS = ("South Korea fired two missiles on Sunday. "
+          "North Korea fired three missiles into the sea on Saturday.")
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # two places told apart only by a point of the compass are two places
+    pytest.param(SEATS.split("。")[0], "新界東有多少個議席？", NOT_SAID, id="zh-other-side"),
+    pytest.param(SEATS, "新界東有多少個議席？", "新界東則有", id="zh-the-side"),
+    pytest.param(KOREAS.split(". ")[0] + ". North Korea's leader watched.",
+                 "How many missiles did North Korea fire?", NOT_SAID, id="en-other-side"),
+    pytest.param(KOREAS, "How many missiles did North Korea fire?", "three missiles",
+                 id="en-the-side"),
+])
+def test_a_place_across_the_compass_is_another_place(
+        text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)
+
+
+CONCERTS = ("The saturday concert will be broadcast live on Radio 3, while the sunday concert "
+            "will be recorded for future broadcast on Radio 2.")
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # "the saturday concert" names one concert; it does not date the Sunday one
+    pytest.param(CONCERTS, "When will the Sunday concert be broadcast on Radio 2?", NOT_SAID,
+                 id="labelled-other"),
+    pytest.param(CONCERTS, "When will the concert be broadcast live on Radio 3?", "saturday",
+                 id="labelled"),
+])
+def test_a_time_that_labels_another_thing_does_not_date_the_asked_one(
+        text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)
+
+
+HUAWEI = "華為與英方合作為英國創造了170多個就業崗位。她稱，華為與英方已合作20年。"
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # "多少年" counts years: the 170 jobs beside them are no answer
+    pytest.param(HUAWEI.split("。")[0], "華為與英方合作了多少年？", NOT_SAID, id="not-years"),
+    pytest.param(HUAWEI, "華為與英方合作了多少年？", "合作20年", id="years"),
+    pytest.param("約2000名年輕人參加了遊行。", "有多少年輕人參加了遊行？", "2000名",
+                 id="young-people"),
+])
+def test_a_chinese_count_of_years_is_a_number_of_years(
+        text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)
