@@ -7,11 +7,11 @@
   extractive-oracle figures on the full test set are printed as anchors.
 * Ask this article on the hand-written set benchmarks/data/qa-hand.jsonl, per split:
   development data are tune, test, heldout and heldout2, their failures read from the
-  start, and heldout3, heldout4 and heldout5, each written before a round of work by
-  someone who never ran the answering code and scored once held out, then spent: their
-  failures were read in the eighth session's round of work (helper ai10). heldout6,
-  written the same way during that round, is held out (scored after it, failures not
-  read). Precision, coverage and
+  start, and heldout3 to heldout6, each written before a round of work by someone who
+  never ran the answering code and scored once held out, then spent: their failures were
+  read in a later round (heldout6's in the ninth session, helper ai11). heldout7, written
+  the same way during that round, is held out (scored after it, failures not read).
+  Precision, coverage and
   abstention of newsloom next to two baselines (first sentence; best BM25 sentence) in the
   same run.
 * QAGS (XSum and CNN/DM model summaries with human faithfulness votes): Pearson r between
@@ -147,7 +147,7 @@ def holds_answer(answer: str, quoted: list[str]) -> bool:
 
 
 QA_SPLITS = ("tune", "test", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
-             "heldout6")
+             "heldout6", "heldout7")
 
 
 def qa_groups(splits: tuple[str, ...]) -> dict[str, Callable[[dict[str, object]], bool]]:
@@ -211,8 +211,8 @@ def hand_qa(splits: tuple[str, ...] = QA_SPLITS) -> dict[str, dict[str, dict[str
 
 
 def print_qa(qa: dict[str, dict[str, dict[str, float | None]]]) -> None:
-    print(f"\nAsk this article: hand-written set ({QA_SET.name}); 'heldout6' is held out, "
-          "the others are development data ('heldout3' to 'heldout5' were scored once held "
+    print(f"\nAsk this article: hand-written set ({QA_SET.name}); 'heldout7' is held out, "
+          "the others are development data ('heldout3' to 'heldout6' were scored once held "
           "out, then read)")
     print(f"{'questions':<30} {'system':<20} {'n':>4} {'answered':>8} {'precision':>9} "
           f"{'coverage':>8} {'abstention':>10}")
