@@ -201,3 +201,13 @@ HUAWEI = "華為與英方合作為英國創造了170多個就業崗位。她稱�
 def test_a_chinese_count_of_years_is_a_number_of_years(
         text: str, question: str, expected: str | None) -> None:
     assert_quotes(text, question, expected)
+
+
+@pytest.mark.parametrize("auxiliary", ["was", "should", "may", "might", "could"])
+def test_which_questions_name_their_noun_with_every_auxiliary(auxiliary: str) -> None:
+    """One list of auxiliaries for every rule reading a question's head: "which company
+    should ..." asks for a company as "which company was ..." does."""
+    from newsloom.intel.relations import role_asked
+
+    role = role_asked(f"Which company {auxiliary} pay the fine?")
+    assert role is not None and role.word == "company"

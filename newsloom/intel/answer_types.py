@@ -227,14 +227,16 @@ def wanted_kind(question: str) -> Kind:
     return Kind.ANY
 
 
-_AUXILIARIES = r"(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should|may|might)"
+# the English auxiliaries a question puts after its asking phrase ("which company *was*",
+# "what *is* the ..."): one list for every rule that reads a question's head
+AUXILIARIES = r"(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should|may|might)"
 # the noun a "which"/"what" question names its answer by: "Which company was granted ...",
 # "Which London areas had ...", "Which team beat ...", "What share of ...", "What was the
 # final score?"
 _EN_KIND_NOUN = (
     re.compile(rf"\b(?:which|what)\s+(?:[\w\-]+(?:['’]s?)?\s+){{0,2}}?([\w\-]+)\s+"
-               rf"(?:{_AUXILIARIES}|of)\b"),
-    re.compile(rf"\bwhat\s+{_AUXILIARIES}\s+(?:the|its|their|his|her)\s+(?:[\w\-]+\s+){{0,2}}?"
+               rf"(?:{AUXILIARIES}|of)\b"),
+    re.compile(rf"\bwhat\s+{AUXILIARIES}\s+(?:the|its|their|his|her)\s+(?:[\w\-]+\s+){{0,2}}?"
                r"([\w\-]+)\s*(?:\?|$|\b(?:of|in|for|at|on|now)\b)"),
     re.compile(r"\b(?:which|what)\s+(?:[\w\-]+['’]\s+)?([\w\-]+)"),
 )
@@ -257,7 +259,7 @@ def kind_noun(question: str) -> str | None:
     lowered = question.lower()
     for pattern in _EN_KIND_NOUN:
         match = pattern.search(lowered)
-        if match and not re.fullmatch(_AUXILIARIES, match.group(1)):
+        if match and not re.fullmatch(AUXILIARIES, match.group(1)):
             return match.group(1)
     return None
 

@@ -34,7 +34,15 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from newsloom.intel.answer_types import NUMBER_WORDS, TITLES, Kind, answers_in, names, spans
+from newsloom.intel.answer_types import (
+    AUXILIARIES,
+    NUMBER_WORDS,
+    TITLES,
+    Kind,
+    answers_in,
+    names,
+    spans,
+)
 from newsloom.intel.text import (
     EN_STOPWORDS,
     HAN_RUN_SPLIT,
@@ -53,8 +61,8 @@ _EN_ROLE = re.compile(
     r"(?P<named>[\w\- ]+?)(?:\s+(?:of|at|for|in|on|to|who|that|which|whose)\b.*)?\s*\??\s*$",
     re.IGNORECASE)
 # "which two foreign phone companies are ...": the head noun the names must belong to
-_EN_WHICH = re.compile(r"^\s*which (?:[\w\-]+\s+){0,3}?(?P<noun>[\w\-]+)\s+(?:is|are|was|were|"
-                       r"did|does|do|has|have|had|will|would|can|could)\b", re.IGNORECASE)
+_EN_WHICH = re.compile(rf"^\s*which (?:[\w\-]+\s+){{0,3}}?(?P<noun>[\w\-]+)\s+{AUXILIARIES}\b",
+                       re.IGNORECASE)
 _ZH_ROLE = re.compile(r"^(?P<role>[^，,。？?]+?)是谁|谁是(?P<after>[^，,。？?]+)")
 _ZH_ROLE_REACH = 14  # characters after a Chinese role word within which its holder starts
 _OF_REACH = 60       # characters around an English role word within which whose it is stands
