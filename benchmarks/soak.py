@@ -8,6 +8,10 @@ per run:
 - threaded: extraction and enrichment on the fetching threads (`--processes 0`), the path
   that crashed with "double free or corruption" / SIGSEGV inside lxml;
 - processes: the same stages in the worker's process pool (newsloom.news.cpu);
+- processes, warm: the same, with the pool's processes started before the clock (each
+  extraction process has extracted one page, the enrichment process has loaded its models),
+  as the anchor's pool is: the steady rate of a worker that runs for days, where the cold
+  row also pays about 3 s of starting processes and loading models once;
 - the anchor: plain `trafilatura.extract` on the same pages, in 1 and in 2 processes, so each
   pipeline row is also given as a share of what the extractor alone does (issue 11's target:
   the pipeline with enrichment at 0.5 or more of trafilatura's 2-process rate).
@@ -74,7 +78,26 @@ def plain_trafilatura(pages: list[bytes], processes: int) -> float:
         return len(pages) / (time.perf_counter() - started)
 
 
-def child(processes: int, count: int, threads: int) -> None:
+def warm_pool(processes: int, page: bytes) -> None:
+    """Start every process of the worker's pool and let each pay its first-use costs (the
+    extraction processes' imports and date-parser set-up, the enrichment process's models)
+    before the clock starts, as `plain_trafilatura` warms its pool."""
+    from concurrent.futures import ThreadPoolExecutor
+    from functools import partial
+
+    from newsloom.articles.extract import extract_article
+    from newsloom.news import cpu
+
+    with ThreadPoolExecutor(processes + 1) as threads:
+        # one at a time per process: while a stage runs, the next one starts another process
+        done = [threads.submit(cpu.run, partial(extract_article, want_date=True), page,
+                               "http://127.0.0.1/warm") for _ in range(processes)]
+        done.append(threads.submit(cpu.run_serial, os.getpid))
+        for future in done:
+            future.result()
+
+
+def child(processes: int, count: int, threads: int, warm: int = 0) -> None:
     """One run, in a subprocess whose environment names a fresh data folder."""
     import django
 
@@ -100,6 +123,10 @@ def child(processes: int, count: int, threads: int) -> None:
         server.routes[f"/feed/{feed}"] = respond(200, body.encode(), "application/rss+xml")
         Source.objects.create(name=f"Feed {feed}", feed_url=server.url(f"/feed/{feed}"))
     cpu.configure(processes)
+    if warm:
+        warm_pool(processes, pages[0])
+    # CPU spent before the clock (warming the pool): taken off the run's CPU seconds
+    before = sum(sample[0] for pid in descendants(os.getpid()) if (sample := _sample(pid)))
     started = time.perf_counter()
     refresh_sources(list(Source.objects.values_list("pk", flat=True)), workers=threads)
     process_all_pending(workers=threads)
@@ -110,7 +137,8 @@ def child(processes: int, count: int, threads: int) -> None:
     print(json.dumps({"articles": ready.count(),
                       "enriched": ready.filter(enriched_at__isnull=False).count(),
                       "failed": Article.objects.filter(status=Article.Status.FAILED).count(),
-                      "seconds": elapsed, "pool_replaced": replaced}))
+                      "seconds": elapsed, "pool_replaced": replaced,
+                      "cpu_before_clock": before}))
     server.close()
 
 
@@ -145,12 +173,12 @@ def _sample(pid: int) -> tuple[float, float] | None:
     return (int(fields[11]) + int(fields[12])) / TICK, rss / 1024
 
 
-def run(processes: int, count: int, threads: int) -> dict[str, object]:
+def run(processes: int, count: int, threads: int, warm: bool = False) -> dict[str, object]:
     env = isolated_env("newsloom-soak-", NEWSLOOM_FETCH_ALLOW="127.0.0.1/32",
                        NEWSLOOM_HOST_SPACING="0", NEWSLOOM_PER_HOST="8")
     proc = subprocess.Popen([sys.executable, __file__, "--child", str(processes), str(count),
-                             str(threads)], env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                             str(threads), str(int(warm))], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     cpu_seen: dict[int, float] = {}
     rss_seen: dict[int, float] = {}
     while proc.poll() is None:
@@ -161,14 +189,15 @@ def run(processes: int, count: int, threads: int) -> dict[str, object]:
                 rss_seen[pid] = max(rss_seen.get(pid, 0.0), sample[1])
         time.sleep(0.2)
     out, err = proc.communicate()
-    row: dict[str, object] = {"path": "processes" if processes else "threaded",
+    path = ("processes, warm" if warm else "processes") if processes else "threaded"
+    row: dict[str, object] = {"path": path,
                               "processes": processes, "threads": threads,
                               "exit": proc.returncode}
     if proc.returncode != 0:
         row["crash"] = err.strip().splitlines()[-1:] if err.strip() else []
         return row
     result = json.loads(out.strip().splitlines()[-1])
-    cpu_seconds = sum(cpu_seen.values())
+    cpu_seconds = sum(cpu_seen.values()) - result.pop("cpu_before_clock")
     # pool processes only: multiprocessing's resource tracker is a child too, at ~20 MB
     pool = sorted((rss for pid, rss in rss_seen.items() if pid != proc.pid and rss > 50),
                   reverse=True)
@@ -180,7 +209,7 @@ def run(processes: int, count: int, threads: int) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--child", nargs=3, type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=4, type=int, help=argparse.SUPPRESS)
     parser.add_argument("--pages", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=2, help="runs of each path")
     parser.add_argument("--threads", type=int, default=8, help="fetching threads")
@@ -193,16 +222,16 @@ def main() -> None:
     rows = []
     print(f"{args.pages} real pages, fetch -> extract -> store -> enrich, SQLite, "
           f"{os.cpu_count()} cores")
-    print(f"{'path':<10} {'exit':>5} {'stored':>6} {'enriched':>8} {'art/s':>6} {'CPU s':>6} "
+    print(f"{'path':<15} {'exit':>5} {'stored':>6} {'enriched':>8} {'art/s':>6} {'CPU s':>6} "
           f"{'cores':>5} {'main MB':>7} {'pool restarts':>13}  pool processes MB")
     for _ in range(args.rounds):
-        for processes in (0, args.processes):
-            row = run(processes, args.pages, args.threads)
+        for processes, warm in ((0, False), (args.processes, False), (args.processes, True)):
+            row = run(processes, args.pages, args.threads, warm)
             rows.append(row)
             if row["exit"]:
-                print(f"{row['path']:<10} {row['exit']:>5} crashed: {row.get('crash')}")
+                print(f"{row['path']:<15} {row['exit']:>5} crashed: {row.get('crash')}")
                 continue
-            print(f"{row['path']:<10} {row['exit']:>5} {row['articles']:>6} {row['enriched']:>8} "
+            print(f"{row['path']:<15} {row['exit']:>5} {row['articles']:>6} {row['enriched']:>8} "
                   f"{row['per_second']:>6.2f} {row['cpu_seconds']:>6.0f} {row['cores']:>5.2f} "
                   f"{row['main_rss_mb']:>7.0f} {row['pool_replaced']:>13}  "
                   + " ".join(f"{mb:.0f}" for mb in row["pool_rss_mb"]))  # type: ignore[attr-defined]
@@ -212,7 +241,7 @@ def main() -> None:
           f"{anchors[2]:.1f} in 2")
     for row in rows:
         if not row["exit"]:
-            print(f"  {row['path']:<10} {row['per_second'] / anchors[2]:.2f} of trafilatura's "
+            print(f"  {row['path']:<15} {row['per_second'] / anchors[2]:.2f} of trafilatura's "
                   "2-process rate (target 0.5)")
     save("soak", {"pages": args.pages, "rounds": rows, "trafilatura_pages_per_second": anchors})
 
