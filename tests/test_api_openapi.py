@@ -59,6 +59,7 @@ def test_story_article_ask_search_and_editions(portal: Portal, token: str) -> No
     assert {"hk", "cn"} <= editions
     hk = _get(portal, token, "/editions/hk", limit=50).json()
     assert hk and all(a["source"]["region"] == "hk" for a in hk)
+    assert _get(portal, token, "/editions/atlantis").status_code == 404  # no such region
     # a NUL in a query once ended SQLite's FTS5 query early: a 500 here and on the web
     assert _get(portal, token, "/search", q=f"{word}\x00").json()["total"] == hits["total"]
     assert requests.get(f"{portal.base}/search", params={"q": "ab\x00"}, timeout=10).ok

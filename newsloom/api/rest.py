@@ -21,8 +21,7 @@ from newsloom.intel.llm import ask as ask_llm
 from newsloom.news.models import Article, Source, Story
 from newsloom.news.stories import merged_into, publisher
 from newsloom.web.search import PER_PAGE, search
-from newsloom.web.views import REGIONS
-from newsloom.web.visibility import visible_articles
+from newsloom.web.visibility import REGIONS, listing_exists, visible_articles
 
 
 def _reader(request: HttpRequest, token: str) -> AbstractBaseUser | None:
@@ -225,9 +224,11 @@ def editions(request: HttpRequest) -> list[dict[str, str]]:
             for code in sorted(regions | set(REGIONS))]
 
 
-@api.get("/editions/{region}", response=answers(list[ArticleBrief]),
+@api.get("/editions/{region}", response=answers(list[ArticleBrief], missing=True),
          summary="An edition's latest articles")
 def edition(request: HttpRequest, paging: Query[Paging],
             region: str = Path(..., max_length=16)) -> list[Article]:
+    if not listing_exists("region", region):
+        raise Http404("No such edition")
     return list(_window(visible_articles().filter(source__region=region)
                         .select_related("source").order_by("-published_at", "-pk"), paging))

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from newsloom.news.models import Article, Source
 from newsloom.web.params import clean_text, optional_id
 from newsloom.web.search import search
-from newsloom.web.visibility import has_topic, visible_articles
+from newsloom.web.visibility import has_topic, listing_exists, visible_articles
 
 ITEMS = 50
 KINDS = ("home", "region", "language", "topic", "source", "search")
@@ -29,7 +29,8 @@ class LatestFeed(Feed):
 
     def get_object(self, request: HttpRequest, kind: str = "home", value: str = ""):  # type: ignore[no-untyped-def, override]
         """(kind, value) for a feed that exists; 404 for an unknown kind, a value that is no
-        slug (such as %00) or a source id that is not one."""
+        slug (such as %00), a source id that is not one, or a region, language or topic
+        no listing has."""
         if kind not in KINDS:
             raise Http404("no such feed")
         if kind == "search":
@@ -41,6 +42,8 @@ class LatestFeed(Feed):
             return (kind, str(get_object_or_404(Source, pk=source_id).pk))
         if (kind == "home") != (value == "") or (value and not _SLUG.fullmatch(value)):
             raise Http404("no such feed")
+        if value and not listing_exists(kind, value):
+            raise Http404(f"no such {kind}")
         return (kind, value)
 
     def title(self, obj: tuple[str, str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -16,7 +16,7 @@ from newsloom.web.models import Follow, ReadMark, SavedArticle
 from newsloom.web.params import optional_id
 from newsloom.web.read_marks import note_read
 from newsloom.web.storage_errors import storage_problem
-from newsloom.web.visibility import has_topic, visible_articles
+from newsloom.web.visibility import has_topic, listing_exists, visible_articles
 
 PAGE_SIZE = 30
 
@@ -44,9 +44,14 @@ def toggle_follow(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind", "")
     value = (request.POST.get("value") or "").strip()[:200]
     if kind in Follow.Kind.values and value:
-        follow, created = Follow.objects.get_or_create(user=request.user, kind=kind, value=value)
-        if not created:
-            follow.delete()
+        follow = Follow.objects.filter(user=request.user, kind=kind, value=value).first()
+        if follow is not None:
+            follow.delete()  # unfollowing works even for what has gone since
+        elif listing_exists(kind, value):
+            Follow.objects.get_or_create(user=request.user, kind=kind, value=value)
+        else:
+            return HttpResponseBadRequest(f"There is no such {kind} to follow.",
+                                          content_type="text/plain; charset=utf-8")
     return redirect(safe_next(request, reverse("for-you")))
 
 

@@ -1,11 +1,18 @@
 """What readers see of the articles: the one filter every page, feed, For-you list, search
-and sync API starts from, and the one topic test."""
+and sync API starts from, the one topic test, and which listings exist."""
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from newsloom.news.models import Article
+from newsloom.config import current
+from newsloom.intel.topics import TOPIC_WORDS
+from newsloom.news.models import Article, Source
+from newsloom.web.params import optional_id
+
+# editions always offered, whether or not a source is in them yet (others come from the
+# sources' own regions)
+REGIONS = {"hk": "Hong Kong", "cn": "China", "tw": "Taiwan", "world": "World"}
 
 
 def visible_articles() -> QuerySet[Article]:
@@ -18,3 +25,23 @@ def has_topic(name: str) -> Q:
     """Articles labelled with topic `name`. Topics are stored as a JSON list of labels; the
     quoted label keeps "health" from matching "healthcare"."""
     return Q(topics__icontains=f'"{name}"')
+
+
+def listing_exists(kind: str, value: str) -> bool:
+    """Whether a listing of `kind` ("topic", "language", "region" or "source") named
+    `value` can hold articles. A made-up one would only ever be empty, yet finding that out
+    walks the whole listing index newest first (0.1-0.25 s at 10^6 articles for a topic
+    nobody has, docs/benchmarks.md), for any name typed into an address and on every
+    For-you visit of a reader who followed it: pages, feeds, follows and the API refuse it
+    instead."""
+    if kind == "topic":
+        return value in TOPIC_WORDS
+    if kind == "language":
+        return value in current().languages or Source.objects.filter(
+            language=value).exists()
+    if kind == "region":
+        return value in REGIONS or Source.objects.filter(region=value).exists()
+    if kind == "source":
+        source_id = optional_id(value)
+        return source_id is not None and Source.objects.filter(pk=source_id).exists()
+    return False
