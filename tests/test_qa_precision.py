@@ -211,3 +211,15 @@ def test_which_questions_name_their_noun_with_every_auxiliary(auxiliary: str) ->
 
     role = role_asked(f"Which company {auxiliary} pay the fine?")
     assert role is not None and role.word == "company"
+
+
+FLEET = ("The airline has not placed an order for 737s for three years. "
+         "Its board met in Dublin on Tuesday.")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("How many 737s has the airline placed an order for?", NOT_SAID),
+    ("For how many years has the airline not placed an order for 737s?", "three years"),
+])
+def test_a_span_of_time_counts_nothing_but_time(question: str, expected: str | None) -> None:
+    assert_quotes(FLEET, question, expected)

@@ -183,6 +183,9 @@ _DATE_FIGURE = re.compile(
     r"(?:1[89]|20)\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|"
     rf"(?:\b(?:in|since|until|by|from|between|during|of)\s+|{_MONTHS}\s+(?:\d{{1,2}},?\s+)?)"
     r"(?:1[89]|20)\d{2}\b(?![,.]\d)", re.IGNORECASE)
+# a question that counts spans of time ("how many years", "多少天") is answered by one
+_ASKS_TIME_SPAN = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|"
+                             r"decades?)\b|[秒分时天日周月年]", re.IGNORECASE)
 
 
 def _unanswering(kind: Kind, sentence: str, asked: str) -> str:
@@ -191,7 +194,9 @@ def _unanswering(kind: Kind, sentence: str, asked: str) -> str:
     vote is delayed by a year", "threatened to leave in 2020") is not what happened or
     will happen; a vague quantity ("数万亿美元", "thousands of people", "a number of")
     is no answer to how many or how much; and for a count or amount, a year, a date or an
-    age ("the highest since July 2015", "2021年", "Federer, 33,") counts nothing. A
+    age ("the highest since July 2015", "2021年", "Federer, 33,") counts nothing, nor does
+    a span of time unless time is what is counted ("has had no A380 order for two years"
+    does not say how many A380s are on order). A
     question that asks about the example or condition itself ("若选举押后多久 ...") is
     answered by it. Likewise a forecast ("预计到10月初死亡病例将达到201,129人",
     "expected to cut rates in April") says what has not happened: it answers no
@@ -206,6 +211,8 @@ def _unanswering(kind: Kind, sentence: str, asked: str) -> str:
         blanks.append(_VAGUE)
     if kind is Kind.NUMBER:
         blanks += [_DATE_FIGURE, _AGE]
+        if not _ASKS_TIME_SPAN.search(asked):
+            blanks.append(_DURATION)
     for pattern in blanks:
         sentence = pattern.sub(lambda m: " " * len(m.group(0)), sentence)
     return sentence
