@@ -223,3 +223,15 @@ FLEET = ("The airline has not placed an order for 737s for three years. "
 ])
 def test_a_span_of_time_counts_nothing_but_time(question: str, expected: str | None) -> None:
     assert_quotes(FLEET, question, expected)
+
+
+SURVEY = ("The council surveyed 1,200 tenants in the spring. "
+          "Two thirds of tenants said repairs took too long.")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("What share of tenants did the council survey in the spring?", NOT_SAID),
+    ("What share of tenants said repairs took too long?", "Two thirds"),
+])
+def test_a_share_is_a_percentage_or_a_fraction(question: str, expected: str | None) -> None:
+    assert_quotes(SURVEY, question, expected)

@@ -380,9 +380,26 @@ def _zh_places(sentence: str) -> list[str]:
 _ZH_COUNTED = re.compile(r"(?:多少|几)([家人名个间宗架艘次条位所项只辆部座张本户层]|年(?!轻))")
 
 
+# "What share of school leavers ...", "百分比" ask for a part of a whole: a percentage or a
+# fraction ("93.3%", "two thirds", "eight out of 10", "三成"), not any number beside it
+_ASKS_SHARE = re.compile(
+    r"\b(?:what|which)\s+(?:[\w\-]+\s+){0,4}?(?:share|proportion|percentage|fraction)\b|"
+    r"\bhow many (?:per ?cent|percentage points?)\b|百分之几|百分比|比例|比率|几成(?!交)")
+_SHARE = re.compile(
+    rf"\d[\d.,]*\s*(?:%|per ?cent\b|percentage points?\b|个百分点)|"
+    rf"\b(?:\d+|{NUMBER_WORDS}) (?:out of|in) (?:\d+|{NUMBER_WORDS})\b|"
+    r"\b(?:a|one|two|three|four)[\s-](?:half|thirds?|quarters?|fifths?|tenths?)\b|\bhalf\b|"
+    r"百分之[\d.一二三四五六七八九十百点]+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+|"
+    r"(?<![\d一二三四五六七八九十])[一二三四五六七八九]成|\d成|半数|过半|一半",
+    re.IGNORECASE)
+
+
 def _counted(question: str, sentence: str) -> list[str] | None:
-    """The numbers that count what a Chinese "多少 + measure word" question counts, or
-    None when the question names no measure word."""
+    """The figures that give what a share question asks for (a percentage or fraction),
+    or count what a Chinese "多少 + measure word" question counts; None when the question
+    asks for neither."""
+    if _ASKS_SHARE.search(question):
+        return [m.group(0) for m in _SHARE.finditer(sentence)]
     wanted = _ZH_COUNTED.search(question)
     if not wanted:
         return None
