@@ -235,3 +235,16 @@ SURVEY = ("The council surveyed 1,200 tenants in the spring. "
 ])
 def test_a_share_is_a_percentage_or_a_fraction(question: str, expected: str | None) -> None:
     assert_quotes(SURVEY, question, expected)
+
+
+HOTEL = ("市政府租用了机场附近的一间酒店，涉及约300间房。"
+         "韩国政府宣布总额为8.5万亿韩元的救助计划。")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # a sum named by its noun needs a figure in a currency, not the count beside it
+    ("市政府租用酒店要付多少租金？", NOT_SAID),
+    ("韩国政府宣布的救助计划总额是多少？", "8.5万亿韩元"),
+])
+def test_a_sum_named_by_its_noun_is_money(question: str, expected: str | None) -> None:
+    assert_quotes(HOTEL, question, expected)

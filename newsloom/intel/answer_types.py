@@ -28,6 +28,9 @@ class Kind(Enum):
     ANY = "any"
 
 
+# the nouns that name a sum of money in a Chinese question (份额 is a share, not a sum)
+_ZH_MONEY_NOUN = (r"钱|租金|费用|金额|营收|收入|罚款|工资|薪金|薪酬|拨款|补贴|资助|资金|开支|"
+                  r"(?<!份)额")
 # Order matters: "幾點" (what time) and "how long ago" ask for a time before "幾"/"how long"
 # ask for a number; "which team" asks for a name before a bare "what" asks for anything.
 _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
@@ -45,7 +48,13 @@ _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
     # a sum of money: a figure in a currency, not any number near the words
     (re.compile(r"\bhow much (?:money|cash)\b|\bhow much (?:[\w\-]+ ){0,5}?(?:cost|costs|pay|"
                 r"paid|spend|spent|raise|raised|earn|earned|lose|lost|worth|charge|charged|"
-                r"owe|owed)\b|多少钱|损失多少|花费多少|赔偿多少"), Kind.MONEY),
+                r"owe|owed)\b|\bhow much (?:[\w\-]+ ){0,2}?(?:revenue|rent|profit|income|funding|"
+                r"compensation|salary|fees?|subsid(?:y|ies)|fines?)\b|多少钱|损失多少|花费多少|"
+                r"赔偿多少"), Kind.MONEY),
+    # "要付多少租金", "出口额有多少": a sum named by its noun, unless the question asks how
+    # much it grew or fell (a percentage may answer that)
+    (re.compile(rf"^(?!.*(?:增|降|涨|跌|减|升|比例|百分)).*?(?:{_ZH_MONEY_NOUN})[^，。？]{{0,4}}"
+                rf"(?:多少|几多)|(?:多少|几多)(?:{_ZH_MONEY_NOUN})"), Kind.MONEY),
     # "how big was the economy" asks for an amount, with or without a unit
     (re.compile(r"\bhow (?:many|much|often|big|large)\b|多大|"
                 r"\bwhat (?:(?:is|was|are|were) (?:the|its|their|his|her) (?:[\w\-]+ ){0,2}?)?"
@@ -115,7 +124,7 @@ _MONEY = re.compile(
     r"(?:[a-z]+\s+)?"
     r"(?:dollars?|pounds?|euros?|yuan|yen|pence|cents?|rupees?|francs?|roubles?|won|krona|"
     r"kronor|krone|rand|pesos?|lira|baht|ringgit|rupiah|shekels?|dinars?)\b|"
-    r"\d[\d,.]*\s*(?:[万亿千百]+)?\s*(?:多)?\s*(?:元|美元|欧元|英镑|港元|港币|日元|人民币|镑)",
+    r"\d[\d,.]*\s*(?:[万亿千百]+)?\s*(?:多)?\s*(?:元|美元|欧元|英镑|港元|港币|日元|人民币|镑|韩元|澳元|加元|新元|台币|卢布|卢比|法郎|瑞郎|比索|里拉|泰铢)",
     re.IGNORECASE)
 _EN_NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+)*|\b[A-Z]{2,}\b")
 _AGENT_WORDS = re.compile(
