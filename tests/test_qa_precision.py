@@ -248,3 +248,17 @@ HOTEL = ("市政府租用了机场附近的一间酒店，涉及约300间房。"
 ])
 def test_a_sum_named_by_its_noun_is_money(question: str, expected: str | None) -> None:
     assert_quotes(HOTEL, question, expected)
+
+
+BONDS = ("一季度国有企业发行债券约5000亿元，同比增长20%。"
+         "Copper futures rose 3% on Tuesday in London.")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # a figure given for the neighbour of the asked thing is the neighbour's
+    ("一季度民营企业发行债券多少？", NOT_SAID),
+    ("一季度国有企业发行债券多少？", "5000亿元"),
+    ("How much did the copper spot price rise on Tuesday?", NOT_SAID),
+])
+def test_a_figure_for_the_neighbour_does_not_answer(question: str, expected: str | None) -> None:
+    assert_quotes(BONDS, question, expected)
