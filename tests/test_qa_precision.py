@@ -262,3 +262,31 @@ BONDS = ("一季度国有企业发行债券约5000亿元，同比增长20%。"
 ])
 def test_a_figure_for_the_neighbour_does_not_answer(question: str, expected: str | None) -> None:
     assert_quotes(BONDS, question, expected)
+
+
+FERRY = ("The ferry to Arran was cancelled on Friday because of high winds. "
+         "The operator moved its second ferry to the Islay route on Saturday.")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # "why" is answered where a cause or purpose is written, not by what happened
+    ("Why was the ferry to Arran cancelled?", "because of high winds"),
+    ("Why did the operator move its second ferry to the Islay route?", NOT_SAID),
+])
+def test_why_needs_a_cause(question: str, expected: str | None) -> None:
+    assert_quotes(FERRY, question, expected)
+
+
+POOLS = "市立泳池周日起关闭两周。市政府表示，因水管破裂，中央图书馆暂停开放。"
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("市立泳池為何關閉？", NOT_SAID),
+    ("中央圖書館為什麼暫停開放？", "因水管破裂"),
+])
+def test_why_needs_a_cause_in_chinese(question: str, expected: str | None) -> None:
+    assert_quotes(POOLS, question, expected)
+
+
+def test_why_asks_for_a_reason() -> None:
+    assert wanted_kind("市政府為何關閉泳池？") is Kind.REASON

@@ -25,6 +25,7 @@ class Kind(Enum):
     NUMBER = "number"
     AGENT = "agent"
     PLACE = "place"
+    REASON = "reason"
     ANY = "any"
 
 
@@ -34,6 +35,7 @@ _ZH_MONEY_NOUN = (r"钱|租金|费用|金额|营收|收入|罚款|工资|薪金|
 # Order matters: "幾點" (what time) and "how long ago" ask for a time before "幾"/"how long"
 # ask for a number; "which team" asks for a name before a bare "what" asks for anything.
 _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
+    (re.compile(r"\bwhy\b|为什么|为甚么|为何|什么原因|甚么原因"), Kind.REASON),
     (re.compile(r"^\s*when\b|\bwhat (?:time|date|day|year|month)s?\b|\bwhich (?:day|year|month|"
                 r"date)s?\b|\bhow long ago\b|\bby when\b|\buntil when\b"), Kind.TIME),
     (re.compile(r"什么时候|甚么时候|何时|几时|哪天|哪一天|几点|哪一年|哪年|何日|几月|哪个月|什么日子|多久以前"),
@@ -126,6 +128,14 @@ _MONEY = re.compile(
     r"kronor|krone|rand|pesos?|lira|baht|ringgit|rupiah|shekels?|dinars?)\b|"
     r"\d[\d,.]*\s*(?:[万亿千百]+)?\s*(?:多)?\s*(?:元|美元|欧元|英镑|港元|港币|日元|人民币|镑|韩元|澳元|加元|新元|台币|卢布|卢比|法郎|瑞郎|比索|里拉|泰铢)",
     re.IGNORECASE)
+# what gives a cause or a purpose: "closed due to a landslide", "因防疫需要", "took revenge
+# after ...". A "why" question is answered only where one is written, not by a sentence
+# that only tells what happened ("美国限中国72小时内关闭驻休斯敦总领馆后，中国回击…")
+_REASON = re.compile(
+    r"\b(?:because|due to|owing to|as a result of|thanks to|in order to|so that|so as to|after|"
+    r"amid|citing|cited|reasons?|caused|blamed|for fear|to (?:avoid|protect|prevent|ensure|"
+    r"encourage|reduce|help|allow|stop|keep))\b|"
+    r"因|由于|为了|为由|原因|导致|出于|鉴于|以免|以便|理由|基于|所以|担心|以防", re.IGNORECASE)
 _EN_NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+)*|\b[A-Z]{2,}\b")
 _AGENT_WORDS = re.compile(
     r"\b(?:council|police|government|union|company|ministry|court|agency|committee|"
@@ -211,7 +221,7 @@ def _unanswering(kind: Kind, sentence: str, asked: str) -> str:
     "expected to cut rates in April") says what has not happened: it answers no
     question about what has ("How many have died so far?"), only one about what will
     or is expected to."""
-    if kind in (Kind.AGENT, Kind.PLACE, Kind.ANY):
+    if kind in (Kind.AGENT, Kind.PLACE, Kind.REASON, Kind.ANY):
         return sentence
     blanks = [] if _HYPOTHETICAL.search(asked) else [_HYPOTHETICAL]
     if _ASKS_DONE.search(asked) and not _ASKS_FORECAST.search(asked):
@@ -348,6 +358,8 @@ def spans(kind: Kind, sentence: str, lower_cased: bool = False) -> list[str]:
         return [m.group(0) for m in _NUMBER.finditer(sentence)]
     if kind is Kind.MONEY:
         return [m.group(0) for m in _MONEY.finditer(sentence)]
+    if kind is Kind.REASON:
+        return [m.group(0) for m in _REASON.finditer(sentence)]
     if kind is Kind.AGENT:
         return names(sentence, lower_cased) + [m.group(0) for m in _AGENT_WORDS.finditer(sentence)]
     if kind is Kind.PLACE:
