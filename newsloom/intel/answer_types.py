@@ -3,7 +3,7 @@
 "When did digital Zhejiang start?" is answered only by a sentence that gives a date or a
 time; quoting the sentence that merely shares the word "start" was the wrong answer readers
 saw. So a question gets a wanted kind (time, number, agent: a person or organisation,
-place, or any), and a sentence counts as a candidate answer only when it holds something of
+place, reason, or any), and a sentence counts as a candidate answer only when it holds something of
 that kind that the question does not already say. The patterns cover English and Chinese
 (Traditional is compared as Simplified) whatever the question's language, so an
 English "how many" question finds the number in a Chinese sentence."""
