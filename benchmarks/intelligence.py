@@ -211,9 +211,8 @@ def hand_qa(splits: tuple[str, ...] = QA_SPLITS) -> dict[str, dict[str, dict[str
 
 
 def print_qa(qa: dict[str, dict[str, dict[str, float | None]]]) -> None:
-    print(f"\nAsk this article: hand-written set ({QA_SET.name}); 'heldout7' is held out, "
-          "the others are development data ('heldout3' to 'heldout6' were scored once held "
-          "out, then read)")
+    print(f"\nAsk this article: hand-written set ({QA_SET.name}); all development data "
+          "('heldout3' to 'heldout7' were each scored once held out, then read)")
     print(f"{'questions':<30} {'system':<20} {'n':>4} {'answered':>8} {'precision':>9} "
           f"{'coverage':>8} {'abstention':>10}")
     for group, systems in qa.items():

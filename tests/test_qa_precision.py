@@ -211,3 +211,82 @@ def test_which_questions_name_their_noun_with_every_auxiliary(auxiliary: str) ->
 
     role = role_asked(f"Which company {auxiliary} pay the fine?")
     assert role is not None and role.word == "company"
+
+
+FLEET = ("The airline has not placed an order for 737s for three years. "
+         "Its board met in Dublin on Tuesday.")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("How many 737s has the airline placed an order for?", NOT_SAID),
+    ("For how many years has the airline not placed an order for 737s?", "three years"),
+])
+def test_a_span_of_time_counts_nothing_but_time(question: str, expected: str | None) -> None:
+    assert_quotes(FLEET, question, expected)
+
+
+SURVEY = ("The council surveyed 1,200 tenants in the spring. "
+          "Two thirds of tenants said repairs took too long.")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("What share of tenants did the council survey in the spring?", NOT_SAID),
+    ("What share of tenants said repairs took too long?", "Two thirds"),
+])
+def test_a_share_is_a_percentage_or_a_fraction(question: str, expected: str | None) -> None:
+    assert_quotes(SURVEY, question, expected)
+
+
+HOTEL = ("市政府租用了机场附近的一间酒店，涉及约300间房。"
+         "韩国政府宣布总额为8.5万亿韩元的救助计划。")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # a sum named by its noun needs a figure in a currency, not the count beside it
+    ("市政府租用酒店要付多少租金？", NOT_SAID),
+    ("韩国政府宣布的救助计划总额是多少？", "8.5万亿韩元"),
+])
+def test_a_sum_named_by_its_noun_is_money(question: str, expected: str | None) -> None:
+    assert_quotes(HOTEL, question, expected)
+
+
+BONDS = ("一季度国有企业发行债券约5000亿元，同比增长20%。"
+         "Copper futures rose 3% on Tuesday in London.")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # a figure given for the neighbour of the asked thing is the neighbour's
+    ("一季度民营企业发行债券多少？", NOT_SAID),
+    ("一季度国有企业发行债券多少？", "5000亿元"),
+    ("How much did the copper spot price rise on Tuesday?", NOT_SAID),
+])
+def test_a_figure_for_the_neighbour_does_not_answer(question: str, expected: str | None) -> None:
+    assert_quotes(BONDS, question, expected)
+
+
+FERRY = ("The ferry to Arran was cancelled on Friday because of high winds. "
+         "The operator moved its second ferry to the Islay route on Saturday.")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # "why" is answered where a cause or purpose is written, not by what happened
+    ("Why was the ferry to Arran cancelled?", "because of high winds"),
+    ("Why did the operator move its second ferry to the Islay route?", NOT_SAID),
+])
+def test_why_needs_a_cause(question: str, expected: str | None) -> None:
+    assert_quotes(FERRY, question, expected)
+
+
+POOLS = "市立泳池周日起关闭两周。市政府表示，因水管破裂，中央图书馆暂停开放。"
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("市立泳池為何關閉？", NOT_SAID),
+    ("中央圖書館為什麼暫停開放？", "因水管破裂"),
+])
+def test_why_needs_a_cause_in_chinese(question: str, expected: str | None) -> None:
+    assert_quotes(POOLS, question, expected)
+
+
+def test_why_asks_for_a_reason() -> None:
+    assert wanted_kind("市政府為何關閉泳池？") is Kind.REASON

@@ -3,7 +3,7 @@
 "When did digital Zhejiang start?" is answered only by a sentence that gives a date or a
 time; quoting the sentence that merely shares the word "start" was the wrong answer readers
 saw. So a question gets a wanted kind (time, number, agent: a person or organisation,
-place, or any), and a sentence counts as a candidate answer only when it holds something of
+place, reason, or any), and a sentence counts as a candidate answer only when it holds something of
 that kind that the question does not already say. The patterns cover English and Chinese
 (Traditional is compared as Simplified) whatever the question's language, so an
 English "how many" question finds the number in a Chinese sentence."""
@@ -25,12 +25,17 @@ class Kind(Enum):
     NUMBER = "number"
     AGENT = "agent"
     PLACE = "place"
+    REASON = "reason"
     ANY = "any"
 
 
+# the nouns that name a sum of money in a Chinese question (份额 is a share, not a sum)
+_ZH_MONEY_NOUN = (r"钱|租金|费用|金额|营收|收入|罚款|工资|薪金|薪酬|拨款|补贴|资助|资金|开支|"
+                  r"(?<!份)额")
 # Order matters: "幾點" (what time) and "how long ago" ask for a time before "幾"/"how long"
 # ask for a number; "which team" asks for a name before a bare "what" asks for anything.
 _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
+    (re.compile(r"\bwhy\b|为什么|为甚么|为何|什么原因|甚么原因"), Kind.REASON),
     (re.compile(r"^\s*when\b|\bwhat (?:time|date|day|year|month)s?\b|\bwhich (?:day|year|month|"
                 r"date)s?\b|\bhow long ago\b|\bby when\b|\buntil when\b"), Kind.TIME),
     (re.compile(r"什么时候|甚么时候|何时|几时|哪天|哪一天|几点|哪一年|哪年|何日|几月|哪个月|什么日子|多久以前"),
@@ -45,7 +50,13 @@ _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
     # a sum of money: a figure in a currency, not any number near the words
     (re.compile(r"\bhow much (?:money|cash)\b|\bhow much (?:[\w\-]+ ){0,5}?(?:cost|costs|pay|"
                 r"paid|spend|spent|raise|raised|earn|earned|lose|lost|worth|charge|charged|"
-                r"owe|owed)\b|多少钱|损失多少|花费多少|赔偿多少"), Kind.MONEY),
+                r"owe|owed)\b|\bhow much (?:[\w\-]+ ){0,2}?(?:revenue|rent|profit|income|funding|"
+                r"compensation|salary|fees?|subsid(?:y|ies)|fines?)\b|多少钱|损失多少|花费多少|"
+                r"赔偿多少"), Kind.MONEY),
+    # "要付多少租金", "出口额有多少": a sum named by its noun, unless the question asks how
+    # much it grew or fell (a percentage may answer that)
+    (re.compile(rf"^(?!.*(?:增|降|涨|跌|减|升|比例|百分)).*?(?:{_ZH_MONEY_NOUN})[^，。？]{{0,4}}"
+                rf"(?:多少|几多)|(?:多少|几多)(?:{_ZH_MONEY_NOUN})"), Kind.MONEY),
     # "how big was the economy" asks for an amount, with or without a unit
     (re.compile(r"\bhow (?:many|much|often|big|large)\b|多大|"
                 r"\bwhat (?:(?:is|was|are|were) (?:the|its|their|his|her) (?:[\w\-]+ ){0,2}?)?"
@@ -115,8 +126,16 @@ _MONEY = re.compile(
     r"(?:[a-z]+\s+)?"
     r"(?:dollars?|pounds?|euros?|yuan|yen|pence|cents?|rupees?|francs?|roubles?|won|krona|"
     r"kronor|krone|rand|pesos?|lira|baht|ringgit|rupiah|shekels?|dinars?)\b|"
-    r"\d[\d,.]*\s*(?:[万亿千百]+)?\s*(?:多)?\s*(?:元|美元|欧元|英镑|港元|港币|日元|人民币|镑)",
+    r"\d[\d,.]*\s*(?:[万亿千百]+)?\s*(?:多)?\s*(?:元|美元|欧元|英镑|港元|港币|日元|人民币|镑|韩元|澳元|加元|新元|台币|卢布|卢比|法郎|瑞郎|比索|里拉|泰铢)",
     re.IGNORECASE)
+# what gives a cause or a purpose: "closed due to a landslide", "因防疫需要", "took revenge
+# after ...". A "why" question is answered only where one is written, not by a sentence
+# that only tells what happened ("美国限中国72小时内关闭驻休斯敦总领馆后，中国回击…")
+_REASON = re.compile(
+    r"\b(?:because|due to|owing to|as a result of|thanks to|in order to|so that|so as to|after|"
+    r"amid|citing|cited|reasons?|caused|blamed|for fear|to (?:avoid|protect|prevent|ensure|"
+    r"encourage|reduce|help|allow|stop|keep))\b|"
+    r"因|由于|为了|为由|原因|导致|出于|鉴于|以免|以便|理由|基于|所以|担心|以防", re.IGNORECASE)
 _EN_NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z'’\-]+(?:\s+[A-Z][a-z'’\-]+)*|\b[A-Z]{2,}\b")
 _AGENT_WORDS = re.compile(
     r"\b(?:council|police|government|union|company|ministry|court|agency|committee|"
@@ -183,6 +202,9 @@ _DATE_FIGURE = re.compile(
     r"(?:1[89]|20)\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|"
     rf"(?:\b(?:in|since|until|by|from|between|during|of)\s+|{_MONTHS}\s+(?:\d{{1,2}},?\s+)?)"
     r"(?:1[89]|20)\d{2}\b(?![,.]\d)", re.IGNORECASE)
+# a question that counts spans of time ("how many years", "多少天") is answered by one
+_ASKS_TIME_SPAN = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|"
+                             r"decades?)\b|[秒分时天日周月年]", re.IGNORECASE)
 
 
 def _unanswering(kind: Kind, sentence: str, asked: str) -> str:
@@ -191,13 +213,15 @@ def _unanswering(kind: Kind, sentence: str, asked: str) -> str:
     vote is delayed by a year", "threatened to leave in 2020") is not what happened or
     will happen; a vague quantity ("数万亿美元", "thousands of people", "a number of")
     is no answer to how many or how much; and for a count or amount, a year, a date or an
-    age ("the highest since July 2015", "2021年", "Federer, 33,") counts nothing. A
+    age ("the highest since July 2015", "2021年", "Federer, 33,") counts nothing, nor does
+    a span of time unless time is what is counted ("has had no A380 order for two years"
+    does not say how many A380s are on order). A
     question that asks about the example or condition itself ("若选举押后多久 ...") is
     answered by it. Likewise a forecast ("预计到10月初死亡病例将达到201,129人",
     "expected to cut rates in April") says what has not happened: it answers no
     question about what has ("How many have died so far?"), only one about what will
     or is expected to."""
-    if kind in (Kind.AGENT, Kind.PLACE, Kind.ANY):
+    if kind in (Kind.AGENT, Kind.PLACE, Kind.REASON, Kind.ANY):
         return sentence
     blanks = [] if _HYPOTHETICAL.search(asked) else [_HYPOTHETICAL]
     if _ASKS_DONE.search(asked) and not _ASKS_FORECAST.search(asked):
@@ -206,6 +230,8 @@ def _unanswering(kind: Kind, sentence: str, asked: str) -> str:
         blanks.append(_VAGUE)
     if kind is Kind.NUMBER:
         blanks += [_DATE_FIGURE, _AGE]
+        if not _ASKS_TIME_SPAN.search(asked):
+            blanks.append(_DURATION)
     for pattern in blanks:
         sentence = pattern.sub(lambda m: " " * len(m.group(0)), sentence)
     return sentence
@@ -332,6 +358,8 @@ def spans(kind: Kind, sentence: str, lower_cased: bool = False) -> list[str]:
         return [m.group(0) for m in _NUMBER.finditer(sentence)]
     if kind is Kind.MONEY:
         return [m.group(0) for m in _MONEY.finditer(sentence)]
+    if kind is Kind.REASON:
+        return [m.group(0) for m in _REASON.finditer(sentence)]
     if kind is Kind.AGENT:
         return names(sentence, lower_cased) + [m.group(0) for m in _AGENT_WORDS.finditer(sentence)]
     if kind is Kind.PLACE:
@@ -373,9 +401,26 @@ def _zh_places(sentence: str) -> list[str]:
 _ZH_COUNTED = re.compile(r"(?:多少|几)([家人名个间宗架艘次条位所项只辆部座张本户层]|年(?!轻))")
 
 
+# "What share of school leavers ...", "百分比" ask for a part of a whole: a percentage or a
+# fraction ("93.3%", "two thirds", "eight out of 10", "三成"), not any number beside it
+_ASKS_SHARE = re.compile(
+    r"\b(?:what|which)\s+(?:[\w\-]+\s+){0,4}?(?:share|proportion|percentage|fraction)\b|"
+    r"\bhow many (?:per ?cent|percentage points?)\b|百分之几|百分比|比例|比率|几成(?!交)")
+_SHARE = re.compile(
+    rf"\d[\d.,]*\s*(?:%|per ?cent\b|percentage points?\b|个百分点)|"
+    rf"\b(?:\d+|{NUMBER_WORDS}) (?:out of|in) (?:\d+|{NUMBER_WORDS})\b|"
+    r"\b(?:a|one|two|three|four)[\s-](?:half|thirds?|quarters?|fifths?|tenths?)\b|\bhalf\b|"
+    r"百分之[\d.一二三四五六七八九十百点]+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+|"
+    r"(?<![\d一二三四五六七八九十])[一二三四五六七八九]成|\d成|半数|过半|一半",
+    re.IGNORECASE)
+
+
 def _counted(question: str, sentence: str) -> list[str] | None:
-    """The numbers that count what a Chinese "多少 + measure word" question counts, or
-    None when the question names no measure word."""
+    """The figures that give what a share question asks for (a percentage or fraction),
+    or count what a Chinese "多少 + measure word" question counts; None when the question
+    asks for neither."""
+    if _ASKS_SHARE.search(question):
+        return [m.group(0) for m in _SHARE.finditer(sentence)]
     wanted = _ZH_COUNTED.search(question)
     if not wanted:
         return None

@@ -17,7 +17,8 @@ occurs nowhere in the article, in no form or close synonym, makes it "does not s
 whatever else matches; and the sentence must state the asked relation, not only hold a
 name or number beside the question's words (the role's holder, the counted noun, the
 person asked about, a Chinese answer's clause, the deed of one asked who did it: see
-relations). Anything weaker is "does not say" too: a wrong
+relations), and not its neighbour's (spot, not futures; private, not state-owned: see
+contrasts). Anything weaker is "does not say" too: a wrong
 sentence highlighted as the answer costs a reader's trust more than a refusal does."""
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 
 from newsloom.intel import question_terms as terms
 from newsloom.intel.answer_types import Kind, holds, kind_noun, wanted_kind, without_dateline
+from newsloom.intel.contrasts import about_neighbour
 from newsloom.intel.embed import embed
 from newsloom.intel.relations import (
     asks_count,
@@ -116,6 +118,7 @@ def answer_question(question: str, text: str) -> Answer:
                 and (not doer or all(terms.contains(context, t) for t in query))
                 and (kind is Kind.ANY or holds(kind, pool[i], question, lower_cased))
                 and in_asked_clause(kind, pool[i], question, mentions, lower_cased)
+                and not about_neighbour(question, pool[i])
                 and states(question, kind, pool[i], pool[i - 1] if i else "", lower_cased,
                            in_article.translation, in_article.unwritten))
 

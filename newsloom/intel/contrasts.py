@@ -1,0 +1,47 @@
+"""Things news reports give figures for side by side, which a question tells apart.
+
+A figure often belongs to the neighbour of what a question asks about: "How much did
+private companies' bond issuance rise?" quoted the state-owned companies' rise; "What was
+the yuan's spot close?" quoted the midpoint; "How many confirmed cases?" the suspected
+ones. These pairs are written in the same sentences, so the question's words cover the
+wrong one. Each group below holds the words (English, and Chinese in Simplified) for
+the members of one contrast; a sentence that names another member of a group than the
+question names, and not the question's own, is about the neighbour.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsloom.intel.text import to_simplified
+
+# one contrast a line: its members, each a list of the words that name it in English
+# (matched as word beginnings) and in Chinese
+CONTRASTS: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (("state-owned", "国有", "国企"), ("private", "privately", "民营", "私营", "民企")),
+    (("spot", "现货", "即期"), ("futures", "期货"), ("midpoint", "central parity", "中间价")),
+    (("confirmed", "确诊"), ("suspected", "疑似")),
+    (("imports", "imported", "进口"), ("exports", "exported", "出口")),
+    (("revenue", "营收", "营业额", "销售额"), ("profit", "利润", "盈利", "净利")),
+)
+
+
+def _names(sentence: str, member: tuple[str, ...]) -> bool:
+    """Whether the (Simplified, lower-cased) sentence uses a word of the member."""
+    return any(word in sentence if not word.isascii()
+               else re.search(rf"\b{re.escape(word)}", sentence) is not None
+               for word in member)
+
+
+def about_neighbour(question: str, sentence: str) -> bool:
+    """Whether the sentence names another member of a contrast than the question names,
+    and not the question's own: its figure is the neighbour's."""
+    asked = to_simplified(question).lower()
+    said = to_simplified(sentence).lower()
+    for group in CONTRASTS:
+        own = [member for member in group if _names(asked, member)]
+        if len(own) != 1 or _names(said, own[0]):
+            continue
+        if any(_names(said, member) for member in group if member is not own[0]):
+            return True
+    return False
