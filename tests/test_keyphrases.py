@@ -13,3 +13,11 @@ def test_the_wire_that_files_the_story_is_not_a_keyphrase() -> None:
     phrases = keyphrases(text, "中国银行业计划申请券商牌照")
     assert {"券商", "牌照"} <= set(phrases), phrases
     assert not {"路透", "汤森路透"} & set(phrases), phrases
+
+
+def test_a_foreign_name_jieba_cuts_after_its_first_syllable_is_whole() -> None:
+    # jieba cuts 马 + 尔帕斯 (a transliterated name); the article never writes 尔帕斯 alone
+    text = ("世界银行行长马尔帕斯周四表示，贫穷国家的债务负担日益沉重。马尔帕斯说，世行将在未来"
+            "十五个月提供1600亿美元援助。马尔帕斯呼吁债权国暂停收取利息。")
+    phrases = keyphrases(text, "世行行长：穷国债务负担沉重")
+    assert "马尔帕斯" in phrases and "尔帕斯" not in phrases, phrases

@@ -202,32 +202,50 @@ NAME_LENGTH = 3  # surname and given name, as most Chinese names are written
 
 def _surnames_joined(tagged: list[tuple[str, str]], text: str) -> list[tuple[str, str]]:
     """A surname and the given name that jieba cut apart (刘家 + 栋, 栗 + 战书, 高 + 阳子,
-    祖 + 高 + 域) joined into one name of three characters, when the article shows it is
-    a name: it is written so at least twice (a title mention counts twice) and the given
+    祖 + 高 + 域) joined into one name of three characters, or a first syllable and the
+    transliterated rest of a foreign name (马 + 尔帕斯), when the article shows it is a
+    name: it is written so at least twice (a title mention counts twice) and the given
     name never stands in the article without the surname before it. Keyphrases only:
     story names read jieba's own cut."""
     out: list[tuple[str, str]] = []
     i = 0
     while i < len(tagged):
         word, tag = tagged[i]
-        name, j = word, i + 1
-        if tag not in _NOT_GIVEN_NAME and (
-                (len(word) == 1 and (word in SURNAMES or tag == "nr"))
-                or (len(word) == 2 and tag in ("nr", "nrfg") and word[0] in SURNAMES)):
-            while (j < len(tagged) and len(name) + len(tagged[j][0]) <= NAME_LENGTH
-                   and tagged[j][1] not in _NOT_GIVEN_NAME and _HAN_WORD.fullmatch(tagged[j][0])
-                   and tagged[j][0] not in ZH_STOPWORDS):
-                name += tagged[j][0]
-                j += 1
+        j = _given_name_end(tagged, i)
+        name = "".join(w for w, _ in tagged[i:j])
         given = name[len(word):]
-        if len(name) == NAME_LENGTH and text.count(name) >= 2 and (
-                text.count(given) == text.count(name)):
+        if given and (len(name) == NAME_LENGTH or tagged[i + 1][1] == _TRANSLITERATED) and (
+                text.count(name) >= 2 and text.count(given) == text.count(name)):
             out.append((name, "nr"))
             i = j
         else:
             out.append((word, tag))
             i += 1
     return out
+
+
+_TRANSLITERATED = "nrt"  # jieba's tag of a foreign name written in Han characters (尔帕斯)
+
+
+def _given_name_end(tagged: list[tuple[str, str]], i: int) -> int:
+    """Where the given name after the surname-like word at `i` ends (i + 1 when none
+    follows): the words that are neither verbs, numbers nor function words, up to
+    NAME_LENGTH characters in all; or, after a single character, one transliterated
+    word of any length, since a foreign name is not three characters long."""
+    word, tag = tagged[i]
+    if tag in _NOT_GIVEN_NAME or not (
+            (len(word) == 1 and (word in SURNAMES or tag == "nr"))
+            or (len(word) == 2 and tag in ("nr", "nrfg") and word[0] in SURNAMES)):
+        return i + 1
+    if len(word) == 1 and i + 1 < len(tagged) and tagged[i + 1][1] == _TRANSLITERATED:
+        return i + 2
+    j, length = i + 1, len(word)
+    while (j < len(tagged) and length + len(tagged[j][0]) <= NAME_LENGTH
+           and tagged[j][1] not in _NOT_GIVEN_NAME and _HAN_WORD.fullmatch(tagged[j][0])
+           and tagged[j][0] not in ZH_STOPWORDS):
+        length += len(tagged[j][0])
+        j += 1
+    return j
 
 
 # what may follow a word and still belong to it: not a verb, adverb, adjective, number,
