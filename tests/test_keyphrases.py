@@ -21,3 +21,13 @@ def test_a_foreign_name_jieba_cuts_after_its_first_syllable_is_whole() -> None:
             "十五个月提供1600亿美元援助。马尔帕斯呼吁债权国暂停收取利息。")
     phrases = keyphrases(text, "世行行长：穷国债务负担沉重")
     assert "马尔帕斯" in phrases and "尔帕斯" not in phrases, phrases
+
+
+def test_a_continued_word_takes_the_word_always_written_before_it() -> None:
+    # 欧元 stands alone too, but 集团主席 never does; 美国 + 总统 + 特朗普: a person's name
+    # does not take the title before it
+    text = ("欧元集团主席森特诺周三表示，不排除发行联合债券。欧元区经济今年或萎缩，欧元汇价下跌。"
+            "欧元集团主席又称，各国须团结应对。美国总统特朗普批评欧洲。美国总统特朗普又说，美国经济会复苏。")
+    phrases = keyphrases(text, "欧元集团主席：不排除联合发债")
+    assert "欧元集团主席" in phrases and "集团主席" not in phrases, phrases
+    assert "特朗普" in phrases and "总统特朗普" not in phrases, phrases
