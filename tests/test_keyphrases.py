@@ -31,3 +31,13 @@ def test_a_continued_word_takes_the_word_always_written_before_it() -> None:
     phrases = keyphrases(text, "欧元集团主席：不排除联合发债")
     assert "欧元集团主席" in phrases and "集团主席" not in phrases, phrases
     assert "特朗普" in phrases and "总统特朗普" not in phrases, phrases
+
+
+def test_words_that_only_point_at_someone_are_not_keyphrases() -> None:
+    # 人士 stands for the sources the article names by their trade, 作者 for the writer of
+    # the piece, 建议 for what someone proposes
+    text = ("银行业人士表示，今年楼价或会回落。地产业人士则认为，楼市需求仍然强劲。作者认为，"
+            "政府应增加土地供应。作者又建议放宽按揭成数，有关建议可刺激楼市。")
+    phrases = keyphrases(text, "评论：楼价走势难料")
+    assert {"楼价", "楼市"} <= set(phrases), phrases
+    assert not {"人士", "作者", "建议"} & set(phrases), phrases
