@@ -202,32 +202,50 @@ NAME_LENGTH = 3  # surname and given name, as most Chinese names are written
 
 def _surnames_joined(tagged: list[tuple[str, str]], text: str) -> list[tuple[str, str]]:
     """A surname and the given name that jieba cut apart (刘家 + 栋, 栗 + 战书, 高 + 阳子,
-    祖 + 高 + 域) joined into one name of three characters, when the article shows it is
-    a name: it is written so at least twice (a title mention counts twice) and the given
+    祖 + 高 + 域) joined into one name of three characters, or a first syllable and the
+    transliterated rest of a foreign name (马 + 尔帕斯), when the article shows it is a
+    name: it is written so at least twice (a title mention counts twice) and the given
     name never stands in the article without the surname before it. Keyphrases only:
     story names read jieba's own cut."""
     out: list[tuple[str, str]] = []
     i = 0
     while i < len(tagged):
         word, tag = tagged[i]
-        name, j = word, i + 1
-        if tag not in _NOT_GIVEN_NAME and (
-                (len(word) == 1 and (word in SURNAMES or tag == "nr"))
-                or (len(word) == 2 and tag in ("nr", "nrfg") and word[0] in SURNAMES)):
-            while (j < len(tagged) and len(name) + len(tagged[j][0]) <= NAME_LENGTH
-                   and tagged[j][1] not in _NOT_GIVEN_NAME and _HAN_WORD.fullmatch(tagged[j][0])
-                   and tagged[j][0] not in ZH_STOPWORDS):
-                name += tagged[j][0]
-                j += 1
+        j = _given_name_end(tagged, i)
+        name = "".join(w for w, _ in tagged[i:j])
         given = name[len(word):]
-        if len(name) == NAME_LENGTH and text.count(name) >= 2 and (
-                text.count(given) == text.count(name)):
+        if given and (len(name) == NAME_LENGTH or tagged[i + 1][1] == _TRANSLITERATED) and (
+                text.count(name) >= 2 and text.count(given) == text.count(name)):
             out.append((name, "nr"))
             i = j
         else:
             out.append((word, tag))
             i += 1
     return out
+
+
+_TRANSLITERATED = "nrt"  # jieba's tag of a foreign name written in Han characters (尔帕斯)
+
+
+def _given_name_end(tagged: list[tuple[str, str]], i: int) -> int:
+    """Where the given name after the surname-like word at `i` ends (i + 1 when none
+    follows): the words that are neither verbs, numbers nor function words, up to
+    NAME_LENGTH characters in all; or, after a single character, one transliterated
+    word of any length, since a foreign name is not three characters long."""
+    word, tag = tagged[i]
+    if tag in _NOT_GIVEN_NAME or not (
+            (len(word) == 1 and (word in SURNAMES or tag == "nr"))
+            or (len(word) == 2 and tag in ("nr", "nrfg") and word[0] in SURNAMES)):
+        return i + 1
+    if len(word) == 1 and i + 1 < len(tagged) and tagged[i + 1][1] == _TRANSLITERATED:
+        return i + 2
+    j, length = i + 1, len(word)
+    while (j < len(tagged) and length + len(tagged[j][0]) <= NAME_LENGTH
+           and tagged[j][1] not in _NOT_GIVEN_NAME and _HAN_WORD.fullmatch(tagged[j][0])
+           and tagged[j][0] not in ZH_STOPWORDS):
+        length += len(tagged[j][0])
+        j += 1
+    return j
 
 
 # what may follow a word and still belong to it: not a verb, adverb, adjective, number,
@@ -250,37 +268,74 @@ def _continuations_joined(tagged: list[tuple[str, str]], text: str,
     article shows the piece is part of something longer when each of its (at least two,
     the title counted once) occurrences is followed by the same words, none of them a
     verb, adverb, adjective, function word or name of its own (nor is it one: 声言 +
-    欧洲). Keyphrases only: story names read jieba's own cut."""
+    欧洲). The word so continued also takes the one word the article always writes before
+    it, on the same terms and two characters at least (欧元 + 集团主席: 欧元 stands alone
+    elsewhere, 集团主席 never does), unless it is a person's name, which a title before it
+    does not belong to (总统 + 特朗普). Keyphrases only: story names read jieba's own cut."""
     places: dict[str, list[int]] = {}
     for i, (word, tag) in enumerate(tagged):
         if (tag in ZH_PHRASE_TAGS and len(word) >= 2 and _HAN_WORD.fullmatch(word)
                 and word not in _ZH_NOT_PHRASES):
             places.setdefault(word, []).append(i)
     in_title = to_simplified(title)
-    taken: dict[int, int] = {}  # where a continued word starts -> how many words follow it
+    spans: list[tuple[int, int]] = []  # (first, last) word of each continued occurrence
     for word, starts in places.items():
         # every occurrence is one of these words (not inside another), two besides the title's copy
         if text.count(word) != len(starts) or len(starts) - in_title.count(word) < 2:
             continue
         extra, length = 0, len(word)
         while extra < CONTINUATION_TOKENS:
-            after = {tagged[i + extra + 1] if i + extra + 1 < len(tagged) else None
-                     for i in starts}
-            piece = after.pop() if len(after) == 1 else None
-            if (piece is None or piece[1] in _NOT_CONTINUATION or piece[0] in _ZH_NOT_PHRASES
-                    or (piece[1] in _PERSON_TAGS and len(piece[0]) > 1)
-                    or not _HAN_WORD.fullmatch(piece[0])
-                    or length + len(piece[0]) > CONTINUATION_LENGTH):
+            piece = _same_word(tagged, [i + extra + 1 for i in starts])
+            if not _may_join(piece, length):
                 break
             extra, length = extra + 1, length + len(piece[0])
+        before = _same_word(tagged, [i - 1 for i in starts])
+        back = int(extra > 0 and tagged[starts[0]][1] not in _PERSON_TAGS
+                   and _may_lead(before, length))
         if extra:
-            taken.update((i, extra) for i in starts)
+            spans.extend((i - back, i + extra) for i in starts)
+    return _spans_joined(tagged, spans)
+
+
+def _same_word(tagged: list[tuple[str, str]], at: list[int]) -> tuple[str, str] | None:
+    """The word and tag found at each of the places `at`, when it is the same at all."""
+    found = {tagged[i] if 0 <= i < len(tagged) else None for i in at}
+    return found.pop() if len(found) == 1 else None
+
+
+def _may_join(piece: tuple[str, str] | None, length: int) -> bool:
+    """Whether `piece` may join a word of `length` characters into one keyphrase: a Han
+    word that is no verb, adverb, adjective, function word, idiom or name of its own, and
+    the whole no longer than CONTINUATION_LENGTH."""
+    return (piece is not None and piece[1] not in _NOT_CONTINUATION
+            and piece[0] not in _ZH_NOT_PHRASES
+            and not (piece[1] in _PERSON_TAGS and len(piece[0]) > 1)
+            and _HAN_WORD.fullmatch(piece[0]) is not None
+            and length + len(piece[0]) <= CONTINUATION_LENGTH)
+
+
+def _may_lead(piece: tuple[str, str] | None, length: int) -> bool:
+    """Whether `piece` may be joined before a word: as `_may_join`, but no verbal noun,
+    which before a noun is its verb (纠正 + 错误), and no single character, which is
+    mostly the end of a word jieba cut (新 + 冠 + 肺炎, 20 + 国 + 集团)."""
+    return _may_join(piece, length) and piece is not None and (
+        piece[1] != "vn" and len(piece[0]) >= 2)
+
+
+def _spans_joined(tagged: list[tuple[str, str]],
+                  spans: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    """`tagged` with the words of each span joined into one, tagged as its first word;
+    a span that overlaps one before it is left as cut."""
+    ends = {}
+    for first, last in sorted(spans):
+        if first not in ends and not any(f <= first <= e for f, e in ends.items()):
+            ends[first] = last
     out: list[tuple[str, str]] = []
     i = 0
     while i < len(tagged):
-        extra = taken.get(i, 0)
-        out.append(("".join(w for w, _ in tagged[i:i + extra + 1]), tagged[i][1]))
-        i += extra + 1
+        last = ends.get(i, i)
+        out.append(("".join(w for w, _ in tagged[i:last + 1]), tagged[i][1]))
+        i = last + 1
     return out
 
 

@@ -331,13 +331,19 @@ KEYPHRASE_STOPWORDS = CALENDAR_WORDS | frozenset(
 credit words of pictures and players that publishers' pages carry ("Image caption"), and
 the RSS of a feed's footer."""
 ZH_NOT_KEYPHRASES = frozenset(
-    ["人称", "时说", "形容", "预料", "全部", "全面", "危害", "喻为", "的哥", "办公", "图片", "版权"]
+    ["人称", "时说", "形容", "预料", "全部", "全面", "危害", "喻为", "的哥", "办公", "图片", "版权",
+     "路透", "路透社", "汤森路透", "法新社", "美联社", "共同社", "中央社",
+     "人士", "作者", "建议"]
 )
 """Verbs, adverbs and mis-cut pieces that jieba's dictionary tags as nouns (形容 n, 全部 n)
 or that it cuts across a word (发言 + 人称 for 发言人 + 称, 采访 + 时说, 克罗地亚的 +
 哥历), and that the verb list learnt from the corpus (entities.VERB_LIST: 行使, 列明, 因应)
-misses, and the caption words of pictures (图片版权 Getty Images): never keyphrases,
-whatever their tag in context (Simplified forms)."""
+misses, words that only point at whoever or whatever the article names (消息 + 人士, the
+作者 of an opinion piece, a 建议 jieba tags a noun where the article mostly proposes), the
+caption words of pictures (图片版权 Getty Images), and the wire agencies, whose
+name in a wire's copy is its credit and its source, not its subject (路透北京6月29日 -, 某人士
+对路透表示, 汤森路透"信任原则"): never keyphrases, whatever their tag in context (Simplified
+forms)."""
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋"
     "蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段"
