@@ -21,7 +21,7 @@ from newsloom.intel.llm import ask as ask_llm
 from newsloom.news.models import Article, Source, Story
 from newsloom.news.stories import merged_into, publisher
 from newsloom.web.search import PER_PAGE, search
-from newsloom.web.visibility import REGIONS, listing_exists, visible_articles
+from newsloom.web.visibility import REGIONS, require_listing, visible_articles
 
 
 def _reader(request: HttpRequest, token: str) -> AbstractBaseUser | None:
@@ -228,7 +228,6 @@ def editions(request: HttpRequest) -> list[dict[str, str]]:
          summary="An edition's latest articles")
 def edition(request: HttpRequest, paging: Query[Paging],
             region: str = Path(..., max_length=16)) -> list[Article]:
-    if not listing_exists("region", region):
-        raise Http404("No such edition")
+    require_listing("region", region)
     return list(_window(visible_articles().filter(source__region=region)
                         .select_related("source").order_by("-published_at", "-pk"), paging))

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from newsloom.news.models import Article, Source
 from newsloom.web.params import clean_text, optional_id
 from newsloom.web.search import search
-from newsloom.web.visibility import has_topic, listing_exists, visible_articles
+from newsloom.web.visibility import has_topic, require_listing, visible_articles
 
 ITEMS = 50
 KINDS = ("home", "region", "language", "topic", "source", "search")
@@ -42,8 +42,8 @@ class LatestFeed(Feed):
             return (kind, str(get_object_or_404(Source, pk=source_id).pk))
         if (kind == "home") != (value == "") or (value and not _SLUG.fullmatch(value)):
             raise Http404("no such feed")
-        if value and not listing_exists(kind, value):
-            raise Http404(f"no such {kind}")
+        if value:
+            require_listing(kind, value)
         return (kind, value)
 
     def title(self, obj: tuple[str, str]) -> str:

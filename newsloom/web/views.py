@@ -30,7 +30,7 @@ from newsloom.web.params import clean_text, optional_id, page_number
 from newsloom.web.remote_images import allowed as remote_images_allowed
 from newsloom.web.remote_images import without_remote_images
 from newsloom.web.search import PER_PAGE, Filters, search
-from newsloom.web.visibility import REGIONS, has_topic, listing_exists, visible_articles
+from newsloom.web.visibility import REGIONS, has_topic, require_listing, visible_articles
 
 PAGE_SIZE = 30
 
@@ -82,14 +82,9 @@ def home(request: HttpRequest) -> HttpResponse:
                     stories=story_headlines(stories, get_language()))
 
 
-def _require_listing(kind: str, value: str) -> None:
-    if not listing_exists(kind, value):
-        raise Http404(f"no such {kind}")
-
-
 @cache_for_anonymous
 def edition(request: HttpRequest, region: str) -> HttpResponse:
-    _require_listing("region", region)
+    require_listing("region", region)
     name = REGIONS.get(region, region.upper())
     return _listing(request, visible_articles().filter(source__region=region), name,
                     f"/feeds/rss/region/{region}/", follow=("region", region))
@@ -97,14 +92,14 @@ def edition(request: HttpRequest, region: str) -> HttpResponse:
 
 @cache_for_anonymous
 def language(request: HttpRequest, code: str) -> HttpResponse:
-    _require_listing("language", code)
+    require_listing("language", code)
     return _listing(request, visible_articles().filter(language=code), code,
                     f"/feeds/rss/language/{code}/")
 
 
 @cache_for_anonymous
 def topic(request: HttpRequest, name: str) -> HttpResponse:
-    _require_listing("topic", name)
+    require_listing("topic", name)
     return _listing(request, visible_articles().filter(has_topic(name)),
                     name.capitalize(), f"/feeds/rss/topic/{name}/", follow=("topic", name))
 

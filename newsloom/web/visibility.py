@@ -4,6 +4,7 @@ and sync API starts from, the one topic test, and which listings exist."""
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from newsloom.config import current
 from newsloom.intel.topics import TOPIC_WORDS
@@ -45,3 +46,9 @@ def listing_exists(kind: str, value: str) -> bool:
         source_id = optional_id(value)
         return source_id is not None and Source.objects.filter(pk=source_id).exists()
     return False
+
+
+def require_listing(kind: str, value: str) -> None:
+    """A 404 for a listing that cannot exist (`listing_exists`): pages, feeds and the API."""
+    if not listing_exists(kind, value):
+        raise Http404(f"no such {kind}")
