@@ -326,9 +326,9 @@ def _spans_joined(tagged: list[tuple[str, str]],
                   spans: list[tuple[int, int]]) -> list[tuple[str, str]]:
     """`tagged` with the words of each span joined into one, tagged as its first word;
     a span that overlaps one before it is left as cut."""
-    ends = {}
+    ends: dict[int, int] = {}
     for first, last in sorted(spans):
-        if first not in ends and not any(f <= first <= e for f, e in ends.items()):
+        if not any(f <= first <= e for f, e in ends.items()):
             ends[first] = last
     out: list[tuple[str, str]] = []
     i = 0
