@@ -234,19 +234,22 @@ def test_search_lists_by_publication_time_whatever_order_articles_were_stored_in
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ways of reading")
 @pytest.mark.parametrize("walk_rows, windows", [
     (None, None),  # as configured: a test database has no statistics, so the walk
-    # the walk hands over at once; the GIN index in recent windows
-    (1, ((timedelta(days=3), 0.0), (timedelta(days=14), 0.0), (timedelta(days=60), 0.0),
-         (None, 0.0))),
-    (1, ((None, 0.0),)),  # the GIN index in one pass
+    # the walk hands over at once; the GIN index in recent windows, the next ones sized
+    # from the matches found (slack 1.5), or too short each time (slack 0.2: every
+    # window, then the rest), or in one pass
+    (1, {"WINDOW_SHARE": 0.0, "FIRST_WINDOW": timedelta(days=10)}),
+    (1, {"WINDOW_SHARE": 0.0, "FIRST_WINDOW": timedelta(days=10), "WINDOW_SLACK": 0.2}),
+    (1, {"WINDOW_SHARE": 2.0}),
 ])
 def test_postgres_search_finds_the_same_newest_matches_whichever_way_it_reads(
-        monkeypatch, walk_rows: int | None, windows: tuple | None) -> None:  # type: ignore[no-untyped-def]
+        monkeypatch, walk_rows: int | None, windows: dict | None) -> None:  # type: ignore[no-untyped-def]
     """PostgreSQL reads a frequent word's matches from the newest articles and a rarer
     one's through the GIN index, in recent windows or in one pass (search.py): every way
     lists the same articles, newest first, phrases whole, filters and the cap applied."""
     if walk_rows is not None:
         monkeypatch.setattr("newsloom.web.search.WALK_ROWS", walk_rows)
-        monkeypatch.setattr("newsloom.web.search.RECENT_WINDOWS", windows)
+        for name, value in (windows or {}).items():
+            monkeypatch.setattr(f"newsloom.web.search.{name}", value)
     rows = [{"url": f"https://k.example/{n}", "title": f"Canal lock notice {n}",
              "source": "Harbour Weekly" if n % 3 else "Harbour Daily", "language": "en",
              "text": ("運河很長，河船很多，船閘開放。" if n == 5 else "運河船閘今日開放。")

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from html import escape
 
 from django.db import connection, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 
 from newsloom.han import HAN
 from newsloom.news.models import Article
@@ -31,11 +31,15 @@ CAP = 500  # matches counted and reachable (25 pages): the newest CAP of a frequ
 # SQLite: index matches (or, for single characters, articles) one search looks through
 SCAN_LIMIT = 20_000
 _NO_KEY = (1 << 63) - 1  # above every search key
-# PostgreSQL looks for the newest matches in these windows before the newest article
-# (None: all of it), each asked only of a query the planner expects in at least the given
-# share of articles (_postgres_indexed)
-RECENT_WINDOWS = ((timedelta(days=3), 0.001), (timedelta(days=14), 0.001),
-                  (timedelta(days=60), 0.015), (None, 0.0))
+# PostgreSQL looks for the newest matches of a query it expects in at least WINDOW_SHARE
+# of articles in recent windows before the newest article: the first FIRST_WINDOW long,
+# each next one sized to hold WINDOW_SLACK times the matches still wanted at the rate
+# the windows read so far found them (at least FIRST_WINDOW / 4), the rest of the
+# archive in one pass after MAX_WINDOWS (_postgres_indexed)
+FIRST_WINDOW = timedelta(days=3)
+WINDOW_SHARE = 0.001
+WINDOW_SLACK = 1.5
+MAX_WINDOWS = 4
 # PostgreSQL: memory for one search's bitmaps. With the default 4 MB the GIN bitmap of a
 # frequent word (香港 at 10^6: 224k rows over most of the table's pages) turns lossy, and
 # every article on a lossy page has its token vector read from TOAST to test it again
@@ -353,19 +357,24 @@ def _postgres_indexed(found: QuerySet[Article], query: _PostgresQuery, limit: in
     articles and a parallel scan ~280 ms, while the GIN index alone answers a word
     exactly; index and sequential scans are switched off
     for this transaction to keep that plan, and its bitmaps get the memory to stay exact
-    (SEARCH_WORK_MEM). Its matches are then read from the heap to sort them by date
-    (香港: 21k rows, 73 ms at 100k), so recent windows come first, each older one asked
-    only for what the newer ones lacked, and the first windows holding enough matches
-    hold the newest of all. A window pays only where the planner, expecting many matches
-    (the `expected` share, as it estimates it), intersects the GIN bitmap with the date
-    index's for the window. Expecting few (bigrams, whose shares it multiplies), it reads
-    every match for each window anyway (采取行动 at 10^6: 10,000 rows three times, 130-180
-    ms), so one pass is read instead; and the 60-day window's date bitmap (392k rows at
-    10^6, 31 ms) costs more than reading every match of a word in under 1.5 % of articles.
+    (SEARCH_WORK_MEM). Its matches are then read from the heap to sort them by date, one
+    heap page each: at 10^6 articles the heap does not stay in memory, and these reads
+    were most of a search's cost (1,700 pages a search, waiting on the disk under load).
+    So recent windows come first, each older one asked only for what the newer ones
+    lacked, and the first windows holding enough matches hold the newest of all; each
+    window after the first is sized from the rate at which the earlier ones found matches,
+    so it reads about WINDOW_SLACK times the matches still wanted, not every match of a
+    fixed span (國安法 at 10^6: 680 of 751 in three days, then 3,600 rows of the next
+    eleven days for the last 71). A window pays only where the planner, expecting many
+    matches (the `expected` share, as it estimates it), intersects the GIN bitmap with
+    the date index's for the window. Expecting few (bigrams, whose shares it multiplies),
+    it reads every match for each window anyway (采取行动 at 10^6: 10,000 rows three
+    times, 130-180 ms), so one pass is read instead.
     And a Chinese phrase needs its bigrams adjacent, which only the vector can confirm:
     the bigrams alone pick the newest candidates and only those are checked
     (_confirmed), with room for the rare ones holding the bigrams apart."""
-    latest = found.aggregate(latest=Max("published_at"))["latest"]
+    bounds = found.aggregate(latest=Max("published_at"), earliest=Min("published_at"))
+    latest, earliest = bounds["latest"], bounds["earliest"]
     if latest is None:
         return []
     where, params = _sql(query.index)
@@ -378,17 +387,34 @@ def _postgres_indexed(found: QuerySet[Article], query: _PostgresQuery, limit: in
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'")
-        newer = None  # where the last window began: its matches and newer ones are in ids
-        for window in [window for window, share in RECENT_WINDOWS if expected >= share]:
-            start = latest - window if window else None
+        for start, newer in _windows(latest, earliest, ids, wanted,
+                                     windowed=expected >= WINDOW_SHARE):
             scoped = matching.filter(published_at__gte=start) if start else matching
             if newer:
                 scoped = scoped.filter(published_at__lt=newer)
             ids += scoped.values_list("pk", flat=True)[:wanted - len(ids)]
-            if len(ids) == wanted:
-                break  # the newest `wanted` of all: everything older is outside the window
-            newer = start
         return _confirmed(ids, confirm, limit) if confirm else ids
+
+
+def _windows(latest: datetime, earliest: datetime, ids: list[int], wanted: int,
+             windowed: bool) -> Iterator[tuple[datetime | None, datetime | None]]:
+    """(start, end) of each window to read, newest first (None: unbounded), until `ids`,
+    filled by the caller between windows, holds `wanted`. The next window holds about
+    WINDOW_SLACK times the matches still wanted, at the rate the windows read so far
+    found them; none found yet, it is four times as long as what was read."""
+    newer: datetime | None = None
+    span = FIRST_WINDOW
+    for _ in range(MAX_WINDOWS if windowed else 0):
+        start = (newer or latest) - span
+        if start <= earliest:
+            break  # this window would hold the rest: read it unbounded below
+        yield start, newer
+        if len(ids) >= wanted:
+            return  # the newest `wanted` of all: everything older is outside the windows
+        newer, read = start, latest - start
+        span = max(read * WINDOW_SLACK * (wanted - len(ids)) / len(ids) if ids else read * 4,
+                   FIRST_WINDOW / 4)
+    yield None, newer
 
 
 def _confirmed(candidates: list[int], phrases: list[str], limit: int) -> list[int]:
