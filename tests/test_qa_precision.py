@@ -8,7 +8,7 @@ import pytest
 
 from newsloom.intel.answer_types import Kind, wanted_kind
 from newsloom.intel.relations import counts_asked
-from newsloom.intel.text import weekdays, zh_weekday
+from newsloom.intel.text import sentences, weekdays, zh_weekday
 from tests.test_ai_box import NOT_SAID, assert_quotes
 
 
@@ -290,3 +290,32 @@ def test_why_needs_a_cause_in_chinese(question: str, expected: str | None) -> No
 
 def test_why_asks_for_a_reason() -> None:
     assert wanted_kind("市政府為何關閉泳池？") is Kind.REASON
+
+
+# a lower-cased copy that joined a quotation's paragraphs: each paragraph opened a quote,
+# only the last one closed it
+JOINED = ('The coach said the squad was picked late. "she has a race in leeds on friday," '
+          'said brown. "she ran in york on sunday. "we only heard two days ago." '
+          'The meeting is in oslo in june.')
+
+
+def test_quotes_left_open_by_joined_paragraphs_end_where_the_next_opens() -> None:
+    assert sentences(JOINED) == [
+        "The coach said the squad was picked late.",
+        '"she has a race in leeds on friday," said brown.',
+        '"she ran in york on sunday.', '"we only heard two days ago."',
+        "The meeting is in oslo in june."]
+
+
+def test_straight_quotes_inside_chinese_still_pair() -> None:
+    assert sentences('他说："我们会努力。我们有信心。"记者会随后结束。') == [
+        '他说："我们会努力。我们有信心。"', "记者会随后结束。"]
+
+
+PUB = ('Ann Lowe, manager of the Red Lion, said the pub\'s takings were down after the fire. '
+       '"last week alone we lost £2,000."')
+
+
+def test_a_quotation_is_about_what_the_sentence_before_names() -> None:
+    assert_quotes(PUB, "How much were the Red Lion's takings down last week?", "£2,000")
+
