@@ -319,3 +319,14 @@ PUB = ('Ann Lowe, manager of the Red Lion, said the pub\'s takings were down aft
 def test_a_quotation_is_about_what_the_sentence_before_names() -> None:
     assert_quotes(PUB, "How much were the Red Lion's takings down last week?", "£2,000")
 
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # a score is asked: the tries or goals a report counts beside it do not answer
+    ("Rovers beat City in the final. Smith scored two goals for Rovers.",
+     "What was the final score?", NOT_SAID),
+    ("Rovers beat City 3-1 in the final. Smith scored two goals for Rovers.",
+     "What was the final score?", "3-1"),
+    ("决赛有两名球员进球。决赛比分为3比1，流浪队夺冠。", "決賽的比分是多少？", "3比1"),
+])
+def test_a_score_question_needs_a_score(text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)

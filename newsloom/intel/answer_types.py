@@ -413,14 +413,21 @@ _SHARE = re.compile(
     r"百分之[\d.一二三四五六七八九十百点]+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+|"
     r"(?<![\d一二三四五六七八九十])[一二三四五六七八九]成|\d成|半数|过半|一半",
     re.IGNORECASE)
+# "What was the final score?", "By what score did they win?", "比分是多少" ask for a
+# score ("34-7", "3比2"), not for the tries, goals or minutes a match report counts beside it
+_ASKS_SCORE = re.compile(r"\b(?:the|what|final|half-time|full-time)\s+score\b|"
+                         r"\bscore (?:of|between|in)\b|比分")
+_SCORE = re.compile(r"(?<![\d.,\-–])\d{1,3}\s?[-–:]\s?\d{1,3}(?![\d.,])|\d{1,3}\s*比\s*\d{1,3}")
 
 
 def _counted(question: str, sentence: str) -> list[str] | None:
-    """The figures that give what a share question asks for (a percentage or fraction),
-    or count what a Chinese "多少 + measure word" question counts; None when the question
-    asks for neither."""
+    """The figures that give what a share question asks for (a percentage or fraction)
+    or a score question (a score), or count what a Chinese "多少 + measure word"
+    question counts; None when the question asks for none of these."""
     if _ASKS_SHARE.search(question):
         return [m.group(0) for m in _SHARE.finditer(sentence)]
+    if _ASKS_SCORE.search(question):
+        return [m.group(0) for m in _SCORE.finditer(sentence)]
     wanted = _ZH_COUNTED.search(question)
     if not wanted:
         return None
