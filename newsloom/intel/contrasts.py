@@ -3,10 +3,12 @@
 A figure often belongs to the neighbour of what a question asks about: "How much did
 private companies' bond issuance rise?" quoted the state-owned companies' rise; "What was
 the yuan's spot close?" quoted the midpoint; "How many confirmed cases?" the suspected
-ones. These pairs are written in the same sentences, so the question's words cover the
-wrong one. Each group below holds the words (English, and Chinese in Simplified) for
-the members of one contrast; a sentence that names another member of a group than the
-question names, and not the question's own, is about the neighbour.
+ones; "What will the yuan close at?" the expected opening; the trade surplus, the
+exports or the total trade. These pairs are written in the same sentences, so the
+question's words cover the wrong one. Each group below holds the words (English, and
+Chinese in Simplified) for the members of one contrast; a sentence that names another
+member of a group than the question names, and not the question's own, is about the
+neighbour.
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ CONTRASTS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("state-owned", "国有", "国企"), ("private", "privately", "民营", "私营", "民企")),
     (("spot", "现货", "即期"), ("futures", "期货"), ("midpoint", "central parity", "中间价")),
     (("confirmed", "确诊"), ("suspected", "疑似")),
-    (("imports", "imported", "进口"), ("exports", "exported", "出口")),
+    (("imports", "imported", "进口"), ("exports", "exported", "出口"), ("surplus", "顺差"),
+     ("deficit", "逆差"), ("total trade", "进出口")),
     (("revenue", "营收", "营业额", "销售额"), ("profit", "利润", "盈利", "净利")),
+    (("opening", "open at", "opens at", "opened at", "开盘", "开在", "开于", "开报"),
+     ("closing", "close at", "closes at", "closed at", "收盘", "收报", "收于", "收在")),
 )
 
 
