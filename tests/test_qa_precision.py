@@ -330,3 +330,53 @@ def test_a_quotation_is_about_what_the_sentence_before_names() -> None:
 ])
 def test_a_score_question_needs_a_score(text: str, question: str, expected: str | None) -> None:
     assert_quotes(text, question, expected)
+
+
+JAILED_AGO = "Police said the fine was set after Mr Hale was jailed two years ago."
+SENTENCED = f"{JAILED_AGO} Mr Hale was jailed for six months for fraud in March."
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # "two years ago" says when, not for how long
+    (JAILED_AGO, "How long was Mr Hale jailed for?", NOT_SAID),
+    (SENTENCED, "How long was Mr Hale jailed for?", "six months"),
+])
+def test_a_time_ago_is_no_duration(text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)
+
+
+def test_a_similar_event_does_not_date_the_asked_one() -> None:
+    text = ("The old bridge collapsed after heavy rain. "
+            "The old bridge had a similar collapse in 2012.")
+    asked = "When did the old bridge collapse?"
+    assert_quotes(text, asked, NOT_SAID)
+    assert_quotes(f"{text} The old bridge collapsed on Monday.", asked, "Monday")
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # "how many more" asks what is added, not the count so far
+    ("About 40 families have been housed in the town so far.",
+     "How many more families will the town house?", NOT_SAID),
+    ("About 40 families have been housed in the town, and the town will house another 25 "
+     "families next year.", "How many more families will the town house?", "another 25"),
+    ("警方至今拘捕了12人。", "How many more people will the police arrest?", NOT_SAID),
+])
+def test_how_many_more_needs_a_figure_added(text: str, question: str,
+                                            expected: str | None) -> None:
+    assert_quotes(text, question, expected)
+
+
+MARKETS = ("周二人民币兑美元中间价预计会开在6.91元附近。"
+           "今年一季度全省出口1,200亿元，同比下降5%。全省去年录得贸易顺差。")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # the opening price does not say where the close will be; exports are no surplus
+    ("What will the yuan close at on Tuesday?", NOT_SAID),
+    ("What will the yuan open at on Tuesday?", "6.91"),
+    ("今年一季度全省貿易順差是多少？", NOT_SAID),
+    ("今年一季度全省出口是多少？", "1,200亿元"),
+])
+def test_open_and_close_surplus_and_exports_are_neighbours(question: str,
+                                                           expected: str | None) -> None:
+    assert_quotes(MARKETS, question, expected)

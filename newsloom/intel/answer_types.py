@@ -114,11 +114,13 @@ _AGE = re.compile(r"\b\d{1,3}-year-old\b|\baged? \d{1,3}\b|, \d{1,3} ,|, \d{1,3}
                   r"\d{1,3}\s*岁|享年|\bin (?:his|her) (?:\d0s|teens|twenties|thirties|forties|"
                   r"fifties|sixties|seventies|eighties|nineties)\b")
 _DURATION = re.compile(
-    rf"(?:\d[\d,.]*|\b(?:{NUMBER_WORDS}|a|an|several|few))[\s-]*(?:seconds?|minutes?|hours?|"
+    rf"(?:(?:\d[\d,.]*|\b(?:{NUMBER_WORDS}|a|an|several|few))[\s-]*(?:seconds?|minutes?|hours?|"
     r"days?|weeks?|months?|years?|decades?)\b|"
     # "90日内" is a span of days, "4月20日" a date and "2020年" a year
     r"(?<![月\d])\d{1,3}\s*(?:秒|分钟|小时|天|日|周|星期|个月|年)|"
-    r"每\d+分钟|[一二两三四五六七八九十半]+(?:个)?(?:小时|天|周|星期|个月|年)", re.IGNORECASE)
+    r"每\d+分钟|[一二两三四五六七八九十半]+(?:个)?(?:小时|天|周|星期|个月|年))"
+    # "jailed three years ago", "三年前" date an event: they say when, not for how long
+    r"(?!\s*(?:ago\b|[以之]?前))", re.IGNORECASE)
 _MEASURE = re.compile(rf"\d[\d,.]*\s*-?{_UNITS}(?![a-z])|\b(?:{NUMBER_WORDS})\s+{_UNITS}\b",
                       re.IGNORECASE)
 _MONEY = re.compile(
@@ -181,6 +183,9 @@ _HYPOTHETICAL = re.compile(
     rf"(?:举例|例如|比如|譬如|假如|假设|如果|倘若|若(?!干)){_REST_ZH}|"
     rf"\b(?:for example|for instance|if|unless|threat(?:en|ens|ened)(?: [\w\-]+)? to)\b{_REST_EN}",
     re.IGNORECASE)
+# a figure for another event of the same sort ("In a similar collapse in 2010, ...") is not
+# the asked one's, unless the question asks about that one
+_SIMILAR = re.compile(rf"\bsimilar\b{_REST_EN}|类似{_REST_ZH}", re.IGNORECASE)
 _VAGUE = re.compile(
     r"[数几上成好][十百千万亿]+|成千上万|数以[十百千万亿]+计|若干|"
     r"\b(?:(?:tens|hundreds|thousands|millions|billions|dozens|scores) of|a (?:number|couple) of|"
@@ -223,7 +228,7 @@ def _unanswering(kind: Kind, sentence: str, asked: str) -> str:
     or is expected to."""
     if kind in (Kind.AGENT, Kind.PLACE, Kind.REASON, Kind.ANY):
         return sentence
-    blanks = [] if _HYPOTHETICAL.search(asked) else [_HYPOTHETICAL]
+    blanks = [pattern for pattern in (_HYPOTHETICAL, _SIMILAR) if not pattern.search(asked)]
     if _ASKS_DONE.search(asked) and not _ASKS_FORECAST.search(asked):
         blanks.append(_FORECAST)
     if kind in (Kind.NUMBER, Kind.MONEY, Kind.MEASURE):
@@ -419,15 +424,28 @@ _ASKS_SCORE = re.compile(r"\b(?:the|what|final|half-time|full-time)\s+score\b|"
                          r"\bscore (?:of|between|in)\b|比分")
 _SCORE = re.compile(r"(?<![\d.,\-–])\d{1,3}\s?[-–:]\s?\d{1,3}(?![\d.,])|\d{1,3}\s*比\s*\d{1,3}")
 
+# "How many more refugees will Wales take in?" asks for what is added to a count: a figure
+# written as more ("another 20", "a further 300", "50 more", 再拘捕3人, 新增507人), not the
+# count so far ("About 50 refugees have been resettled")
+_ASKS_MORE = re.compile(r"\bhow (?:many|much) more\b")
+_MORE = re.compile(
+    rf"\b(?:another|further|additional|extra)\s+(?:\d[\d,.]*|(?:{NUMBER_WORDS})\b)|"
+    rf"(?:\d[\d,.]*|\b(?:{NUMBER_WORDS}))\s+(?:more|additional|extra|further)\b|"
+    r"(?:还|再|另|又|增加|新增|多)[\u4e00-\u9fff]{0,3}?(?:\d[\d,.]*|[一二两三四五六七八九十百千万]+)",
+    re.IGNORECASE)
+
 
 def _counted(question: str, sentence: str) -> list[str] | None:
-    """The figures that give what a share question asks for (a percentage or fraction)
-    or a score question (a score), or count what a Chinese "多少 + measure word"
-    question counts; None when the question asks for none of these."""
+    """The figures that give what a share question asks for (a percentage or fraction),
+    a score question (a score) or a "how many more" question (a figure added), or count
+    what a Chinese "多少 + measure word" question counts; None when the question asks for
+    none of these."""
     if _ASKS_SHARE.search(question):
         return [m.group(0) for m in _SHARE.finditer(sentence)]
     if _ASKS_SCORE.search(question):
         return [m.group(0) for m in _SCORE.finditer(sentence)]
+    if _ASKS_MORE.search(question):
+        return [m.group(0) for m in _MORE.finditer(sentence)]
     wanted = _ZH_COUNTED.search(question)
     if not wanted:
         return None
