@@ -380,3 +380,18 @@ MARKETS = ("周二人民币兑美元中间价预计会开在6.91元附近。"
 def test_open_and_close_surplus_and_exports_are_neighbours(question: str,
                                                            expected: str | None) -> None:
     assert_quotes(MARKETS, question, expected)
+
+
+TRIAL = ("该研究招募了500名病人，用药病人的死亡率较低。"
+         "The trial enrolled 800 patients, and the death rate of treated patients was lower. "
+         "The unemployment rate in the region rose to 5.2% in May.")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # a rate is given in per cent (or basis points), not by the count beside it
+    ("該研究中用藥病人的死亡率是多少？", NOT_SAID),
+    ("What was the death rate of treated patients in the trial?", NOT_SAID),
+    ("What was the unemployment rate in the region in May?", "5.2%"),
+])
+def test_a_rate_needs_a_percentage(question: str, expected: str | None) -> None:
+    assert_quotes(TRIAL, question, expected)

@@ -407,12 +407,18 @@ _ZH_COUNTED = re.compile(r"(?:多少|几)([家人名个间宗架艘次条位所�
 
 
 # "What share of school leavers ...", "百分比" ask for a part of a whole: a percentage or a
-# fraction ("93.3%", "two thirds", "eight out of 10", "三成"), not any number beside it
+# fraction ("93.3%", "two thirds", "eight out of 10", "三成"), not any number beside it; so
+# does a rate given in per cent ("the death rate", "失业率", "利率": a percentage or a
+# change in basis points, not the count of patients or the date beside it)
 _ASKS_SHARE = re.compile(
     r"\b(?:what|which)\s+(?:[\w\-]+\s+){0,4}?(?:share|proportion|percentage|fraction)\b|"
-    r"\bhow many (?:per ?cent|percentage points?)\b|百分之几|百分比|比例|比率|几成(?!交)")
+    r"\bhow many (?:per ?cent|percentage points?)\b|百分之几|百分比|比例|比率|几成(?!交)|"
+    r"\b(?:death|mortality|fatality|unemployment|jobless|employment|interest|growth|inflation|"
+    r"infection|turnout|approval|tax|vacancy|repo|deposit|lending|birth|survival|vaccination|"
+    r"breastfeeding|participation|poverty)\s+rates?\b|"
+    r"(?:利|死亡|病死|失业|就业|投票|支持|毛利|通胀|增长|感染|出生|准备金|入息|回报|税)率")
 _SHARE = re.compile(
-    rf"\d[\d.,]*\s*(?:%|per ?cent\b|percentage points?\b|个百分点)|"
+    rf"\d[\d.,]*\s*(?:%|per ?cent\b|percentage points?\b|basis points?\b|个百分点|个?基点)|"
     rf"\b(?:\d+|{NUMBER_WORDS}) (?:out of|in) (?:\d+|{NUMBER_WORDS})\b|"
     r"\b(?:a|one|two|three|four)[\s-](?:half|thirds?|quarters?|fifths?|tenths?)\b|\bhalf\b|"
     r"百分之[\d.一二三四五六七八九十百点]+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+|"
