@@ -395,3 +395,16 @@ TRIAL = ("该研究招募了500名病人，用药病人的死亡率较低。"
 ])
 def test_a_rate_needs_a_percentage(question: str, expected: str | None) -> None:
     assert_quotes(TRIAL, question, expected)
+
+
+SUCCESSION = "1988年初，总统王大明逝世，副总统陈志强继任总统。"
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # the time stands in a clause about another person than the one asked about
+    (SUCCESSION, "陈志强何时逝世？", NOT_SAID),
+    (f"{SUCCESSION}陈志强今晚7时24分在医院逝世。", "陳志強在幾點逝世？", "7时24分"),
+])
+def test_a_clause_about_another_named_person_does_not_answer(text: str, question: str,
+                                                             expected: str | None) -> None:
+    assert_quotes(text, question, expected)

@@ -120,7 +120,8 @@ def answer_question(question: str, text: str) -> Answer:
         return (covered[i] >= floor
                 and (not doer or all(terms.contains(context, t) for t in query))
                 and (kind is Kind.ANY or holds(kind, pool[i], question, lower_cased))
-                and in_asked_clause(kind, pool[i], question, mentions, lower_cased)
+                and in_asked_clause(kind, pool[i], question, mentions, lower_cased,
+                                    in_article.translation)
                 and not about_neighbour(question, pool[i])
                 and states(question, kind, pool[i], pool[i - 1] if i else "", lower_cased,
                            in_article.translation, in_article.unwritten))
