@@ -408,3 +408,13 @@ SUCCESSION = "1988年初，总统王大明逝世，副总统陈志强继任总�
 def test_a_clause_about_another_named_person_does_not_answer(text: str, question: str,
                                                              expected: str | None) -> None:
     assert_quotes(text, question, expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "earlier" and "the other day" say no when
+    ("王先生早前弃保离港，据报他身在英国。", NOT_SAID),
+    ("王先生日前弃保离港。", NOT_SAID),
+    ("王先生今年3月弃保离港。", "3月"),
+])
+def test_earlier_is_no_time(text: str, expected: str | None) -> None:
+    assert_quotes(text, "王先生是何時棄保離港的？", expected)

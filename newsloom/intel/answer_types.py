@@ -94,7 +94,8 @@ _TIME = re.compile(
     r"(?:spring|summer|autumn|winter|weekend))\b|"
     r"\d+\s*(?:年|月|日|号|时|時|点|分)|[一二三四五六七八九十]+月|[周星期礼拜][一二三四五六日天]|"
     r"上午|下午|早上|晚上|凌晨|中午|昨日|昨天|今日|今天|明日|明天|今年|去年|明年|前年|年底|年初|"
-    r"月底|月初|本周|上周|下周|日前|早前|稍后|同期"
+    # (早前 "earlier", 日前 "the other day" and 稍后 "later" say no when)
+    r"月底|月初|本周|上周|下周|同期"
 )
 NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                  r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
