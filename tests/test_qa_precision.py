@@ -418,3 +418,19 @@ def test_a_clause_about_another_named_person_does_not_answer(text: str, question
 ])
 def test_earlier_is_no_time(text: str, expected: str | None) -> None:
     assert_quotes(text, "王先生是何時棄保離港的？", expected)
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # an ordinal ranks and "one of" picks out: neither counts
+    ("Jones won her first county race in May.", "How many county races did Jones win?",
+     NOT_SAID),
+    ("Jones won three county races this season.", "How many county races did Jones win?",
+     "three"),
+    ("One of the councillors criticised the council for its cut to the arts grant.",
+     "By how much did the council cut the arts grant?", NOT_SAID),
+    ("The council cut the arts grant by 12%.", "By how much did the council cut the arts grant?",
+     "12%"),
+])
+def test_an_ordinal_or_one_of_is_no_count(text: str, question: str,
+                                          expected: str | None) -> None:
+    assert_quotes(text, question, expected)

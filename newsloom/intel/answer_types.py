@@ -208,6 +208,9 @@ _DATE_FIGURE = re.compile(
     r"(?:1[89]|20)\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|"
     rf"(?:\b(?:in|since|until|by|from|between|during|of)\s+|{_MONTHS}\s+(?:\d{{1,2}},?\s+)?)"
     r"(?:1[89]|20)\d{2}\b(?![,.]\d)", re.IGNORECASE)
+# an ordinal ranks and "one of" picks out: neither says how many ("won his first senior
+# race", "one of the leading lawyers")
+_NO_COUNT = re.compile(r"\b(?:first|second|third|fourth|fifth|tenth)\b|\bone of\b", re.IGNORECASE)
 # a question that counts spans of time ("how many years", "多少天") is answered by one
 _ASKS_TIME_SPAN = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|"
                              r"decades?)\b|[秒分时天日周月年]", re.IGNORECASE)
@@ -235,7 +238,7 @@ def _unanswering(kind: Kind, sentence: str, asked: str) -> str:
     if kind in (Kind.NUMBER, Kind.MONEY, Kind.MEASURE):
         blanks.append(_VAGUE)
     if kind is Kind.NUMBER:
-        blanks += [_DATE_FIGURE, _AGE]
+        blanks += [_DATE_FIGURE, _AGE, _NO_COUNT]
         if not _ASKS_TIME_SPAN.search(asked):
             blanks.append(_DURATION)
     for pattern in blanks:
