@@ -434,3 +434,20 @@ def test_earlier_is_no_time(text: str, expected: str | None) -> None:
 def test_an_ordinal_or_one_of_is_no_count(text: str, question: str,
                                           expected: str | None) -> None:
     assert_quotes(text, question, expected)
+
+
+RACE = ("Smith and Jones have won 20 races, a winning run that stretches back four years. "
+        "Brown ran the 800m in 2:01.45 at the county championships.")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # a race time is given to the minute or second, not by the years of a run
+    ("What was Smith and Jones's winning time?", NOT_SAID),
+    ("What was Brown's time in the 800m at the county championships?", "2:01.45"),
+])
+def test_a_race_time_is_minutes_and_seconds(question: str, expected: str | None) -> None:
+    assert_quotes(RACE, question, expected)
+
+
+def test_how_much_does_it_weigh_asks_for_a_measure() -> None:
+    assert wanted_kind("How much does the new bridge weigh?") is Kind.MEASURE

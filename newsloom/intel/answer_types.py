@@ -32,6 +32,10 @@ class Kind(Enum):
 # the nouns that name a sum of money in a Chinese question (份额 is a share, not a sum)
 _ZH_MONEY_NOUN = (r"钱|租金|费用|金额|营收|收入|罚款|工资|薪金|薪酬|拨款|补贴|资助|资金|开支|"
                   r"(?<!份)额")
+# a race time ("What was her finishing time?", "What was Smith's time in the 800m?") is how
+# long the race took, given to the minute or second ("4:04.49", "seven minutes 18.29
+# seconds"), not the years of an unbeaten run
+_ASKS_RACE_TIME = r"\bwhat (?:is|was|were) (?:[\w\-]+(?:['’]s?)? ){1,4}?time\b"
 # Order matters: "幾點" (what time) and "how long ago" ask for a time before "幾"/"how long"
 # ask for a number; "which team" asks for a name before a bare "what" asks for anything.
 _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
@@ -43,9 +47,11 @@ _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
     (re.compile(r"\bhow old\b|\bwhat age\b"), Kind.AGE),
     # 幾多歲 is Cantonese for 几岁
     (re.compile(r"几岁|几多岁|多少岁|多大年纪|享年多少|年龄"), Kind.AGE),
-    (re.compile(r"\bhow long\b|\bfor how many (?:days|weeks|months|years)\b"), Kind.DURATION),
+    (re.compile(rf"\bhow long\b|\bfor how many (?:days|weeks|months|years)\b|{_ASKS_RACE_TIME}"),
+     Kind.DURATION),
     (re.compile(r"多久|多长时间|多少天|几天"), Kind.DURATION),
-    (re.compile(r"\bhow (?:far|deep|high|tall|fast|heavy)\b"), Kind.MEASURE),
+    (re.compile(r"\bhow (?:far|deep|high|tall|fast|heavy)\b|"
+                r"\bhow much (?:[\w\-]+ ){1,6}?weighs?\b"), Kind.MEASURE),
     (re.compile(r"多重|多高|多深|多远|多快"), Kind.MEASURE),
     # a sum of money: a figure in a currency, not any number near the words
     (re.compile(r"\bhow much (?:money|cash)\b|\bhow much (?:[\w\-]+ ){0,5}?(?:cost|costs|pay|"
@@ -122,6 +128,10 @@ _DURATION = re.compile(
     r"每\d+分钟|[一二两三四五六七八九十半]+(?:个)?(?:小时|天|周|星期|个月|年))"
     # "jailed three years ago", "三年前" date an event: they say when, not for how long
     r"(?!\s*(?:ago\b|[以之]?前))", re.IGNORECASE)
+_RACE_TIME = re.compile(
+    rf"\b\d{{1,2}}:\d{{2}}(?::\d{{2}}|\.\d{{1,2}})\b|(?:\d[\d.]*|\b(?:{NUMBER_WORDS}))\s*"
+    r"(?:hours?|hrs?|minutes?|mins?|seconds?|secs?)\b|\d+(?:\.\d+)?\s*(?:秒|分钟|小时)",
+    re.IGNORECASE)
 _MEASURE = re.compile(rf"\d[\d,.]*\s*-?{_UNITS}(?![a-z])|\b(?:{NUMBER_WORDS})\s+{_UNITS}\b",
                       re.IGNORECASE)
 _MONEY = re.compile(
@@ -470,6 +480,8 @@ def answers_in(kind: Kind, sentence: str, question: str, lower_cased: bool = Fal
     asked = to_simplified(question).lower()
     simple = _unanswering(kind, without_dateline(to_simplified(sentence)), asked)
     counted = _counted(asked, simple) if kind is Kind.NUMBER else None
+    if kind is Kind.DURATION and re.search(_ASKS_RACE_TIME, asked):
+        counted = [m.group(0) for m in _RACE_TIME.finditer(simple)]
     found = []
     for span in spans(kind, simple, lower_cased) if counted is None else counted:
         core = span.strip().lower()
