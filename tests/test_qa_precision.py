@@ -451,3 +451,17 @@ def test_a_race_time_is_minutes_and_seconds(question: str, expected: str | None)
 
 def test_how_much_does_it_weigh_asks_for_a_measure() -> None:
     assert wanted_kind("How much does the new bridge weigh?") is Kind.MEASURE
+
+
+MATCH = ("Ireland beat Wales and lost to Scotland. "
+         "Taylor scored Wales's second try before the break. "
+         "Late on, Evans scored Scotland's only try.")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # what the question owns, given as another's, is the other's
+    ("Who scored Scotland's try?", "Evans"),
+    ("Who scored Ireland's try?", NOT_SAID),
+])
+def test_a_possessive_names_whose_it_is(question: str, expected: str | None) -> None:
+    assert_quotes(MATCH, question, expected)

@@ -38,11 +38,35 @@ def _names(sentence: str, member: tuple[str, ...]) -> bool:
                for word in member)
 
 
+# "Ireland's try", "England's fifth try": a possessive and up to two words before its noun
+_POSSESSIVE = re.compile(r"\b([a-z][\w\-]*)['’]s\s+((?:[\w\-]+\s+){0,2}?)([\w\-]+)")
+
+
+def _owned_by_another(asked: str, said: str) -> bool:
+    """Whether the sentence gives the thing the question owns ("Who scored Ireland's
+    try?") as another's ("... to score England's fifth try") and never names the
+    question's owner: the try is England's. Nouns are compared by their first four
+    letters, so "try" matches "tries"."""
+    for match in _POSSESSIVE.finditer(asked):
+        owner = match.group(1)
+        if re.search(rf"\b{re.escape(owner)}", said):
+            continue
+        for noun in (match.group(3), *match.group(2).split()):
+            for other in re.finditer(rf"\b([a-z][\w\-]*)['’]s\s+(?:[\w\-]+\s+){{0,2}}?"
+                                     rf"{re.escape(noun[:4])}", said):
+                if other.group(1) != owner:
+                    return True
+    return False
+
+
 def about_neighbour(question: str, sentence: str) -> bool:
     """Whether the sentence names another member of a contrast than the question names,
-    and not the question's own: its figure is the neighbour's."""
+    and not the question's own, or gives what the question owns as another's (see
+    _owned_by_another): its figure or name is the neighbour's."""
     asked = to_simplified(question).lower()
     said = to_simplified(sentence).lower()
+    if _owned_by_another(asked, said):
+        return True
     for group in CONTRASTS:
         own = [member for member in group if _names(asked, member)]
         if len(own) != 1 or _names(said, own[0]):
