@@ -465,3 +465,19 @@ MATCH = ("Ireland beat Wales and lost to Scotland. "
 ])
 def test_a_possessive_names_whose_it_is(question: str, expected: str | None) -> None:
     assert_quotes(MATCH, question, expected)
+
+
+# a lower-cased copy (see test_ai_box): 40 and more words inside sentences, none capitalised
+LOWER_CRASH = ("A cyclist was hurt in a crash with a van on monday morning and the police said "
+               "the driver of the van stopped at the scene and spoke to officers there. "
+               "She was taken to hospital and later died in hospital, said the police, who asked "
+               "anyone who saw the crash or the van before it to call them on the usual number.")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "in hospital" and "to close" name no place
+    (LOWER_CRASH, NOT_SAID),
+    (f"{LOWER_CRASH} The crash happened on mill street in the town centre.", "mill street"),
+])
+def test_a_common_noun_after_a_preposition_is_no_place(text: str, expected: str | None) -> None:
+    assert_quotes(text, "Where did the crash happen?", expected)

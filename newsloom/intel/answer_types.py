@@ -326,8 +326,10 @@ TITLES = ("mr", "mrs", "ms", "dr", "prof", "sir", "lord", "lady", "judge", "pres
           "sergeant", "sgt", "rev", "father", "sister", "chairman", "chief")
 _TITLED = re.compile(rf"\b(?i:{'|'.join(TITLES)})\.?\s+([a-z][\w'’\-]+)")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’\-]+\b")
+# (the word before the noun names it: "in hospital", "the park" name no place)
 _LOWER_PLACE = re.compile(
-    r"\b[a-z][\w'’\-]+\s+(?:street|road|avenue|lane|terrace|drive|square|park|airport|"
+    r"\b(?!(?:in|at|on|to|into|from|near|by|of|for|and|or|the|a|an|this|that|his|her|their|"
+    r"its|our|local|nearby)\b)[a-z][\w'’\-]+\s+(?:street|road|avenue|lane|terrace|drive|square|park|airport|"
     r"station|hospital|stadium|bridge|bay|hall|prison|court|sands|beach|crescent|close|"
     r"gallery|museum|mosque|church|cathedral|theatre|arena|market|coast)\b")
 
