@@ -481,3 +481,17 @@ LOWER_CRASH = ("A cyclist was hurt in a crash with a van on monday morning and t
 ])
 def test_a_common_noun_after_a_preposition_is_no_place(text: str, expected: str | None) -> None:
     assert_quotes(text, "Where did the crash happen?", expected)
+
+
+RESCUE = ("韩国政府在3月底宣布价值100万亿韩元的经济救助计划，以支撑出口和下跌的股市。"
+          "韩国3月出口再度下跌。")
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # a change is asked: the figure stands in a clause that says what rose or fell
+    (RESCUE, "韓國出口在3月下跌了多少？", NOT_SAID),
+    (f"{RESCUE}韩国4月出口同比下跌24.3%。", "韓國出口在4月下跌了多少？", "24.3%"),
+])
+def test_a_change_is_given_where_something_rises_or_falls(text: str, question: str,
+                                                          expected: str | None) -> None:
+    assert_quotes(text, question, expected)

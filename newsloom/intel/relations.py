@@ -406,6 +406,14 @@ _CLAUSE_BREAK = re.compile(r"([，；;：:。！？!?]|,(?!\d))")
 # is tied to its deed or role by `asks_doer` and `role_asked`; an age by `_age_tied`)
 _CLAUSED_KINDS = frozenset([Kind.TIME, Kind.NUMBER, Kind.MONEY, Kind.MEASURE, Kind.DURATION,
                             Kind.PLACE])
+# "韓國出口在3月下跌了多少？", "By how much did exports fall?" ask for a change: a figure in a
+# clause that says what rose or fell, not the size of a rescue package beside it
+_ASKS_CHANGE = re.compile(
+    r"(?:跌|降|涨|升|增|减|缩|滑|落)[^，。？]{0,4}(?:多少|几)|"
+    r"\b(?:by )?how much (?:[\w\-']+ ){1,8}?(?:fall|fell|rise|rose|drop|dropped|decline|declined|"
+    r"increase|increased|decrease|decreased|gain|gained|grow|grew|shrink|shrank|contract|"
+    r"contracted|slump|slumped|jump|jumped|climb|climbed)\b")
+_ZH_CHANGE = re.compile(r"跌|降|涨|升|增|减|缩|滑|落|扩|调|反弹|收窄|萎缩|走低|走高|攀|挫|飙")
 # what may open a clause before its subject: conjunctions, adverbs (其后, 但, 同意)
 _BEFORE_SUBJECT = ("c", "d", "ad", "b")
 
@@ -447,6 +455,7 @@ def in_asked_clause(kind: Kind, sentence: str, question: str, mentions: Callable
     clauses, breaks = pieces[0::2], pieces[1::2]
     found = answers_in(kind, sentence, question, lower_cased)
     asked = _asked_names(question, translation or {})
+    change = _ASKS_CHANGE.search(to_simplified(question).lower()) is not None
     for i, clause in enumerate(clauses):
         if not any(span in clause for span in found):
             continue
@@ -457,9 +466,10 @@ def in_asked_clause(kind: Kind, sentence: str, question: str, mentions: Callable
         while first and breaks[first - 1] in "，," and not _has_subject(clauses[first]):
             first -= 1
         last = i + 1 if len(rest.strip()) <= 2 else i
-        around = clauses[first: last + 1]
-        if (any(mentions(c) for c in around)
-                and not _rival_named(asked, question, "，".join(around))):
+        around = "，".join(clauses[first: last + 1])
+        if (any(mentions(c) for c in clauses[first: last + 1])
+                and not _rival_named(asked, question, around)
+                and (not change or _ZH_CHANGE.search(around))):
             return True
     return False
 
