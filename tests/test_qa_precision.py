@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from newsloom.intel.answer_types import Kind, wanted_kind
+from newsloom.intel.contrasts import chinese_words
 from newsloom.intel.relations import counts_asked
 from newsloom.intel.text import sentences, weekdays, zh_weekday
 from tests.test_ai_box import NOT_SAID, assert_quotes
@@ -495,3 +496,17 @@ RESCUE = ("韩国政府在3月底宣布价值100万亿韩元的经济救助计�
 def test_a_change_is_given_where_something_rises_or_falls(text: str, question: str,
                                                           expected: str | None) -> None:
     assert_quotes(text, question, expected)
+
+
+GOLD = ("美国股市大涨，标普500指数突破3,000点大关。"
+        "现货金下跌1.1%，至每盎司1,710.95美元。")
+
+
+def test_a_contrast_word_is_translated_by_table() -> None:
+    # the embedding made "spot" 标普; the contrast table gives 现货 (or 即期)
+    assert chinese_words("spot") == ("现货", "即期")
+    assert_quotes(GOLD, "How much did spot gold fall?", "1.1%")
+
+
+def test_what_was_its_revenue_asks_for_an_amount() -> None:
+    assert wanted_kind("What was Apple's revenue in the second quarter?") is Kind.NUMBER

@@ -63,11 +63,13 @@ _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
     # much it grew or fell (a percentage may answer that)
     (re.compile(rf"^(?!.*(?:增|降|涨|跌|减|升|比例|百分)).*?(?:{_ZH_MONEY_NOUN})[^，。？]{{0,4}}"
                 rf"(?:多少|几多)|(?:多少|几多)(?:{_ZH_MONEY_NOUN})"), Kind.MONEY),
-    # "how big was the economy" asks for an amount, with or without a unit
+    # "how big was the economy" asks for an amount, with or without a unit; so does "What
+    # was Apple's revenue?"
     (re.compile(r"\bhow (?:many|much|often|big|large)\b|多大|"
-                r"\bwhat (?:(?:is|was|are|were) (?:the|its|their|his|her) (?:[\w\-]+ ){0,2}?)?"
+                r"\bwhat (?:(?:is|was|are|were) (?:the|its|their|his|her|[\w\-]+['’]s?) "
+                r"(?:[\w\-]+ ){0,2}?)?"
                 r"(?:percentage|proportion|share|number|amount|score|price|rate|cost|total|"
-                r"figure|value|salary|fine|budget)\b"),
+                r"figure|value|salary|fine|budget|revenue|profit|sales|turnover|earnings)\b"),
      Kind.NUMBER),
     (re.compile(r"多少|几多|几[个只间名人位家次宗成倍年条架艘]"), Kind.NUMBER),
     (re.compile(r"^\s*(?:who|whom|whose)\b|\b(?:by|to|for|with) whom\b|\bwho\b|"

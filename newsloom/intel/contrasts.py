@@ -31,6 +31,17 @@ CONTRASTS: tuple[tuple[tuple[str, ...], ...], ...] = (
 )
 
 
+def chinese_words(word: str) -> tuple[str, ...]:
+    """The Chinese words for the contrast member an English question word names ("spot" →
+    现货, 即期): a translation the embedding may miss (it made "spot" 标普), and one that
+    must stay on its side of the contrast."""
+    for group in CONTRASTS:
+        for member in group:
+            if word in member:
+                return tuple(w for w in member if not w.isascii())
+    return ()
+
+
 def _names(sentence: str, member: tuple[str, ...]) -> bool:
     """Whether the (Simplified, lower-cased) sentence uses a word of the member."""
     return any(word in sentence if not word.isascii()
