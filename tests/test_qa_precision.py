@@ -510,3 +510,17 @@ def test_a_contrast_word_is_translated_by_table() -> None:
 
 def test_what_was_its_revenue_asks_for_an_amount() -> None:
     assert wanted_kind("What was Apple's revenue in the second quarter?") is Kind.NUMBER
+
+
+CLOSE = ("路透预计周二人民币兑美元中间价开在6.91元附近，较上日贬值约3点。"
+         "上日人民币兑美元即期收报6.95元。")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # "上日" (the day before) names no day of the week: not the asked one
+    ("周三人民币兑美元即期收报多少？", NOT_SAID),
+    ("What was the yuan's spot close against the dollar on Wednesday?", NOT_SAID),
+    ("路透预计周二人民币兑美元中间价开在多少？", "6.91"),
+])
+def test_the_day_before_is_no_named_day(question: str, expected: str | None) -> None:
+    assert_quotes(CLOSE, question, expected)

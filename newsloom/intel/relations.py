@@ -186,7 +186,16 @@ def _days_agree(question: str, sentence: str) -> bool:
     if not asked:
         return True
     said = weekdays(" ".join(spans(Kind.TIME, to_simplified(sentence))))
-    return not said or bool(asked & said)
+    if not said:
+        # "上日…收报7.068元" gives the day before the report's, which names no day of the
+        # week: it does not say that it is the asked one
+        return not _DAY_BEFORE.search(to_simplified(sentence))
+    return bool(asked & said)
+
+
+_DAY_BEFORE = re.compile(r"上日|前一日|前一天|昨日|昨天|前一交易日|上一交易日|\byesterday\b|"
+                         r"\bthe (?:previous|prior) (?:day|trading day|session)\b|"
+                         r"\bthe day before\b", re.IGNORECASE)
 
 
 # a place told from its neighbour by a point of the compass: 新界东 / 新界西, North Korea /
