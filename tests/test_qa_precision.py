@@ -524,3 +524,9 @@ CLOSE = ("路透预计周二人民币兑美元中间价开在6.91元附近，较
 ])
 def test_the_day_before_is_no_named_day(question: str, expected: str | None) -> None:
     assert_quotes(CLOSE, question, expected)
+
+
+def test_only_a_named_owner_is_told_from_another() -> None:
+    # "the company's" names no owner to tell apart: the firm's chief executive may be it
+    text = "The company has grown. The firm's chief executive, Jo Reed, said sales rose."
+    assert_quotes(text, "Who is the company's chief executive?", "Jo Reed")

@@ -50,22 +50,24 @@ def _names(sentence: str, member: tuple[str, ...]) -> bool:
 
 
 # "Ireland's try", "England's fifth try": a possessive and up to two words before its noun
-_POSSESSIVE = re.compile(r"\b([a-z][\w\-]*)['’]s\s+((?:[\w\-]+\s+){0,2}?)([\w\-]+)")
+_POSSESSIVE = re.compile(r"\b([A-Za-z][\w\-]*)['’]s\s+((?:[\w\-]+\s+){0,2}?)([\w\-]+)")
 
 
-def _owned_by_another(asked: str, said: str) -> bool:
-    """Whether the sentence gives the thing the question owns ("Who scored Ireland's
-    try?") as another's ("... to score England's fifth try") and never names the
-    question's owner: the try is England's. Nouns are compared by their first four
-    letters, so "try" matches "tries"."""
-    for match in _POSSESSIVE.finditer(asked):
-        owner = match.group(1)
-        if re.search(rf"\b{re.escape(owner)}", said):
+def _owned_by_another(question: str, said: str) -> bool:
+    """Whether the (lower-cased) sentence gives the thing a name in the question owns
+    ("Who scored Ireland's try?") as another's ("... to score England's fifth try") and
+    never names the question's owner: the try is England's. Only a capitalised owner
+    counts (a name, not "the company's"); nouns are compared by their first four letters,
+    so "try" matches "tries"."""
+    for match in _POSSESSIVE.finditer(question):
+        owner = match.group(1).lower()
+        if not match.group(1)[0].isupper() or re.search(rf"\b{re.escape(owner)}", said):
             continue
         for noun in (match.group(3), *match.group(2).split()):
-            for other in re.finditer(rf"\b([a-z][\w\-]*)['’]s\s+(?:[\w\-]+\s+){{0,2}}?"
-                                     rf"{re.escape(noun[:4])}", said):
-                if other.group(1) != owner:
+            for other in re.finditer(r"\b([a-z][\w\-]*)['’]s\s+", said):
+                if other.group(1) != owner and re.match(
+                        rf"(?:[\w\-]+\s+){{0,2}}?{re.escape(noun[:4].lower())}",
+                        said[other.end():]):
                     return True
     return False
 
@@ -76,7 +78,7 @@ def about_neighbour(question: str, sentence: str) -> bool:
     _owned_by_another): its figure or name is the neighbour's."""
     asked = to_simplified(question).lower()
     said = to_simplified(sentence).lower()
-    if _owned_by_another(asked, said):
+    if _owned_by_another(question, said):
         return True
     for group in CONTRASTS:
         own = [member for member in group if _names(asked, member)]
