@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from newsloom.intel.answer_types import Kind, wanted_kind
+from newsloom.intel.contrasts import chinese_words
 from newsloom.intel.relations import counts_asked
-from newsloom.intel.text import weekdays, zh_weekday
+from newsloom.intel.text import sentences, weekdays, zh_weekday
 from tests.test_ai_box import NOT_SAID, assert_quotes
 
 
@@ -290,3 +291,242 @@ def test_why_needs_a_cause_in_chinese(question: str, expected: str | None) -> No
 
 def test_why_asks_for_a_reason() -> None:
     assert wanted_kind("市政府為何關閉泳池？") is Kind.REASON
+
+
+# a lower-cased copy that joined a quotation's paragraphs: each paragraph opened a quote,
+# only the last one closed it
+JOINED = ('The coach said the squad was picked late. "she has a race in leeds on friday," '
+          'said brown. "she ran in york on sunday. "we only heard two days ago." '
+          'The meeting is in oslo in june.')
+
+
+def test_quotes_left_open_by_joined_paragraphs_end_where_the_next_opens() -> None:
+    assert sentences(JOINED) == [
+        "The coach said the squad was picked late.",
+        '"she has a race in leeds on friday," said brown.',
+        '"she ran in york on sunday.', '"we only heard two days ago."',
+        "The meeting is in oslo in june."]
+
+
+def test_straight_quotes_inside_chinese_still_pair() -> None:
+    assert sentences('他说："我们会努力。我们有信心。"记者会随后结束。') == [
+        '他说："我们会努力。我们有信心。"', "记者会随后结束。"]
+
+
+PUB = ('Ann Lowe, manager of the Red Lion, said the pub\'s takings were down after the fire. '
+       '"last week alone we lost £2,000."')
+
+
+def test_a_quotation_is_about_what_the_sentence_before_names() -> None:
+    assert_quotes(PUB, "How much were the Red Lion's takings down last week?", "£2,000")
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # a score is asked: the tries or goals a report counts beside it do not answer
+    ("Rovers beat City in the final. Smith scored two goals for Rovers.",
+     "What was the final score?", NOT_SAID),
+    ("Rovers beat City 3-1 in the final. Smith scored two goals for Rovers.",
+     "What was the final score?", "3-1"),
+    ("决赛有两名球员进球。决赛比分为3比1，流浪队夺冠。", "決賽的比分是多少？", "3比1"),
+])
+def test_a_score_question_needs_a_score(text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)
+
+
+JAILED_AGO = "Police said the fine was set after Mr Hale was jailed two years ago."
+SENTENCED = f"{JAILED_AGO} Mr Hale was jailed for six months for fraud in March."
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # "two years ago" says when, not for how long
+    (JAILED_AGO, "How long was Mr Hale jailed for?", NOT_SAID),
+    (SENTENCED, "How long was Mr Hale jailed for?", "six months"),
+])
+def test_a_time_ago_is_no_duration(text: str, question: str, expected: str | None) -> None:
+    assert_quotes(text, question, expected)
+
+
+def test_a_similar_event_does_not_date_the_asked_one() -> None:
+    text = ("The old bridge collapsed after heavy rain. "
+            "The old bridge had a similar collapse in 2012.")
+    asked = "When did the old bridge collapse?"
+    assert_quotes(text, asked, NOT_SAID)
+    assert_quotes(f"{text} The old bridge collapsed on Monday.", asked, "Monday")
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # "how many more" asks what is added, not the count so far
+    ("About 40 families have been housed in the town so far.",
+     "How many more families will the town house?", NOT_SAID),
+    ("About 40 families have been housed in the town, and the town will house another 25 "
+     "families next year.", "How many more families will the town house?", "another 25"),
+    ("警方至今拘捕了12人。", "How many more people will the police arrest?", NOT_SAID),
+])
+def test_how_many_more_needs_a_figure_added(text: str, question: str,
+                                            expected: str | None) -> None:
+    assert_quotes(text, question, expected)
+
+
+MARKETS = ("周二人民币兑美元中间价预计会开在6.91元附近。"
+           "今年一季度全省出口1,200亿元，同比下降5%。全省去年录得贸易顺差。")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # the opening price does not say where the close will be; exports are no surplus
+    ("What will the yuan close at on Tuesday?", NOT_SAID),
+    ("What will the yuan open at on Tuesday?", "6.91"),
+    ("今年一季度全省貿易順差是多少？", NOT_SAID),
+    ("今年一季度全省出口是多少？", "1,200亿元"),
+])
+def test_open_and_close_surplus_and_exports_are_neighbours(question: str,
+                                                           expected: str | None) -> None:
+    assert_quotes(MARKETS, question, expected)
+
+
+TRIAL = ("该研究招募了500名病人，用药病人的死亡率较低。"
+         "The trial enrolled 800 patients, and the death rate of treated patients was lower. "
+         "The unemployment rate in the region rose to 5.2% in May.")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # a rate is given in per cent (or basis points), not by the count beside it
+    ("該研究中用藥病人的死亡率是多少？", NOT_SAID),
+    ("What was the death rate of treated patients in the trial?", NOT_SAID),
+    ("What was the unemployment rate in the region in May?", "5.2%"),
+])
+def test_a_rate_needs_a_percentage(question: str, expected: str | None) -> None:
+    assert_quotes(TRIAL, question, expected)
+
+
+SUCCESSION = "1988年初，总统王大明逝世，副总统陈志强继任总统。"
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # the time stands in a clause about another person than the one asked about
+    (SUCCESSION, "陈志强何时逝世？", NOT_SAID),
+    (f"{SUCCESSION}陈志强今晚7时24分在医院逝世。", "陳志強在幾點逝世？", "7时24分"),
+])
+def test_a_clause_about_another_named_person_does_not_answer(text: str, question: str,
+                                                             expected: str | None) -> None:
+    assert_quotes(text, question, expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "earlier" and "the other day" say no when
+    ("王先生早前弃保离港，据报他身在英国。", NOT_SAID),
+    ("王先生日前弃保离港。", NOT_SAID),
+    ("王先生今年3月弃保离港。", "3月"),
+])
+def test_earlier_is_no_time(text: str, expected: str | None) -> None:
+    assert_quotes(text, "王先生是何時棄保離港的？", expected)
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # an ordinal ranks and "one of" picks out: neither counts
+    ("Jones won her first county race in May.", "How many county races did Jones win?",
+     NOT_SAID),
+    ("Jones won three county races this season.", "How many county races did Jones win?",
+     "three"),
+    ("One of the councillors criticised the council for its cut to the arts grant.",
+     "By how much did the council cut the arts grant?", NOT_SAID),
+    ("The council cut the arts grant by 12%.", "By how much did the council cut the arts grant?",
+     "12%"),
+])
+def test_an_ordinal_or_one_of_is_no_count(text: str, question: str,
+                                          expected: str | None) -> None:
+    assert_quotes(text, question, expected)
+
+
+RACE = ("Smith and Jones have won 20 races, a winning run that stretches back four years. "
+        "Brown ran the 800m in 2:01.45 at the county championships.")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # a race time is given to the minute or second, not by the years of a run
+    ("What was Smith and Jones's winning time?", NOT_SAID),
+    ("What was Brown's time in the 800m at the county championships?", "2:01.45"),
+])
+def test_a_race_time_is_minutes_and_seconds(question: str, expected: str | None) -> None:
+    assert_quotes(RACE, question, expected)
+
+
+def test_how_much_does_it_weigh_asks_for_a_measure() -> None:
+    assert wanted_kind("How much does the new bridge weigh?") is Kind.MEASURE
+
+
+MATCH = ("Ireland beat Wales and lost to Scotland. "
+         "Taylor scored Wales's second try before the break. "
+         "Late on, Evans scored Scotland's only try.")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # what the question owns, given as another's, is the other's
+    ("Who scored Scotland's try?", "Evans"),
+    ("Who scored Ireland's try?", NOT_SAID),
+])
+def test_a_possessive_names_whose_it_is(question: str, expected: str | None) -> None:
+    assert_quotes(MATCH, question, expected)
+
+
+# a lower-cased copy (see test_ai_box): 40 and more words inside sentences, none capitalised
+LOWER_CRASH = ("A cyclist was hurt in a crash with a van on monday morning and the police said "
+               "the driver of the van stopped at the scene and spoke to officers there. "
+               "She was taken to hospital and later died in hospital, said the police, who asked "
+               "anyone who saw the crash or the van before it to call them on the usual number.")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "in hospital" and "to close" name no place
+    (LOWER_CRASH, NOT_SAID),
+    (f"{LOWER_CRASH} The crash happened on mill street in the town centre.", "mill street"),
+])
+def test_a_common_noun_after_a_preposition_is_no_place(text: str, expected: str | None) -> None:
+    assert_quotes(text, "Where did the crash happen?", expected)
+
+
+RESCUE = ("韩国政府在3月底宣布价值100万亿韩元的经济救助计划，以支撑出口和下跌的股市。"
+          "韩国3月出口再度下跌。")
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    # a change is asked: the figure stands in a clause that says what rose or fell
+    (RESCUE, "韓國出口在3月下跌了多少？", NOT_SAID),
+    (f"{RESCUE}韩国4月出口同比下跌24.3%。", "韓國出口在4月下跌了多少？", "24.3%"),
+])
+def test_a_change_is_given_where_something_rises_or_falls(text: str, question: str,
+                                                          expected: str | None) -> None:
+    assert_quotes(text, question, expected)
+
+
+GOLD = ("美国股市大涨，标普500指数突破3,000点大关。"
+        "现货金下跌1.1%，至每盎司1,710.95美元。")
+
+
+def test_a_contrast_word_is_translated_by_table() -> None:
+    # the embedding made "spot" 标普; the contrast table gives 现货 (or 即期)
+    assert chinese_words("spot") == ("现货", "即期")
+    assert_quotes(GOLD, "How much did spot gold fall?", "1.1%")
+
+
+def test_what_was_its_revenue_asks_for_an_amount() -> None:
+    assert wanted_kind("What was Apple's revenue in the second quarter?") is Kind.NUMBER
+
+
+CLOSE = ("路透预计周二人民币兑美元中间价开在6.91元附近，较上日贬值约3点。"
+         "上日人民币兑美元即期收报6.95元。")
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # "上日" (the day before) names no day of the week: not the asked one
+    ("周三人民币兑美元即期收报多少？", NOT_SAID),
+    ("What was the yuan's spot close against the dollar on Wednesday?", NOT_SAID),
+    ("路透预计周二人民币兑美元中间价开在多少？", "6.91"),
+])
+def test_the_day_before_is_no_named_day(question: str, expected: str | None) -> None:
+    assert_quotes(CLOSE, question, expected)
+
+
+def test_only_a_named_owner_is_told_from_another() -> None:
+    # "the company's" names no owner to tell apart: the firm's chief executive may be it
+    text = "The company has grown. The firm's chief executive, Jo Reed, said sales rose."
+    assert_quotes(text, "Who is the company's chief executive?", "Jo Reed")

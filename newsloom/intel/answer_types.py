@@ -32,6 +32,10 @@ class Kind(Enum):
 # the nouns that name a sum of money in a Chinese question (份额 is a share, not a sum)
 _ZH_MONEY_NOUN = (r"钱|租金|费用|金额|营收|收入|罚款|工资|薪金|薪酬|拨款|补贴|资助|资金|开支|"
                   r"(?<!份)额")
+# a race time ("What was her finishing time?", "What was Smith's time in the 800m?") is how
+# long the race took, given to the minute or second ("4:04.49", "seven minutes 18.29
+# seconds"), not the years of an unbeaten run
+_ASKS_RACE_TIME = r"\bwhat (?:is|was|were) (?:[\w\-]+(?:['’]s?)? ){1,4}?time\b"
 # Order matters: "幾點" (what time) and "how long ago" ask for a time before "幾"/"how long"
 # ask for a number; "which team" asks for a name before a bare "what" asks for anything.
 _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
@@ -43,9 +47,11 @@ _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
     (re.compile(r"\bhow old\b|\bwhat age\b"), Kind.AGE),
     # 幾多歲 is Cantonese for 几岁
     (re.compile(r"几岁|几多岁|多少岁|多大年纪|享年多少|年龄"), Kind.AGE),
-    (re.compile(r"\bhow long\b|\bfor how many (?:days|weeks|months|years)\b"), Kind.DURATION),
+    (re.compile(rf"\bhow long\b|\bfor how many (?:days|weeks|months|years)\b|{_ASKS_RACE_TIME}"),
+     Kind.DURATION),
     (re.compile(r"多久|多长时间|多少天|几天"), Kind.DURATION),
-    (re.compile(r"\bhow (?:far|deep|high|tall|fast|heavy)\b"), Kind.MEASURE),
+    (re.compile(r"\bhow (?:far|deep|high|tall|fast|heavy)\b|"
+                r"\bhow much (?:[\w\-]+ ){1,6}?weighs?\b"), Kind.MEASURE),
     (re.compile(r"多重|多高|多深|多远|多快"), Kind.MEASURE),
     # a sum of money: a figure in a currency, not any number near the words
     (re.compile(r"\bhow much (?:money|cash)\b|\bhow much (?:[\w\-]+ ){0,5}?(?:cost|costs|pay|"
@@ -57,11 +63,13 @@ _QUESTION_KINDS: list[tuple[re.Pattern[str], Kind]] = [
     # much it grew or fell (a percentage may answer that)
     (re.compile(rf"^(?!.*(?:增|降|涨|跌|减|升|比例|百分)).*?(?:{_ZH_MONEY_NOUN})[^，。？]{{0,4}}"
                 rf"(?:多少|几多)|(?:多少|几多)(?:{_ZH_MONEY_NOUN})"), Kind.MONEY),
-    # "how big was the economy" asks for an amount, with or without a unit
+    # "how big was the economy" asks for an amount, with or without a unit; so does "What
+    # was Apple's revenue?"
     (re.compile(r"\bhow (?:many|much|often|big|large)\b|多大|"
-                r"\bwhat (?:(?:is|was|are|were) (?:the|its|their|his|her) (?:[\w\-]+ ){0,2}?)?"
+                r"\bwhat (?:(?:is|was|are|were) (?:the|its|their|his|her|[\w\-]+['’]s?) "
+                r"(?:[\w\-]+ ){0,2}?)?"
                 r"(?:percentage|proportion|share|number|amount|score|price|rate|cost|total|"
-                r"figure|value|salary|fine|budget)\b"),
+                r"figure|value|salary|fine|budget|revenue|profit|sales|turnover|earnings)\b"),
      Kind.NUMBER),
     (re.compile(r"多少|几多|几[个只间名人位家次宗成倍年条架艘]"), Kind.NUMBER),
     (re.compile(r"^\s*(?:who|whom|whose)\b|\b(?:by|to|for|with) whom\b|\bwho\b|"
@@ -94,7 +102,8 @@ _TIME = re.compile(
     r"(?:spring|summer|autumn|winter|weekend))\b|"
     r"\d+\s*(?:年|月|日|号|时|時|点|分)|[一二三四五六七八九十]+月|[周星期礼拜][一二三四五六日天]|"
     r"上午|下午|早上|晚上|凌晨|中午|昨日|昨天|今日|今天|明日|明天|今年|去年|明年|前年|年底|年初|"
-    r"月底|月初|本周|上周|下周|日前|早前|稍后|同期"
+    # (早前 "earlier", 日前 "the other day" and 稍后 "later" say no when)
+    r"月底|月初|本周|上周|下周|同期"
 )
 NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                  r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
@@ -114,11 +123,17 @@ _AGE = re.compile(r"\b\d{1,3}-year-old\b|\baged? \d{1,3}\b|, \d{1,3} ,|, \d{1,3}
                   r"\d{1,3}\s*岁|享年|\bin (?:his|her) (?:\d0s|teens|twenties|thirties|forties|"
                   r"fifties|sixties|seventies|eighties|nineties)\b")
 _DURATION = re.compile(
-    rf"(?:\d[\d,.]*|\b(?:{NUMBER_WORDS}|a|an|several|few))[\s-]*(?:seconds?|minutes?|hours?|"
+    rf"(?:(?:\d[\d,.]*|\b(?:{NUMBER_WORDS}|a|an|several|few))[\s-]*(?:seconds?|minutes?|hours?|"
     r"days?|weeks?|months?|years?|decades?)\b|"
     # "90日内" is a span of days, "4月20日" a date and "2020年" a year
     r"(?<![月\d])\d{1,3}\s*(?:秒|分钟|小时|天|日|周|星期|个月|年)|"
-    r"每\d+分钟|[一二两三四五六七八九十半]+(?:个)?(?:小时|天|周|星期|个月|年)", re.IGNORECASE)
+    r"每\d+分钟|[一二两三四五六七八九十半]+(?:个)?(?:小时|天|周|星期|个月|年))"
+    # "jailed three years ago", "三年前" date an event: they say when, not for how long
+    r"(?!\s*(?:ago\b|[以之]?前))", re.IGNORECASE)
+_RACE_TIME = re.compile(
+    rf"\b\d{{1,2}}:\d{{2}}(?::\d{{2}}|\.\d{{1,2}})\b|(?:\d[\d.]*|\b(?:{NUMBER_WORDS}))\s*"
+    r"(?:hours?|hrs?|minutes?|mins?|seconds?|secs?)\b|\d+(?:\.\d+)?\s*(?:秒|分钟|小时)",
+    re.IGNORECASE)
 _MEASURE = re.compile(rf"\d[\d,.]*\s*-?{_UNITS}(?![a-z])|\b(?:{NUMBER_WORDS})\s+{_UNITS}\b",
                       re.IGNORECASE)
 _MONEY = re.compile(
@@ -181,6 +196,9 @@ _HYPOTHETICAL = re.compile(
     rf"(?:举例|例如|比如|譬如|假如|假设|如果|倘若|若(?!干)){_REST_ZH}|"
     rf"\b(?:for example|for instance|if|unless|threat(?:en|ens|ened)(?: [\w\-]+)? to)\b{_REST_EN}",
     re.IGNORECASE)
+# a figure for another event of the same sort ("In a similar collapse in 2010, ...") is not
+# the asked one's, unless the question asks about that one
+_SIMILAR = re.compile(rf"\bsimilar\b{_REST_EN}|类似{_REST_ZH}", re.IGNORECASE)
 _VAGUE = re.compile(
     r"[数几上成好][十百千万亿]+|成千上万|数以[十百千万亿]+计|若干|"
     r"\b(?:(?:tens|hundreds|thousands|millions|billions|dozens|scores) of|a (?:number|couple) of|"
@@ -202,6 +220,9 @@ _DATE_FIGURE = re.compile(
     r"(?:1[89]|20)\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?|"
     rf"(?:\b(?:in|since|until|by|from|between|during|of)\s+|{_MONTHS}\s+(?:\d{{1,2}},?\s+)?)"
     r"(?:1[89]|20)\d{2}\b(?![,.]\d)", re.IGNORECASE)
+# an ordinal ranks and "one of" picks out: neither says how many ("won his first senior
+# race", "one of the leading lawyers")
+_NO_COUNT = re.compile(r"\b(?:first|second|third|fourth|fifth|tenth)\b|\bone of\b", re.IGNORECASE)
 # a question that counts spans of time ("how many years", "多少天") is answered by one
 _ASKS_TIME_SPAN = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|"
                              r"decades?)\b|[秒分时天日周月年]", re.IGNORECASE)
@@ -223,13 +244,13 @@ def _unanswering(kind: Kind, sentence: str, asked: str) -> str:
     or is expected to."""
     if kind in (Kind.AGENT, Kind.PLACE, Kind.REASON, Kind.ANY):
         return sentence
-    blanks = [] if _HYPOTHETICAL.search(asked) else [_HYPOTHETICAL]
+    blanks = [pattern for pattern in (_HYPOTHETICAL, _SIMILAR) if not pattern.search(asked)]
     if _ASKS_DONE.search(asked) and not _ASKS_FORECAST.search(asked):
         blanks.append(_FORECAST)
     if kind in (Kind.NUMBER, Kind.MONEY, Kind.MEASURE):
         blanks.append(_VAGUE)
     if kind is Kind.NUMBER:
-        blanks += [_DATE_FIGURE, _AGE]
+        blanks += [_DATE_FIGURE, _AGE, _NO_COUNT]
         if not _ASKS_TIME_SPAN.search(asked):
             blanks.append(_DURATION)
     for pattern in blanks:
@@ -307,8 +328,10 @@ TITLES = ("mr", "mrs", "ms", "dr", "prof", "sir", "lord", "lady", "judge", "pres
           "sergeant", "sgt", "rev", "father", "sister", "chairman", "chief")
 _TITLED = re.compile(rf"\b(?i:{'|'.join(TITLES)})\.?\s+([a-z][\w'’\-]+)")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’\-]+\b")
+# (the word before the noun names it: "in hospital", "the park" name no place)
 _LOWER_PLACE = re.compile(
-    r"\b[a-z][\w'’\-]+\s+(?:street|road|avenue|lane|terrace|drive|square|park|airport|"
+    r"\b(?!(?:in|at|on|to|into|from|near|by|of|for|and|or|the|a|an|this|that|his|her|their|"
+    r"its|our|local|nearby)\b)[a-z][\w'’\-]+\s+(?:street|road|avenue|lane|terrace|drive|square|park|airport|"
     r"station|hospital|stadium|bridge|bay|hall|prison|court|sands|beach|crescent|close|"
     r"gallery|museum|mosque|church|cathedral|theatre|arena|market|coast)\b")
 
@@ -402,25 +425,51 @@ _ZH_COUNTED = re.compile(r"(?:多少|几)([家人名个间宗架艘次条位所�
 
 
 # "What share of school leavers ...", "百分比" ask for a part of a whole: a percentage or a
-# fraction ("93.3%", "two thirds", "eight out of 10", "三成"), not any number beside it
+# fraction ("93.3%", "two thirds", "eight out of 10", "三成"), not any number beside it; so
+# does a rate given in per cent ("the death rate", "失业率", "利率": a percentage or a
+# change in basis points, not the count of patients or the date beside it)
 _ASKS_SHARE = re.compile(
     r"\b(?:what|which)\s+(?:[\w\-]+\s+){0,4}?(?:share|proportion|percentage|fraction)\b|"
-    r"\bhow many (?:per ?cent|percentage points?)\b|百分之几|百分比|比例|比率|几成(?!交)")
+    r"\bhow many (?:per ?cent|percentage points?)\b|百分之几|百分比|比例|比率|几成(?!交)|"
+    r"\b(?:death|mortality|fatality|unemployment|jobless|employment|interest|growth|inflation|"
+    r"infection|turnout|approval|tax|vacancy|repo|deposit|lending|birth|survival|vaccination|"
+    r"breastfeeding|participation|poverty)\s+rates?\b|"
+    r"(?:利|死亡|病死|失业|就业|投票|支持|毛利|通胀|增长|感染|出生|准备金|入息|回报|税)率")
 _SHARE = re.compile(
-    rf"\d[\d.,]*\s*(?:%|per ?cent\b|percentage points?\b|个百分点)|"
+    rf"\d[\d.,]*\s*(?:%|per ?cent\b|percentage points?\b|basis points?\b|个百分点|个?基点)|"
     rf"\b(?:\d+|{NUMBER_WORDS}) (?:out of|in) (?:\d+|{NUMBER_WORDS})\b|"
     r"\b(?:a|one|two|three|four)[\s-](?:half|thirds?|quarters?|fifths?|tenths?)\b|\bhalf\b|"
     r"百分之[\d.一二三四五六七八九十百点]+|[一二三四五六七八九十]+分之[一二三四五六七八九十]+|"
     r"(?<![\d一二三四五六七八九十])[一二三四五六七八九]成|\d成|半数|过半|一半",
     re.IGNORECASE)
+# "What was the final score?", "By what score did they win?", "比分是多少" ask for a
+# score ("34-7", "3比2"), not for the tries, goals or minutes a match report counts beside it
+_ASKS_SCORE = re.compile(r"\b(?:the|what|final|half-time|full-time)\s+score\b|"
+                         r"\bscore (?:of|between|in)\b|比分")
+_SCORE = re.compile(r"(?<![\d.,\-–])\d{1,3}\s?[-–:]\s?\d{1,3}(?![\d.,])|\d{1,3}\s*比\s*\d{1,3}")
+
+# "How many more refugees will Wales take in?" asks for what is added to a count: a figure
+# written as more ("another 20", "a further 300", "50 more", 再拘捕3人, 新增507人), not the
+# count so far ("About 50 refugees have been resettled")
+_ASKS_MORE = re.compile(r"\bhow (?:many|much) more\b")
+_MORE = re.compile(
+    rf"\b(?:another|further|additional|extra)\s+(?:\d[\d,.]*|(?:{NUMBER_WORDS})\b)|"
+    rf"(?:\d[\d,.]*|\b(?:{NUMBER_WORDS}))\s+(?:more|additional|extra|further)\b|"
+    r"(?:还|再|另|又|增加|新增|多)[\u4e00-\u9fff]{0,3}?(?:\d[\d,.]*|[一二两三四五六七八九十百千万]+)",
+    re.IGNORECASE)
 
 
 def _counted(question: str, sentence: str) -> list[str] | None:
     """The figures that give what a share question asks for (a percentage or fraction),
-    or count what a Chinese "多少 + measure word" question counts; None when the question
-    asks for neither."""
+    a score question (a score) or a "how many more" question (a figure added), or count
+    what a Chinese "多少 + measure word" question counts; None when the question asks for
+    none of these."""
     if _ASKS_SHARE.search(question):
         return [m.group(0) for m in _SHARE.finditer(sentence)]
+    if _ASKS_SCORE.search(question):
+        return [m.group(0) for m in _SCORE.finditer(sentence)]
+    if _ASKS_MORE.search(question):
+        return [m.group(0) for m in _MORE.finditer(sentence)]
     wanted = _ZH_COUNTED.search(question)
     if not wanted:
         return None
@@ -435,6 +484,8 @@ def answers_in(kind: Kind, sentence: str, question: str, lower_cased: bool = Fal
     asked = to_simplified(question).lower()
     simple = _unanswering(kind, without_dateline(to_simplified(sentence)), asked)
     counted = _counted(asked, simple) if kind is Kind.NUMBER else None
+    if kind is Kind.DURATION and re.search(_ASKS_RACE_TIME, asked):
+        counted = [m.group(0) for m in _RACE_TIME.finditer(simple)]
     found = []
     for span in spans(kind, simple, lower_cased) if counted is None else counted:
         core = span.strip().lower()

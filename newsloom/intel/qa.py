@@ -58,8 +58,11 @@ MIN_SYNONYM_SIMILARITY = 0.8   # the same for another form or word in the articl
 SEMANTIC_WEIGHT = 0.3          # how much meaning adds to term coverage when ranking candidates
 PHRASE_BONUS = 0.1             # per pair of question words the sentence has side by side
 
-PRONOUN_START = re.compile(r"^\W*(?:he|she|they|his|her|their|its)\b|^\W*[他她其]",
-                           re.IGNORECASE)
+# a sentence that opens with a pronoun, or that opens a quotation (what the one the sentence
+# before names goes on to say: `... said the pub's takings were down. "last week alone we
+# have been down £3,000"`), is about what the sentence before it names
+CONTINUES_BEFORE = re.compile(r"^\W*(?:he|she|they|his|her|their|its)\b|^\W*[他她其]|^\s*[\"“]",
+                              re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,8 @@ def answer_question(question: str, text: str) -> Answer:
         return (covered[i] >= floor
                 and (not doer or all(terms.contains(context, t) for t in query))
                 and (kind is Kind.ANY or holds(kind, pool[i], question, lower_cased))
-                and in_asked_clause(kind, pool[i], question, mentions, lower_cased)
+                and in_asked_clause(kind, pool[i], question, mentions, lower_cased,
+                                    in_article.translation)
                 and not about_neighbour(question, pool[i])
                 and states(question, kind, pool[i], pool[i - 1] if i else "", lower_cased,
                            in_article.translation, in_article.unwritten))
@@ -131,9 +135,8 @@ def answer_question(question: str, text: str) -> Answer:
         chosen = [i for i in range(len(pool))
                   if counts_asked(question, pool[i]) and answers(i, with_before)]
     else:
-        # "He died on 3 March": a sentence that opens with a pronoun is about the one the
-        # sentence before it names
-        covered = [with_before[i] if PRONOUN_START.match(pool[i]) else coverage[i]
+        # "He died on 3 March": see CONTINUES_BEFORE
+        covered = [with_before[i] if CONTINUES_BEFORE.match(pool[i]) else coverage[i]
                    for i in range(len(pool))]
         chosen = [i for i in range(len(pool)) if answers(i, covered)]
     scored = {i: coverage[i] + SEMANTIC_WEIGHT * float(semantic[i])

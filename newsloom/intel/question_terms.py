@@ -14,6 +14,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from newsloom.intel.contrasts import chinese_words
 from newsloom.intel.embed import embed
 from newsloom.intel.text import HAN_RUN_SPLIT, WEEKDAYS, to_simplified, words, zh_weekday
 
@@ -158,9 +159,14 @@ def in_article_words(question: str, text: str, min_similarity: float,
     unmatched = []
     translation = {}
     if chinese:
-        for word in [w for w in foreign if w in WEEKDAYS]:
+        # a day of the week, or a word that names one side of a contrast (spot, futures,
+        # exports: see contrasts), is translated by table, not by the embedding
+        for word in list(foreign):
+            table = zh_weekday(WEEKDAYS.index(word)) if word in WEEKDAYS else chinese_words(word)
+            if not table:
+                continue
             foreign.remove(word)
-            written = [f for f in zh_weekday(WEEKDAYS.index(word)) if f in article]
+            written = [f for f in table if f in article]
             if written:
                 terms.add(written[0])
                 translation[word] = written[0]

@@ -186,7 +186,16 @@ def _days_agree(question: str, sentence: str) -> bool:
     if not asked:
         return True
     said = weekdays(" ".join(spans(Kind.TIME, to_simplified(sentence))))
-    return not said or bool(asked & said)
+    if not said:
+        # "上日…收报7.068元" gives the day before the report's, which names no day of the
+        # week: it does not say that it is the asked one
+        return not _DAY_BEFORE.search(to_simplified(sentence))
+    return bool(asked & said)
+
+
+_DAY_BEFORE = re.compile(r"上日|前一日|前一天|昨日|昨天|前一交易日|上一交易日|\byesterday\b|"
+                         r"\bthe (?:previous|prior) (?:day|trading day|session)\b|"
+                         r"\bthe day before\b", re.IGNORECASE)
 
 
 # a place told from its neighbour by a point of the compass: 新界东 / 新界西, North Korea /
@@ -245,21 +254,35 @@ def _zh_named(text: str) -> dict[str, str]:
             if flag in _NAME_FAMILIES and len(w) >= 2}
 
 
+def _asked_names(question: str, translation: Mapping[str, str]) -> dict[str, str]:
+    """The people, places and organisations a question names, as the article writes them
+    (an English question's words through their translation), each with what it names."""
+    if HAN_RUN_SPLIT.search(question):
+        return {translation.get(name, name): family
+                for name, family in _zh_named(question).items()}
+    return _zh_named(" ".join(translation.values()))
+
+
+def _rival_named(asked: Mapping[str, str], question: str, context: str) -> bool:
+    """Whether a Chinese context names another person, place or organisation in place of
+    one the question names (`asked`, see _asked_names). A context that names none of that
+    kind may still be about it (该行, 他, 央行 refer back to a name written before), so
+    only a rival name counts."""
+    simple = to_simplified(context)
+    named = _zh_named(context)
+    wanted = to_simplified(question)
+    return any(name not in simple and any(kind == family and other not in wanted
+                                          and other not in asked
+                                          for other, kind in named.items())
+               for name, family in asked.items())
+
+
 def _names_another(question: str, context: str, translation: Mapping[str, str]) -> bool:
     """Whether a sentence (with the one before it) names another person, place or
     organisation in place of the one a Chinese question names: "美國今年向WHO提供多少資金？"
     is not answered by "英国…提供2亿英镑", nor "紐約州累計有多少人死亡？" by the count of
-    美国. A sentence that names none of that kind may still be about it (该行, 他, 央行
-    refer back to a name written sentences before), so only a rival name refuses."""
-    simple = to_simplified(context)
-    asked = to_simplified(question)
-    named = _zh_named(context)
-    for name, family in _zh_named(question).items():
-        if translation.get(name, name) in simple:
-            continue
-        if any(kind == family and other not in asked for other, kind in named.items()):
-            return True
-    return False
+    美国."""
+    return _rival_named(_asked_names(question, translation), question, context)
 
 
 def states(question: str, kind: Kind, sentence: str, before: str,
@@ -392,6 +415,14 @@ _CLAUSE_BREAK = re.compile(r"([，；;：:。！？!?]|,(?!\d))")
 # is tied to its deed or role by `asks_doer` and `role_asked`; an age by `_age_tied`)
 _CLAUSED_KINDS = frozenset([Kind.TIME, Kind.NUMBER, Kind.MONEY, Kind.MEASURE, Kind.DURATION,
                             Kind.PLACE])
+# "韓國出口在3月下跌了多少？", "By how much did exports fall?" ask for a change: a figure in a
+# clause that says what rose or fell, not the size of a rescue package beside it
+_ASKS_CHANGE = re.compile(
+    r"(?:跌|降|涨|升|增|减|缩|滑|落)[^，。？]{0,4}(?:多少|几)|"
+    r"\b(?:by )?how much (?:[\w\-']+ ){1,8}?(?:fall|fell|rise|rose|drop|dropped|decline|declined|"
+    r"increase|increased|decrease|decreased|gain|gained|grow|grew|shrink|shrank|contract|"
+    r"contracted|slump|slumped|jump|jumped|climb|climbed)\b")
+_ZH_CHANGE = re.compile(r"跌|降|涨|升|增|减|缩|滑|落|扩|调|反弹|收窄|萎缩|走低|走高|攀|挫|飙")
 # what may open a clause before its subject: conjunctions, adverbs (其后, 但, 同意)
 _BEFORE_SUBJECT = ("c", "d", "ad", "b")
 
@@ -412,13 +443,18 @@ def _has_subject(clause: str) -> bool:
 
 
 def in_asked_clause(kind: Kind, sentence: str, question: str, mentions: Callable[[str], bool],
-                    lower_cased: bool = False) -> bool:
+                    lower_cased: bool = False,
+                    translation: Mapping[str, str] | None = None) -> bool:
     """Whether an answer of `kind` in a Chinese sentence stands in a clause that
     `mentions` a word of the question: "2019年河内“特金会”失败后" dates the failed summit,
     not a wedding written before the colon. A clause without a subject of its own is read
     with the ones before it that it goes on from, after commas ("一名28岁男子…认识两名女子，
     其后发现失去一张信用卡，合共损失约7250元"); a clause that is nothing but the answer
-    ("4月29日，美国国务卿蓬佩奥讲话称…") sets the time of the clause after it. English
+    ("4月29日，美国国务卿蓬佩奥讲话称…") sets the time of the clause after it. The
+    clause must not name another person, place or organisation in place of one the
+    question names: "国会已拨款近3万亿美元，美联储也已注入数万亿美元信贷" gives the
+    congress's figure, not the Fed's (`translation`: an English question's words as the
+    article writes them). English
     sentences are left alone: they are short, and their commas set off the time or place
     of the clause they sit in ("On Monday, the council said")."""
     simple = to_simplified(sentence)
@@ -427,6 +463,8 @@ def in_asked_clause(kind: Kind, sentence: str, question: str, mentions: Callable
     pieces = _CLAUSE_BREAK.split(simple)
     clauses, breaks = pieces[0::2], pieces[1::2]
     found = answers_in(kind, sentence, question, lower_cased)
+    asked = _asked_names(question, translation or {})
+    change = _ASKS_CHANGE.search(to_simplified(question).lower()) is not None
     for i, clause in enumerate(clauses):
         if not any(span in clause for span in found):
             continue
@@ -437,7 +475,10 @@ def in_asked_clause(kind: Kind, sentence: str, question: str, mentions: Callable
         while first and breaks[first - 1] in "，," and not _has_subject(clauses[first]):
             first -= 1
         last = i + 1 if len(rest.strip()) <= 2 else i
-        if any(mentions(c) for c in clauses[first: last + 1]):
+        around = "，".join(clauses[first: last + 1])
+        if (any(mentions(c) for c in clauses[first: last + 1])
+                and not _rival_named(asked, question, around)
+                and (not change or _ZH_CHANGE.search(around))):
             return True
     return False
 

@@ -15,7 +15,9 @@ from newsloom.han import HAN, HAN_CHAR, han_bigrams
 _CJK = HAN_CHAR
 HAN_RUN_SPLIT = re.compile(f"([{HAN}]+)")
 _ZH_SENT = re.compile(r"(?<=[。！？!?；])(?=[^”’」』）)\"'])|(?<=[。！？!?][”’」』）)\"'])")
-_EN_SENT = re.compile(r"(?<=[.!?])([\"'”’)]?)\s+(?=[\"'“‘(]?[A-Z0-9])")
+# a sentence starts with a capital, or with a quotation opened before any word (lower-cased
+# copies write `said kiernan. "she ran ...`)
+_EN_SENT = re.compile(r"(?<=[.!?])([\"'”’)]?)\s+(?=[\"'“‘(]?[A-Z0-9]|[\"“][a-z])")
 _OPENING_QUOTES = "“「『"
 _CLOSING_QUOTES = "”」』"
 _QUOTE_MARK = re.compile(
@@ -481,17 +483,38 @@ def _quotations(paragraph: str) -> list[tuple[int, int]]:
             if nested:
                 spans.append((nested.pop(), at))
         elif mark == '"':
-            if straight is None:
-                straight = at
-            else:
+            role = _straight_role(paragraph, at)
+            if straight is not None and role != "open":
                 spans.append((straight, at))
                 straight = None
+            elif straight is not None:
+                # a quote that opens while one is open: the one before ran on from a
+                # paragraph the copy has joined to this one ("... recognise. "the
+                # artwork ..."), and ended where this one opens
+                spans.append((straight, len(paragraph[:at].rstrip()) - 1))
+                straight = at
+            elif role != "close":
+                straight = at
         elif mark == "``":
             backticks = at
         elif backticks is not None:
             spans.append((backticks, at + 1))
             backticks = None
     return spans
+
+
+def _straight_role(paragraph: str, at: int) -> str:
+    """Whether the straight double quote at `at` opens a quotation (after a space, before
+    a word), closes one (after a word or a stop, before a space or a stop) or may do either
+    (between two characters of Chinese): English copy that joins paragraphs leaves quotes
+    unclosed, so alternating opening and closing marks would run out of step."""
+    before = paragraph[at - 1] if at else " "
+    after = paragraph[at + 1] if at + 1 < len(paragraph) else " "
+    if (before.isspace() or before in "([") and not after.isspace():
+        return "open"
+    if (after.isspace() or after in ".,;:!?)") and not before.isspace():
+        return "close"
+    return "either"
 
 
 NAME_TAGS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})
