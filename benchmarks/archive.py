@@ -53,34 +53,51 @@ _CHANGED = {
 }
 
 
+def _earlier(connection) -> str:  # type: ignore[no-untyped-def]
+    """SQL for `published_at` moved back by `%s` days, on either backend."""
+    if connection.vendor == "postgresql":
+        return "published_at - %s * interval '1 day'"
+    return "strftime('%%Y-%%m-%%d %%H:%%M:%%f', published_at, '-' || %s || ' days')"
+
+
 def add_copies(total: int) -> None:
-    """Copy the distinct imported articles until `total` articles are stored."""
+    """Copy the distinct imported articles until `total` articles are stored. Each copy
+    is moved back in time by whole spans of the corpus (copy N: N spans earlier), so the
+    archive reads as years of news stored as they arrived: a day holds one day's articles
+    and sits in one stretch of the table, as in a portal that has run that long. Copies
+    at their original's dates (as before the eleventh session) made every day hold 40
+    copies of itself, scattered over the whole table: a search or listing window read 40
+    times the matches, each on a page of its own."""
     from django.db import connection, transaction
+    from django.db.models import Max, Min
 
     from newsloom.news.models import Article
 
     columns = [f.column for f in Article._meta.concrete_fields if f.column != "id"]
-    select = ", ".join(_CHANGED.get(c, c) for c in columns)
+    changed = {**_CHANGED, "published_at": _earlier(connection)}
+    select = ", ".join(changed.get(c, c) for c in columns)
     originals = Article.objects.filter(duplicate_of__isnull=True)
     last_original = max(originals.values_list("pk", flat=True))
     per_copy = originals.count()
+    dates = originals.aggregate(first=Min("published_at"), last=Max("published_at"))
+    span_days = (dates["last"] - dates["first"]).days + 1
     copy = 0
     while (stored := Article.objects.count()) < total:
         copy += 1
-        params = [f"{copy:08d}" if c == "fingerprint" else str(copy)
-                  for c in columns if c in _CHANGED]
+        params = [f"{copy:08d}" if c == "fingerprint" else
+                  copy * span_days if c == "published_at" else str(copy)
+                  for c in columns if c in changed]
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO news_article ({', '.join(columns)}) SELECT {select} "
                 "FROM news_article WHERE id <= %s AND duplicate_of_id IS NULL "
-                f"ORDER BY id LIMIT {min(per_copy, total - stored)}",
+                f"ORDER BY published_at DESC, id LIMIT {min(per_copy, total - stored)}",
                 [*params, last_original])
 
 
 def enrich_newest(count: int = ENRICHED) -> None:
-    """Enrich the newest real articles as the worker would, in its batch size (copies keep
-    their original's date: the newest 500 of 10^6 were 40 copies each of a dozen articles,
-    one story each)."""
+    """Enrich the newest real articles as the worker would, in its batch size (the
+    copies are older than every original)."""
     from newsloom.news.enrich import enrich_articles
     from newsloom.news.models import Article
 
