@@ -7,11 +7,12 @@
   extractive-oracle figures on the full test set are printed as anchors.
 * Ask this article on the hand-written set benchmarks/data/qa-hand.jsonl, per split:
   development data are tune, test, heldout and heldout2, their failures read from the
-  start, and heldout3 to heldout6, each written before a round of work by someone who
+  start, and heldout3 to heldout7, each written before a round of work by someone who
   never ran the answering code and scored once held out, then spent: their failures were
-  read in a later round (heldout6's in the ninth session, helper ai11). heldout7, written
-  the same way during that round, is held out (scored after it, failures not read).
-  Precision, coverage and
+  read in a later round (heldout7's in the tenth and eleventh sessions, helpers ai12 and
+  ai13). heldout8, written the same way during the eleventh session's round, was scored
+  once after it (docs/benchmarks.md) and its failures were not read: it is the held-out
+  split. Precision, coverage and
   abstention of newsloom next to two baselines (first sentence; best BM25 sentence) in the
   same run.
 * QAGS (XSum and CNN/DM model summaries with human faithfulness votes): Pearson r between
@@ -147,7 +148,7 @@ def holds_answer(answer: str, quoted: list[str]) -> bool:
 
 
 QA_SPLITS = ("tune", "test", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
-             "heldout6", "heldout7")
+             "heldout6", "heldout7", "heldout8")
 
 
 def qa_groups(splits: tuple[str, ...]) -> dict[str, Callable[[dict[str, object]], bool]]:
@@ -211,8 +212,8 @@ def hand_qa(splits: tuple[str, ...] = QA_SPLITS) -> dict[str, dict[str, dict[str
 
 
 def print_qa(qa: dict[str, dict[str, dict[str, float | None]]]) -> None:
-    print(f"\nAsk this article: hand-written set ({QA_SET.name}); all development data "
-          "('heldout3' to 'heldout7' were each scored once held out, then read)")
+    print(f"\nAsk this article: hand-written set ({QA_SET.name}); 'heldout8' is held out "
+          "(scored once, failures not read), the others development data")
     print(f"{'questions':<30} {'system':<20} {'n':>4} {'answered':>8} {'precision':>9} "
           f"{'coverage':>8} {'abstention':>10}")
     for group, systems in qa.items():
