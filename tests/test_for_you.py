@@ -152,3 +152,27 @@ def test_enriching_an_article_again_moves_it_between_topic_pages() -> None:
     assert Article.objects.get().topics == ["politics"]
     assert "Stadium final" in client.get("/topic/politics/").text
     assert "Stadium final" not in client.get("/topic/sports/").text
+
+
+def test_the_migration_fills_the_topic_rows_of_an_existing_archive() -> None:
+    """Migration 0016's one INSERT ... SELECT (SQLite json_each, PostgreSQL
+    jsonb_array_elements_text) gives the rows save_topics would: every label of every
+    article, with its date."""
+    from importlib import import_module
+
+    from django.db import connection
+
+    from newsloom.news.models import ArticleTopic
+
+    articles = _archive(14)
+    written = set(ArticleTopic.objects.values_list("article_id", "topic", "published_at"))
+    assert {(a, t) for a, t, _ in written} == {
+        *((articles[i].pk, t) for i in (0, 5, 10) for t in ("health", "politics")),
+        (articles[12].pk, "healthcare")}
+    ArticleTopic.objects.all().delete()
+
+    with connection.cursor() as cursor:
+        cursor.execute(import_module("newsloom.news.migrations.0016_article_topics")
+                       .FILL[connection.vendor])
+
+    assert set(ArticleTopic.objects.values_list("article_id", "topic", "published_at")) == written
