@@ -71,19 +71,23 @@ def _followed(follow: Follow) -> QuerySet[Article] | None:
 
 @login_required
 def for_you(request: HttpRequest) -> HttpResponse:
-    """The newest PAGE_SIZE unread articles of anything the reader follows. Each follow's
-    newest unread ones are read from its own listing (a topic's from its rows), then
-    merged: one walk over all articles testing every follow at once read the whole archive
-    for a reader following a rare topic."""
     follows = list(Follow.objects.filter(user=request.user))
-    read = ReadMark.objects.filter(user=request.user).values("article_id")
-    newest: set[tuple[datetime, int]] = set()
-    for query in filter(None, map(_followed, follows)):
-        newest.update(query.exclude(pk__in=read).values_list("published_at", "pk")[:PAGE_SIZE])
-    ids = [pk for _, pk in sorted(newest, reverse=True)[:PAGE_SIZE]]
+    ids = newest_followed(follows, ReadMark.objects.filter(user=request.user)
+                          .values("article_id"))
     found = Article.objects.select_related("source").in_bulk(ids)
     articles = [found[pk] for pk in ids]
     return render(request, "web/for_you.html", {"articles": articles, "follows": follows})
+
+
+def newest_followed(follows: list[Follow], read: QuerySet[ReadMark]) -> list[int]:
+    """The ids of the newest PAGE_SIZE visible articles of anything in `follows` that are
+    not in `read` (article ids), newest first. Each follow's newest are read from its own
+    listing (a topic's from its rows), then merged: one walk over all articles testing
+    every follow at once read the whole archive for a reader following a rare topic."""
+    newest: set[tuple[datetime, int]] = set()
+    for query in filter(None, map(_followed, follows)):
+        newest.update(query.exclude(pk__in=read).values_list("published_at", "pk")[:PAGE_SIZE])
+    return [pk for _, pk in sorted(newest, reverse=True)[:PAGE_SIZE]]
 
 
 @login_required
