@@ -94,6 +94,7 @@ def test_a_topic_is_a_range_of_its_own_rows() -> None:
         topic_queries = [q["sql"] for q in queries.captured_queries
                          if '"news_articletopic"."topic" =' in q["sql"]]
         assert topic_queries, path
+        assert all(re.search(r"LIMIT \d+$", sql) for sql in topic_queries), topic_queries
         for plan in _plans(topic_queries):
             assert re.match(r"SEARCH news_articletopic USING COVERING INDEX "
                             r"article_topic_listing \(topic=\?\) SEARCH news_article USING "

@@ -85,8 +85,11 @@ def newest_followed(follows: list[Follow], read: QuerySet[ReadMark]) -> list[int
     listing (a topic's from its rows), then merged: one walk over all articles testing
     every follow at once read the whole archive for a reader following a rare topic."""
     newest: set[tuple[datetime, int]] = set()
-    for query in filter(None, map(_followed, follows)):
-        newest.update(query.exclude(pk__in=read).values_list("published_at", "pk")[:PAGE_SIZE])
+    for follow in follows:
+        query = _followed(follow)  # never tested for truth: that would run it whole
+        if query is not None:
+            newest.update(query.exclude(pk__in=read)
+                          .values_list("published_at", "pk")[:PAGE_SIZE])
     return [pk for _, pk in sorted(newest, reverse=True)[:PAGE_SIZE]]
 
 
