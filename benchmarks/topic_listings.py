@@ -142,6 +142,7 @@ def main() -> None:
     from django.db import connection
     from django.db.models import Count, Q
 
+    from newsloom.intel.topics import TOPIC_WORDS
     from newsloom.news.models import Article, ArticleTopic, Source
     from newsloom.news.statistics import refresh_statistics
     from newsloom.web.library import PAGE_SIZE, newest_followed
@@ -153,8 +154,9 @@ def main() -> None:
     refill()
     refresh_statistics()
 
-    counts = dict(ArticleTopic.objects.values_list("topic").annotate(n=Count("id"))
-                  .values_list("topic", "n"))
+    counts = {name: 0 for name in TOPIC_WORDS} | dict(
+        ArticleTopic.objects.values_list("topic").annotate(n=Count("id"))
+        .values_list("topic", "n"))
     print(f"\n{connection.vendor}, {Article.objects.count():,} articles, "
           f"{visible_articles().count():,} listed; topic rows: {counts}")
     source = (Source.objects.annotate(n=Count("articles")).filter(n__gt=0).order_by("n")

@@ -7,11 +7,14 @@ from django.db import migrations, models
 # Every string label of every article's `topics`, with its publication time: one
 # statement per backend, the labels unpacked by the database's own JSON functions.
 # Labels longer than the column are no topic (topic_labels gives a few short words).
+# SQLite reads ids, dates and labels from the listing index, which holds all three since
+# 0015: a scan of the table itself reads every row's text to reach `topics` (10^5
+# articles: 7.7 s from a cold cache, 0.3 s warm, against 0.02 s through the index).
 FILL = {
     "sqlite": """
         INSERT INTO news_articletopic (article_id, topic, published_at)
         SELECT DISTINCT a.id, label.value, a.published_at
-        FROM news_article a, json_each(a.topics) label
+        FROM news_article a INDEXED BY article_listing, json_each(a.topics) label
         WHERE a.topics <> '[]' AND json_type(a.topics) = 'array'
           AND label.type = 'text' AND length(label.value) <= 50""",
     "postgresql": """
