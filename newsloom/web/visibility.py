@@ -36,10 +36,10 @@ def topic_articles(name: str) -> QuerySet[Article]:
 def listing_exists(kind: str, value: str) -> bool:
     """Whether a listing of `kind` ("topic", "language", "region" or "source") named
     `value` can hold articles. A made-up one would only ever be empty, yet finding that out
-    walks the whole listing index newest first (0.1-0.25 s at 10^6 articles for a topic
-    nobody has, docs/benchmarks.md), for any name typed into an address and on every
-    For-you visit of a reader who followed it: pages, feeds, follows and the API refuse it
-    instead."""
+    walks the whole listing index newest first for a language or edition (0.1-0.25 s at
+    10^6 articles for a topic nobody had, before topics had rows of their own,
+    docs/benchmarks.md), for any name typed into an address and on every For-you visit of
+    a reader who followed it: pages, feeds, follows and the API refuse it instead."""
     if kind == "topic":
         return value in TOPIC_WORDS
     if kind == "language":
