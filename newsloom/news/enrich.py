@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 import numpy as np
-from django.db import transaction
 from django.utils import timezone
 
 from newsloom.intel.embed import from_bytes, to_bytes
@@ -25,7 +24,7 @@ from newsloom.news.topics import save_topics
 
 log = logging.getLogger("newsloom.enrich")
 _ENRICHED_FIELDS = ("language", "embedding", "names", "numbers", "summary", "key_points",
-                    "keyphrases")  # and topics, through save_topics
+                    "keyphrases")  # written with the topics, by save_topics
 SAME_TEXT = 0.999  # cosine of a stored embedding and a fresh one of the same text (float16)
 
 
@@ -62,9 +61,7 @@ def enrich_articles(article_ids: list[int]) -> int:
         article.key_points = summary.key_points
         article.keyphrases = summary.keyphrases
         article.topics = topic_labels(article.title, article.text)
-    with transaction.atomic():
-        Article.objects.bulk_update(articles, _ENRICHED_FIELDS, batch_size=200)
-        save_topics(articles)
+    save_topics(articles, _ENRICHED_FIELDS)
     done = []
     for article, feature in zip(articles, features, strict=True):
         if article.story_id is not None and _same_vector(stored[article.pk], feature.vector):
