@@ -1,13 +1,14 @@
 """Topic listings on a kept archive, before and after topic rows, in one run:
-`python benchmarks/topic_listings.py FOLDER [--label] [--repeat 7]`.
+`python benchmarks/topic_listings.py FOLDER [--label N|all] [--repeat 7]`.
 
 FOLDER is an archive kept by `benchmarks/web.py --keep FOLDER` (SQLite; FOLDER/postgresql
 for PostgreSQL's, its database named in archive.json) or built by `web.py --load N` with
 NEWSLOOM_DATA_DIR=FOLDER, migrated to 0016 (which fills the topic rows). The archive's
-enrichment labels only its newest 500 articles; --label first labels every original
-article with the production labeller (`intel.topics.topic_labels`) through the one
-writer of topics (`news.topics.save_topics`, batches of 500, timed), so common topics are
-common and rare ones rare across the whole archive. Then, on the same database:
+enrichment labels only its newest 500 articles; --label all first labels every original
+article (--label N the newest N) with the production labeller (`intel.topics.topic_labels`)
+through the one writer of topics (`news.topics.save_topics`, batches of 500, timed), so
+common topics are common and rare ones rare across the whole archive. Then, on the same
+database:
 
 - the migration's fill (one INSERT ... SELECT) run again over the whole archive, timed;
 - per topic, most articles first, and the home listing: page 1 (31 rows, as ListingPage
@@ -39,15 +40,15 @@ PAGE = 31  # a listing page and the row that says whether there is a next one
 BATCH = 500
 
 
-def label_all() -> None:
-    """Every original article's topics from its own text, written as enrichment writes
-    them (the archive's copies stay unlabelled, as the enrichment leaves copies)."""
+def label(newest: int | None) -> None:
+    """The `newest` (None: every) original article's topics from its own text, written as
+    enrichment writes them (copies stay unlabelled, as the enrichment leaves them)."""
     from newsloom.intel.topics import topic_labels
     from newsloom.news.models import Article
     from newsloom.news.topics import save_topics
 
-    ids = list(Article.objects.filter(duplicate_of__isnull=True).order_by("pk")
-               .values_list("pk", flat=True))
+    ids = list(Article.objects.filter(duplicate_of__isnull=True).order_by("-published_at")
+               .values_list("pk", flat=True)[:newest])
     started, writing = time.perf_counter(), 0.0
     for start in range(0, len(ids), BATCH):
         batch = list(Article.objects.filter(pk__in=ids[start:start + BATCH])
@@ -127,8 +128,8 @@ def plan(query) -> str:  # type: ignore[no-untyped-def]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folder", help="a data folder kept by benchmarks/web.py")
-    parser.add_argument("--label", action="store_true",
-                        help="label every original article's topics first")
+    parser.add_argument("--label", metavar="N|all",
+                        help="label the newest N (or all) original articles' topics first")
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     folder = Path(args.folder).resolve()
@@ -150,7 +151,7 @@ def main() -> None:
     from newsloom.web.visibility import topic_articles, visible_articles
 
     if args.label:
-        label_all()
+        label(None if args.label == "all" else int(args.label))
     refill()
     refresh_statistics()
 
