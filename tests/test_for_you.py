@@ -15,6 +15,7 @@ from django.test import Client
 
 from newsloom.news.bulk import import_jsonl
 from newsloom.news.models import Article, Source
+from newsloom.news.topics import save_topics
 from newsloom.web.models import Follow, ReadMark
 
 # the ingest marker: also run on PostgreSQL (NEWSLOOM_TEST_SCALE=1 ... -m ingest)
@@ -34,9 +35,11 @@ def _archive(count: int = 120) -> dict[int, Article]:
         "language": "en"}) for i in range(count)], enrich=False)
     by_number = {int(a.title.split()[1]): a for a in Article.objects.all()}
     assert len(by_number) == count
-    Article.objects.filter(pk__in=[by_number[i].pk for i in range(0, count, 5)]).update(
-        topics=["health", "politics"])
-    Article.objects.filter(pk=by_number[count - 2].pk).update(topics=["healthcare"])
+    labelled = [by_number[i] for i in range(0, count, 5)]
+    for article in labelled:
+        article.topics = ["health", "politics"]
+    by_number[count - 2].topics = ["healthcare"]
+    save_topics([*labelled, by_number[count - 2]])
     return by_number
 
 
@@ -95,3 +98,81 @@ def test_made_up_listings_are_refused_and_real_empty_ones_shown() -> None:
     assert client.post("/follow", {"kind": "region", "value": "atlantis"}).status_code == 302
     assert list(Follow.objects.values_list("kind", "value")) == [("topic", "health")]
     assert client.get("/for-you/").status_code == 200
+
+
+def test_a_rare_topic_lists_its_few_articles_among_many_of_another() -> None:
+    """Three old "world" articles among 120 (24 about health): the topic page, its feed and
+    a reader following only that topic show those three, newest first; a copy of one and
+    one still being processed are left out, as are the reader's read ones."""
+    articles = _archive()
+    world = [articles[i] for i in (2, 7, 13, 14, 30)]
+    for article in world:
+        article.topics = ["world"]
+    save_topics(world)
+    Article.objects.filter(pk=articles[14].pk).update(duplicate_of=articles[13])
+    Article.objects.filter(pk=articles[30].pk).update(status=Article.Status.PENDING)
+    expected = ["Report 013", "Report 007", "Report 002"]
+    anonymous = Client(HTTP_HOST="localhost")
+
+    assert _titles(anonymous.get("/topic/world/").text) == expected
+    feed = anonymous.get("/feeds/rss/topic/world/").text
+    assert re.findall(r"<title>(Report \d+)</title>", feed) == expected
+
+    reader = User.objects.create_user("wren", password="x")
+    Follow.objects.create(user=reader, kind=Follow.Kind.TOPIC, value="world")
+    ReadMark.objects.create(user=reader, article=articles[7])
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(reader)
+    assert _titles(client.get("/for-you/").text) == ["Report 013", "Report 002"]
+
+
+def test_enriching_an_article_again_moves_it_between_topic_pages() -> None:
+    """The enrichment labels an article's topics and its topic rows in one write: new
+    text with other words takes it off one topic page and onto another."""
+    from newsloom.news.enrich import enrich_articles
+
+    import_jsonl([json.dumps({
+        "url": "https://paper.example/match", "title": "Stadium final",
+        "text": "The football team won the match at the stadium. The players and the coach "
+                "celebrated the championship after the tournament final.",
+        "published": START.isoformat(), "source": "Paper", "language": "en"})], enrich=False)
+    article = Article.objects.get()
+    enrich_articles([article.pk])
+    reader = User.objects.create_user("hugo", password="x")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(reader)  # signed in: pages are not cached
+    assert Article.objects.get().topics == ["sports"]
+    assert "Stadium final" in client.get("/topic/sports/").text
+
+    Article.objects.filter(pk=article.pk).update(
+        text="The government and the minister sent the election law to parliament. "
+             "Voters and lawmakers debated the policy before the vote.")
+    enrich_articles([article.pk])
+
+    assert Article.objects.get().topics == ["politics"]
+    assert "Stadium final" in client.get("/topic/politics/").text
+    assert "Stadium final" not in client.get("/topic/sports/").text
+
+
+def test_the_migration_fills_the_topic_rows_of_an_existing_archive() -> None:
+    """Migration 0016's one INSERT ... SELECT (SQLite json_each, PostgreSQL
+    jsonb_array_elements_text) gives the rows save_topics would: every label of every
+    article, with its date."""
+    from importlib import import_module
+
+    from django.db import connection
+
+    from newsloom.news.models import ArticleTopic
+
+    articles = _archive(14)
+    written = set(ArticleTopic.objects.values_list("article_id", "topic", "published_at"))
+    assert {(a, t) for a, t, _ in written} == {
+        *((articles[i].pk, t) for i in (0, 5, 10) for t in ("health", "politics")),
+        (articles[12].pk, "healthcare")}
+    ArticleTopic.objects.all().delete()
+
+    with connection.cursor() as cursor:
+        cursor.execute(import_module("newsloom.news.migrations.0016_article_topics")
+                       .FILL[connection.vendor])
+
+    assert set(ArticleTopic.objects.values_list("article_id", "topic", "published_at")) == written

@@ -238,6 +238,30 @@ def test_page_without_date_metadata_gets_no_invented_date(server: FixtureServer)
     assert dated.date_known and dated.published_at == datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
 
 
+def test_a_page_date_moves_the_topic_rows_with_the_article(server: FixtureServer,
+                                                           local_fetcher: Fetcher) -> None:
+    """An article labelled while undated (processed again after its entry changed) and
+    now dated by its page: its topic rows, which order the topic listing, move with it."""
+    from newsloom.news.models import ArticleTopic
+    from newsloom.news.topics import save_topics
+
+    server.routes["/dated"] = respond(200, page(
+        "Dated story", head='<meta property="article:published_time" '
+                            'content="2026-03-04T05:06:07Z">'))
+    source = Source.objects.create(name="Feed", feed_url=server.url("/feed"))
+    article = Article.objects.create(source=source, guid=TAG + "d", url=server.url("/dated"),
+                                     title="Dated story",
+                                     published_at=datetime(2026, 5, 1, tzinfo=UTC))
+    article.topics = ["world"]
+    save_topics([article])
+
+    ingest._process_claimed(article.pk, local_fetcher)
+
+    moved = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    assert Article.objects.get(pk=article.pk).published_at == moved
+    assert list(ArticleTopic.objects.values_list("published_at", flat=True)) == [moved]
+
+
 def test_feed_date_wins_and_future_dates_are_clamped(server: FixtureServer) -> None:
     server.routes["/meta"] = respond(200, page(
         "Meta story", head='<meta property="article:published_time" '

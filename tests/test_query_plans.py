@@ -63,3 +63,39 @@ def test_a_search_never_walks_the_article_table() -> None:
         for plan in _plans(article_queries):  # by id, not along the listing index
             assert re.match(r"SEARCH news_article USING (INTEGER PRIMARY KEY|COVERING INDEX "
                             r"article_search_check) \((rowid|id)=\?", plan), plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner without statistics")
+def test_a_topic_is_a_range_of_its_own_rows() -> None:
+    """A topic page, its feed and a follower's For-you list start from the topic's rows
+    (index (topic, published_at)) and look up only those articles, by id; testing the
+    labels along the listing index walked every article for a rare topic (0.25 s at 10^6)."""
+    from django.contrib.auth.models import User
+
+    from newsloom.news.topics import save_topics
+    from newsloom.web.models import Follow
+
+    import_jsonl([json.dumps({"url": f"https://p.example/{i}", "title": f"Report {i}",
+                              "text": f"Report {i} of the day. " * 8, "source": "Paper",
+                              "language": "en"}) for i in range(3)], enrich=False)
+    articles = list(Article.objects.all())
+    for article in articles:
+        article.topics = ["world"]
+    save_topics(articles)
+    reader = User.objects.create_user("ida", password="x")
+    Follow.objects.create(user=reader, kind=Follow.Kind.TOPIC, value="world")
+    signed_in = Client()
+    signed_in.force_login(reader)
+    for client, path in ((Client(), "/topic/world/"), (Client(), "/feeds/rss/topic/world/"),
+                         (signed_in, "/for-you/")):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(path)
+        assert page.status_code == 200 and "Report 2" in page.text, path
+        topic_queries = [q["sql"] for q in queries.captured_queries
+                         if '"news_articletopic"."topic" =' in q["sql"]]
+        assert topic_queries, path
+        assert all(re.search(r"LIMIT \d+$", sql) for sql in topic_queries), topic_queries
+        for plan in _plans(topic_queries):
+            assert re.match(r"SEARCH news_articletopic USING COVERING INDEX "
+                            r"article_topic_listing \(topic=\?\) SEARCH news_article USING "
+                            r"INTEGER PRIMARY KEY \(rowid=\?\)", plan), (path, plan)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import transaction
 from django.utils import timezone
 
 from newsloom.news.models import Article, Source, Story
+from newsloom.news.topics import save_topics
 
 
 @admin.register(Source)
@@ -68,6 +70,12 @@ class ArticleAdmin(admin.ModelAdmin):
                        "failure", "lease_until", "next_attempt_at")
     date_hierarchy = "published_at"
     actions = ("retry",)
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        """An edit of the topics or the date moves the article's topic rows with it."""
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            save_topics([obj])
 
     @admin.action(description="Retry selected failed articles now")
     def retry(self, request, queryset) -> None:  # type: ignore[no-untyped-def]

@@ -20,10 +20,11 @@ from newsloom.intel.topics import topic_labels
 from newsloom.news.models import Article
 from newsloom.news.related import relate
 from newsloom.news.stories import assign_story
+from newsloom.news.topics import save_topics
 
 log = logging.getLogger("newsloom.enrich")
 _ENRICHED_FIELDS = ("language", "embedding", "names", "numbers", "summary", "key_points",
-                    "keyphrases", "topics")
+                    "keyphrases")  # written with the topics, by save_topics
 SAME_TEXT = 0.999  # cosine of a stored embedding and a fresh one of the same text (float16)
 
 
@@ -60,7 +61,7 @@ def enrich_articles(article_ids: list[int]) -> int:
         article.key_points = summary.key_points
         article.keyphrases = summary.keyphrases
         article.topics = topic_labels(article.title, article.text)
-    Article.objects.bulk_update(articles, _ENRICHED_FIELDS, batch_size=200)
+    save_topics(articles, _ENRICHED_FIELDS)
     done = []
     for article, feature in zip(articles, features, strict=True):
         if article.story_id is not None and _same_vector(stored[article.pk], feature.vector):

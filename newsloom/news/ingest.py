@@ -40,6 +40,7 @@ from newsloom.news import cpu, enrich_batches
 from newsloom.news.models import Article, Source
 from newsloom.news.retries import claim_article, record_failure
 from newsloom.news.schedule import adapt_interval, next_delay
+from newsloom.news.topics import follow_publication_time
 
 log = logging.getLogger("newsloom.ingest")
 
@@ -430,3 +431,4 @@ def _process_claimed(article_id: int, fetcher: Fetcher) -> None:
     with transaction.atomic():
         _finalize(article)
         article.save()
+        follow_publication_time(article)  # a page's date may have moved it

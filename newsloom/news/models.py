@@ -177,6 +177,33 @@ class Article(models.Model):
         return self.title or self.url
 
 
+TOPIC_LABEL_LENGTH = 50  # a longer label is no topic (intel/topics.py: a few short words)
+
+
+class ArticleTopic(models.Model):
+    """One topic label of an article (a row per label of `Article.topics`), with the
+    article's publication time copied, so a topic's newest articles are a range of the
+    (topic, published_at) index: a topic page, feed or follow reads its own rows only,
+    however rare the topic, instead of walking every article newest first to test each
+    one's labels. Written only by `newsloom.news.topics.save_topics` (and the article's
+    processing, which may move its publication time); readers still test visibility on the
+    article itself (`web.visibility.visible_articles`)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="topic_rows",
+                                db_index=False)  # the unique constraint leads with it
+    topic = models.CharField(max_length=TOPIC_LABEL_LENGTH)
+    published_at = models.DateTimeField(help_text="the article's, copied")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "topic"],
+                                               name="article_topic_unique")]
+        indexes = [models.Index(fields=["topic", "published_at", "article"],
+                                name="article_topic_listing")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.topic}"
+
+
 class RelatedArticle(models.Model):
     """Precomputed related articles, so an article page reads them in one indexed query."""
 

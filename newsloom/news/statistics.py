@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-TABLES = ("news_article", "news_source", "news_story", "news_relatedarticle")
+TABLES = ("news_article", "news_articletopic", "news_source", "news_story", "news_relatedarticle")
 
 
 def refresh_statistics() -> bool:

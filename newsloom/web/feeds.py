@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from newsloom.news.models import Article, Source
 from newsloom.web.params import clean_text, optional_id
 from newsloom.web.search import search
-from newsloom.web.visibility import has_topic, require_listing, visible_articles
+from newsloom.web.visibility import require_listing, topic_articles, visible_articles
 
 ITEMS = 50
 KINDS = ("home", "region", "language", "topic", "source", "search")
@@ -68,7 +68,7 @@ class LatestFeed(Feed):
         elif kind == "language":
             query = query.filter(language=value)
         elif kind == "topic":
-            query = query.filter(has_topic(value))
+            query = topic_articles(value).select_related("source")  # its own order
         elif kind == "source":
             query = query.filter(source_id=value)
         elif kind == "search":

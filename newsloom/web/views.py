@@ -30,7 +30,7 @@ from newsloom.web.params import clean_text, optional_id, page_number
 from newsloom.web.remote_images import allowed as remote_images_allowed
 from newsloom.web.remote_images import without_remote_images
 from newsloom.web.search import PER_PAGE, Filters, search
-from newsloom.web.visibility import REGIONS, has_topic, require_listing, visible_articles
+from newsloom.web.visibility import REGIONS, require_listing, topic_articles, visible_articles
 
 PAGE_SIZE = 30
 
@@ -61,8 +61,9 @@ class ListingPage:
 def _listing(request: HttpRequest, articles: QuerySet[Article], heading: str,
              feed: str, follow: tuple[str, str] | None = None,
              stories: list[tuple[Story, Headline]] | None = None) -> HttpResponse:
-    page = ListingPage(articles.select_related("source").order_by("-published_at"),
-                       request.GET.get("page"))
+    """One page of `articles`, in their own order: newest first (Article's default
+    ordering, or a topic's rows, `visibility.topic_articles`)."""
+    page = ListingPage(articles.select_related("source"), request.GET.get("page"))
     following = bool(follow and request.user.is_authenticated and Follow.objects.filter(
         user=request.user, kind=follow[0], value=follow[1]).exists())
     read_ids = set(ReadMark.objects.filter(
@@ -100,7 +101,7 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
 @cache_for_anonymous
 def topic(request: HttpRequest, name: str) -> HttpResponse:
     require_listing("topic", name)
-    return _listing(request, visible_articles().filter(has_topic(name)),
+    return _listing(request, topic_articles(name),
                     name.capitalize(), f"/feeds/rss/topic/{name}/", follow=("topic", name))
 
 
