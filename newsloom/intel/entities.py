@@ -425,12 +425,14 @@ def _english_keyphrases(text: str, title: str, limit: int) -> list[str]:
 def _noun_phrases(run: list[str]) -> list[str]:
     """Two- and three-word stretches of content words ending in a noun-like word, and
     single words with a noun ending."""
-    content = [w if w not in EN_STOPWORDS and len(w) > 2 else "" for w in run]
+    # each word tested once ("" where it cannot be part of a phrase), not once per stretch
+    usable = [w if w not in EN_STOPWORDS and len(w) > 2 and not _NOT_IN_PHRASE.search(w)
+              else "" for w in run]
     phrases = []
     for size in (3, 2, 1):
-        for i in range(len(content) - size + 1):
-            part = content[i:i + size]
-            if not all(part) or any(_NOT_IN_PHRASE.search(w) for w in part):
+        for i in range(len(usable) - size + 1):
+            part = usable[i:i + size]
+            if not all(part):
                 continue
             if size == 1 and not _NOUN_ENDING.search(part[0]):
                 continue

@@ -16,7 +16,7 @@ import numpy as np
 from newsloom.intel.cluster import ArticleFeatures
 from newsloom.intel.embed import embed
 from newsloom.intel.entities import named_things
-from newsloom.intel.text import match_tokens, sentences
+from newsloom.intel.text import iter_sentences, match_tokens
 
 LEAD_CHARS = 360
 BODY_CHARS = 1200  # word overlap reads further than the embedding: names recur there
@@ -36,7 +36,7 @@ def lead(title: str, text: str) -> str:
     """Title plus the opening sentences: what a story is about, without the background
     paragraphs that differ between outlets."""
     opening = ""
-    for sentence in sentences(text):
+    for sentence in iter_sentences(text):
         if len(opening) >= LEAD_CHARS:
             break
         opening = f"{opening} {sentence}".strip()

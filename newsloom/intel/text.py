@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
@@ -431,7 +432,12 @@ def sentences(text: str) -> list[str]:
     same paragraph (他说：「我们会努力。我们有信心。」 is one sentence: the quote is what
     was said, and cutting it would quote half of it as an answer). Paragraph breaks
     always split."""
-    out: list[str] = []
+    return list(iter_sentences(text))
+
+
+def iter_sentences(text: str) -> Iterator[str]:
+    """`sentences`, a paragraph at a time: a reader of the opening (an article's lead)
+    stops without splitting the rest."""
     for paragraph in text.split("\n"):
         paragraph = paragraph.strip()
         if not paragraph:
@@ -455,8 +461,7 @@ def sentences(text: str) -> list[str]:
             parts[-1] = f"{parts[-1]} {piece.strip()}"
         else:
             parts.append(piece)
-        out.extend(p.strip() for p in parts if p and p.strip())
-    return out
+        yield from (p.strip() for p in parts if p and p.strip())
 
 
 def _quotations(paragraph: str) -> list[tuple[int, int]]:

@@ -21,6 +21,7 @@ from newsloom.articles.urls import InvalidURLError, canonicalize_url
 from newsloom.jsonl import json_objects, parse_timestamp
 from newsloom.news.enrich import enrich_articles
 from newsloom.news.models import Article, Source
+from newsloom.news.rows import write_fields
 from newsloom.news.statistics import refresh_statistics
 
 BATCH = 500
@@ -119,7 +120,7 @@ def _store_batch(batch: list[Article], report: ImportReport, enrich: bool) -> No
         elif article.fingerprint:
             originals[article.fingerprint] = article.pk
     if links:
-        Article.objects.bulk_update(links, ["duplicate_of"])
+        write_fields(links, ["duplicate_of"])
         report.duplicates_linked += len(links)
     report.created += len(created)
     report.skipped_existing += len(fresh) - len(created)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 
 import numpy as np
+from django.db import transaction
 from django.utils import timezone
 
+from newsloom.intel.cluster import ArticleFeatures
 from newsloom.intel.embed import from_bytes, to_bytes
 from newsloom.intel.features import ArticleInput, build_features
 from newsloom.intel.language import detect_language
@@ -19,7 +21,7 @@ from newsloom.intel.summarize import summarize
 from newsloom.intel.topics import topic_labels
 from newsloom.news.models import Article
 from newsloom.news.related import relate
-from newsloom.news.stories import assign_story
+from newsloom.news.stories import assign_story, lock_for_stories
 from newsloom.news.topics import save_topics
 
 log = logging.getLogger("newsloom.enrich")
@@ -61,27 +63,36 @@ def enrich_articles(article_ids: list[int]) -> int:
         article.key_points = summary.key_points
         article.keyphrases = summary.keyphrases
         article.topics = topic_labels(article.title, article.text)
-    save_topics(articles, _ENRICHED_FIELDS)
-    done = []
-    for article, feature in zip(articles, features, strict=True):
-        if article.story_id is not None and _same_vector(stored[article.pk], feature.vector):
-            # enriched again with its text unchanged (`newsloom enrich --all`): its story
-            # and related list were decided among the articles of its own time, which the
-            # engine's window no longer holds once the archive has moved on; `newsloom
-            # recluster` is what rebuilds stories on purpose
-            done.append(article.pk)
-            continue
-        try:
-            assign_story(article, feature)
-            relate(article, feature.vector)
-        except Exception:  # one article's failure never stops the rest of the batch
-            log.exception("story or related list failed for article %s", article.pk)
-            continue
-        done.append(article.pk)
-    # marked enriched only once its story and related list are stored: an article
-    # left half-done is still found by `newsloom enrich` and the sweep
-    Article.objects.filter(pk__in=done).update(enriched_at=timezone.now())
+    # the batch's writes in one transaction under the story lock, taken once: each
+    # article's story and related list are still their own savepoints (assign_story,
+    # relate), but the lock, the engine's catching up and the commit are paid per batch
+    with transaction.atomic():
+        lock_for_stories()
+        save_topics(articles, _ENRICHED_FIELDS)
+        done = [article.pk for article, feature in zip(articles, features, strict=True)
+                if _placed(article, feature, stored[article.pk])]
+        # marked enriched only once its story and related list are stored: an article
+        # left half-done is still found by `newsloom enrich` and the sweep
+        Article.objects.filter(pk__in=done).update(enriched_at=timezone.now())
     return len(done)
+
+
+def _placed(article: Article, feature: ArticleFeatures, stored: bytes | None) -> bool:
+    """Put the article in its story and store its related list; False when that failed
+    (logged: one article's failure never stops the rest of the batch)."""
+    if article.story_id is not None and _same_vector(stored, feature.vector):
+        # enriched again with its text unchanged (`newsloom enrich --all`): its story
+        # and related list were decided among the articles of its own time, which the
+        # engine's window no longer holds once the archive has moved on; `newsloom
+        # recluster` is what rebuilds stories on purpose
+        return True
+    try:
+        assign_story(article, feature)
+        relate(article, feature.vector)
+    except Exception:
+        log.exception("story or related list failed for article %s", article.pk)
+        return False
+    return True
 
 
 def enrich_batch_safely(article_ids: list[int]) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from newsloom.news.models import TOPIC_LABEL_LENGTH, Article, ArticleTopic
+from newsloom.news.rows import write_fields
 
 
 def save_topics(articles: Sequence[Article], fields: Sequence[str] = ()) -> None:
@@ -21,7 +22,7 @@ def save_topics(articles: Sequence[Article], fields: Sequence[str] = ()) -> None
             for a in articles for label in dict.fromkeys(a.topics)
             if isinstance(label, str) and len(label) <= TOPIC_LABEL_LENGTH]
     with transaction.atomic():
-        Article.objects.bulk_update(articles, ["topics", *fields], batch_size=200)
+        write_fields(articles, ["topics", *fields])
         ArticleTopic.objects.filter(article_id__in=ids).delete()
         ArticleTopic.objects.bulk_create(rows, batch_size=500)
 
