@@ -93,7 +93,7 @@ def _throughput_child(feeds: int) -> None:
     from django.core.management import call_command
 
     from newsloom.news.models import Article, Source
-    from newsloom.news.runner import process_all_pending, refresh_sources
+    from newsloom.news.runner import refresh_and_process
     from tests.fixture_server import FixtureServer, respond
 
     call_command("migrate", verbosity=0)
@@ -113,8 +113,7 @@ def _throughput_child(feeds: int) -> None:
     import resource
 
     started = time.perf_counter()
-    refresh_sources(list(Source.objects.values_list("pk", flat=True)), workers=4)
-    process_all_pending(workers=4)
+    refresh_and_process(list(Source.objects.values_list("pk", flat=True)), workers=4)
     elapsed = time.perf_counter() - started
     stored = Article.objects.filter(status=Article.Status.READY).count()
     server.close()

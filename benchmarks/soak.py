@@ -105,7 +105,7 @@ def child(processes: int, count: int, threads: int, warm: int = 0) -> None:
     django.setup()
     from newsloom.news import cpu, schema
     from newsloom.news.models import Article, Source
-    from newsloom.news.runner import process_all_pending, refresh_sources
+    from newsloom.news.runner import refresh_and_process
     from tests.fixture_server import FixtureServer, respond
 
     schema.migrate()
@@ -128,8 +128,7 @@ def child(processes: int, count: int, threads: int, warm: int = 0) -> None:
     # CPU spent before the clock (warming the pool): taken off the run's CPU seconds
     before = sum(sample[0] for pid in descendants(os.getpid()) if (sample := _sample(pid)))
     started = time.perf_counter()
-    refresh_sources(list(Source.objects.values_list("pk", flat=True)), workers=threads)
-    process_all_pending(workers=threads)
+    refresh_and_process(list(Source.objects.values_list("pk", flat=True)), workers=threads)
     elapsed = time.perf_counter() - started
     replaced = cpu.replaced()
     cpu.configure(0)

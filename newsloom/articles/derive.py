@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from newsloom.articles.clean import clean_text
 from newsloom.articles.fingerprint import content_fingerprint
 from newsloom.articles.language import text_language
-from newsloom.articles.textstats import reading_minutes, word_count
+from newsloom.articles.textstats import text_stats
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,11 @@ def derive(text: str, title: str, language_hint: str = "", fallback_language: st
     text without any hint gets the detector's answer (never an empty language)."""
     cleaned = clean_text(text, title)
     language = text_language(cleaned or title, language_hint or fallback_language)
+    words, minutes = text_stats(cleaned)
     return Derived(
         text=cleaned,
-        word_count=word_count(cleaned),
-        reading_minutes=reading_minutes(cleaned),
+        word_count=words,
+        reading_minutes=minutes,
         language=language.lower()[:16],
         fingerprint=content_fingerprint(cleaned),
     )

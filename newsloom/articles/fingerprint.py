@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from itertools import islice
 
 from newsloom.han import HAN
 
@@ -19,7 +20,8 @@ MIN_TOKENS = 40
 def content_fingerprint(text: str) -> str:
     """SHA-1 of the first LEAD_TOKENS normalized tokens; '' for texts too short to tell
     copies from coincidences."""
-    tokens = _TOKENS.findall(unicodedata.normalize("NFKC", text).casefold())
+    tokens = [match.group() for match in islice(
+        _TOKENS.finditer(unicodedata.normalize("NFKC", text).casefold()), LEAD_TOKENS)]
     if len(tokens) < MIN_TOKENS:
         return ""
     return hashlib.sha1(" ".join(tokens[:LEAD_TOKENS]).encode("utf-8")).hexdigest()

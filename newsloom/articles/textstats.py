@@ -21,15 +21,21 @@ _CJK_CPM = 400
 
 def word_count(text: str) -> int:
     """Latin-script words plus CJK characters."""
-    return len(_WORD.findall(text)) + len(_CJK.findall(text)) + len(_KANA.findall(text))
+    return text_stats(text)[0]
 
 
 def reading_minutes(text: str) -> int:
     """Whole minutes to read, at least 1 for any non-empty text."""
+    return text_stats(text)[1]
+
+
+def text_stats(text: str) -> tuple[int, int]:
+    """(word_count, reading_minutes) from one count of the text's words and characters:
+    every stored article needs both."""
     cjk = len(_CJK.findall(text)) + len(_KANA.findall(text))
     latin = len(_WORD.findall(text))
     minutes = latin / _LATIN_WPM + cjk / _CJK_CPM
-    return max(1, math.ceil(minutes)) if text.strip() else 0
+    return latin + cjk, (max(1, math.ceil(minutes)) if text.strip() else 0)
 
 
 def script_language(text: str) -> str:

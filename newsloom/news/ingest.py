@@ -257,13 +257,14 @@ class EntryRefusedError(ValueError):
     """A feed entry that cannot become an article (the message says why)."""
 
 
-def first_with_url(url: str, before_pk: int | None = None) -> Article | None:
-    """The earliest original article stored under canonical `url` (optionally only ones
-    older than `before_pk`): what a later copy with the same URL is linked to."""
+def first_with_url(url: str, before_pk: int | None = None) -> int | None:
+    """The id of the earliest original article stored under canonical `url` (optionally
+    only ones older than `before_pk`): what a later copy with the same URL is linked to.
+    Asked for every entry stored, so only the id is read, not the row."""
     found = Article.objects.filter(url=url, duplicate_of__isnull=True)
     if before_pk is not None:
         found = found.filter(pk__lt=before_pk)
-    return found.order_by("pk").first()
+    return found.order_by("pk").values_list("pk", flat=True).first()
 
 
 def store_entry(source: Source, entry: FeedEntry,
@@ -281,8 +282,10 @@ def store_entry(source: Source, entry: FeedEntry,
     guid = entry.guid[:1000]
     updated = entry.updated  # a version marker only (never shown), so kept as given: clamped,
     # a future value would look newer at every refresh and re-process the entry each time
-    existing = Article.objects.filter(source=source, guid=guid).first()
-    if existing is not None:
+    # most entries are new: an id alone says so, the whole row is read only for an update
+    stored = Article.objects.filter(source=source, guid=guid).values_list("pk", flat=True).first()
+    if stored is not None:
+        existing = Article.objects.get(pk=stored)
         previous = existing.updated_at
         if not updated or (previous is not None and updated <= previous):
             return None
@@ -307,7 +310,7 @@ def store_entry(source: Source, entry: FeedEntry,
                 date_known=published is not None,
                 updated_at=updated,
                 language=source.language,
-                duplicate_of=first_with_url(url),
+                duplicate_of_id=first_with_url(url),
                 **_feed_fields(entry, entry.url),
             )
     except IntegrityError:
@@ -363,9 +366,9 @@ def _finalize(article: Article) -> None:
     article.fingerprint = derived.fingerprint
     if article.fingerprint and article.duplicate_of_id is None:
         _lock_fingerprint(article.fingerprint)  # the check below and the save: one writer
-        article.duplicate_of = (
+        article.duplicate_of_id = (
             Article.objects.filter(fingerprint=article.fingerprint, duplicate_of__isnull=True)
-            .exclude(pk=article.pk).order_by("pk").first()
+            .exclude(pk=article.pk).order_by("pk").values_list("pk", flat=True).first()
         )
 
 
@@ -391,7 +394,7 @@ def _settle_url(article: Article, final_url: str, page: Extracted | None) -> Non
     article.url = candidate[:2000]
     holder = first_with_url(article.url, before_pk=article.pk)
     if holder is not None and article.duplicate_of_id is None:
-        article.duplicate_of = holder
+        article.duplicate_of_id = holder
 
 
 def process_article(article_id: int, fetcher: Fetcher | None = None) -> bool:

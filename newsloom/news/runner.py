@@ -5,16 +5,19 @@ stored or has failed for now."""
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
-from newsloom.news.ingest import process_article, refresh_source
+from newsloom.news.ingest import RefreshOutcome, process_article, refresh_source
 from newsloom.news.models import Article
 from newsloom.news.retries import workable
 
@@ -31,36 +34,77 @@ class RefreshSummary:
     errors: list[str] = field(default_factory=list)
 
 
-def _in_thread(func: Callable[[T], R]) -> Callable[[T], R]:
-    """Run `func` in a pool thread with its own database connection, closed afterwards."""
-    def wrapper(arg: T) -> R:
+class _Work:
+    """Tasks run on a few threads, each thread keeping one database connection for all
+    its tasks and closing it when the work runs out (a fresh connection a task cost 1.1 ms
+    of CPU on SQLite: connecting, the pragmas, the SQL functions); after a task that
+    raised, the thread starts afresh, so a broken connection never outlives the task that
+    met it. A task may add tasks (a refreshed feed adds its new articles), and the threads
+    stop only once nothing is queued and nothing is running."""
+
+    def __init__(self) -> None:
+        self.todo: deque[Callable[[], None]] = deque()
+        self.running = 0
+        self.changed = threading.Condition()
+
+    def add(self, task: Callable[[], None]) -> None:
+        with self.changed:
+            self.todo.append(task)
+            self.changed.notify()
+
+    def run(self, workers: int) -> None:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            threads = [pool.submit(self._drain) for _ in range(max(1, workers))]
+            for thread in threads:
+                thread.result()
+
+    def _next(self) -> Callable[[], None] | None:
+        with self.changed:
+            while not self.todo and self.running:
+                self.changed.wait()  # a running task may still add work
+            if not self.todo:
+                self.changed.notify_all()
+                return None
+            self.running += 1
+            return self.todo.popleft()
+
+    def _drain(self) -> None:
         close_old_connections()
         try:
-            return func(arg)
+            while (task := self._next()) is not None:
+                try:
+                    task()
+                except BaseException:
+                    connections.close_all()
+                    raise
+                finally:
+                    with self.changed:
+                        self.running -= 1
+                        self.changed.notify_all()
         finally:
             connections.close_all()
-    return wrapper
 
 
 def _map(func: Callable[[T], R], items: Iterable[T], workers: int,
          tick: Callable[[], None] | None) -> list[R]:
-    results = []
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(_in_thread(func), items):
-            results.append(result)
-            if tick:
-                tick()
+    """`func` on every item on `workers` threads (_Work), results in the items' order."""
+    todo = list(items)
+    results: list[R] = [None] * len(todo)  # type: ignore[list-item]
+    work = _Work()
+
+    def task(index: int) -> None:
+        results[index] = func(todo[index])
+        if tick:
+            tick()
+
+    for index in range(len(todo)):
+        work.add(partial(task, index))
+    work.run(min(workers, len(todo)))
     return results
 
 
-def refresh_sources(
-    source_ids: list[int],
-    workers: int = 8,
-    source_tick: Callable[[], None] | None = None,
-) -> RefreshSummary:
-    """Refresh the given sources concurrently (politeness still holds per host)."""
+def _summarise(outcomes: Iterable[RefreshOutcome]) -> RefreshSummary:
     summary = RefreshSummary()
-    outcomes = _map(refresh_source, source_ids, workers, source_tick)
     for outcome in outcomes:
         if outcome.status == "error":
             summary.sources_failed += 1
@@ -69,6 +113,54 @@ def refresh_sources(
             summary.sources_ok += 1
         summary.new_articles += len(outcome.new_article_ids)
     return summary
+
+
+def refresh_sources(
+    source_ids: list[int],
+    workers: int = 8,
+    source_tick: Callable[[], None] | None = None,
+) -> RefreshSummary:
+    """Refresh the given sources concurrently (politeness still holds per host)."""
+    return _summarise(_map(refresh_source, source_ids, workers, source_tick))
+
+
+def refresh_and_process(
+    source_ids: list[int],
+    workers: int = 8,
+    source_tick: Callable[[], None] | None = None,
+    on_batch: Callable[[int], None] | None = None,
+    tick: Callable[[], None] | None = None,
+) -> tuple[RefreshSummary, int]:
+    """Refresh the sources and process every pending article, a feed's new articles as
+    soon as that feed is stored (as the worker's queue does), not after the last feed:
+    storing 400 entries kept one core busy and the extraction processes idle for over a
+    second. Then whatever else is pending (process_all_pending). Returns the summary and
+    how many articles this process stored."""
+    outcomes: list[RefreshOutcome] = []
+    stored: list[bool] = []
+    work = _Work()
+
+    def article(article_id: int) -> None:
+        stored.append(process_article(article_id))
+        if tick:
+            tick()
+
+    def feed(source_id: int) -> None:
+        outcome = refresh_source(source_id)
+        outcomes.append(outcome)
+        if source_tick:
+            source_tick()
+        fresh = outcome.new_article_ids + outcome.updated_article_ids
+        if on_batch and fresh:
+            on_batch(len(fresh))
+        for article_id in fresh:
+            work.add(partial(article, article_id))
+
+    for source_id in source_ids:
+        work.add(partial(feed, source_id))
+    work.run(min(workers, max(1, len(source_ids))) if source_ids else 0)
+    rest = process_all_pending(workers, on_batch, tick)
+    return _summarise(outcomes), sum(stored) + rest
 
 
 def process_all_pending(

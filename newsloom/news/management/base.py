@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsloom.news import cpu
-from newsloom.news.runner import RefreshSummary, process_all_pending, refresh_sources
+from newsloom.news.runner import RefreshSummary, refresh_and_process
 from newsloom.news.schema import require_current
 
 
@@ -43,12 +43,10 @@ def refresh_with_progress(source_ids: list[int], workers: int = 8,
 def _refresh(source_ids: list[int], workers: int) -> tuple[RefreshSummary, int]:
     with progress_bar() as progress:
         feeds = progress.add_task("feeds", total=len(source_ids))
-        summary = refresh_sources(source_ids, workers,
-                                  source_tick=lambda: progress.advance(feeds))
         pages = progress.add_task("articles", total=0)
-        processed = process_all_pending(
-            workers,
+        return refresh_and_process(
+            source_ids, workers,
+            source_tick=lambda: progress.advance(feeds),
             on_batch=lambda n: progress.update(pages, total=(progress.tasks[pages].total or 0) + n),
             tick=lambda: progress.advance(pages),
         )
-    return summary, processed
