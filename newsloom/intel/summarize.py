@@ -82,12 +82,13 @@ def rank_sentences(text: str, title: str = "") -> list[tuple[float, int, str]]:
     candidates = [(i, s) for i, s in enumerate(sentences(text)) if _usable(s)]
     if not candidates:
         return []
-    frequency = Counter(w for _, s in candidates for w in set(words(s)))
+    token_sets = [set(words(s)) for _, s in candidates]  # (each sentence split once)
+    frequency = Counter(w for tokens in token_sets for w in tokens)
     for word in words(title):
         frequency[word] += 2
     ranked = []
-    for index, (position, sentence) in enumerate(candidates):
-        tokens = set(words(sentence))
+    for index, ((position, sentence), tokens) in enumerate(zip(candidates, token_sets,
+                                                                strict=True)):
         if not tokens:
             continue
         content = sum(math.log1p(frequency[t]) for t in tokens) / math.sqrt(len(tokens) + 4)

@@ -210,19 +210,25 @@ def _refresh(source: Source, fetcher: Fetcher) -> RefreshOutcome:
     skipped = list(feed.skipped)
     truncated = False
     fetched_at = timezone.now()
-    for index, entry in enumerate(_newest_first(feed.entries)):
-        if len(outcome.new_article_ids) >= MAX_NEW_ENTRIES:
-            truncated = True
-            break
-        try:
-            stored = store_entry(source, entry, fetched_at)
-        except Exception as exc:  # one bad entry must not cost the others
-            skipped.append(entry_problem(index, entry.guid or entry.url, exc))
-            continue
-        if stored is None:
-            continue
-        article_id, created = stored
-        (outcome.new_article_ids if created else outcome.updated_article_ids).append(article_id)
+    # the feed's entries in one transaction, each in a savepoint of its own: one wait for
+    # SQLite's write lock a feed instead of one an entry (each wait could oversleep the
+    # lock's release by tens of ms), and a failing entry still costs only itself
+    with transaction.atomic():
+        for index, entry in enumerate(_newest_first(feed.entries)):
+            if len(outcome.new_article_ids) >= MAX_NEW_ENTRIES:
+                truncated = True
+                break
+            try:
+                with transaction.atomic():
+                    stored = store_entry(source, entry, fetched_at)
+            except Exception as exc:  # one bad entry must not cost the others
+                skipped.append(entry_problem(index, entry.guid or entry.url, exc))
+                continue
+            if stored is None:
+                continue
+            article_id, created = stored
+            (outcome.new_article_ids if created else outcome.updated_article_ids).append(
+                article_id)
     _record_skipped(source, skipped)
     _update_source_meta(source, feed)
     if truncated:  # read the whole feed again next time for the entries left out now
