@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from django.utils import timezone
@@ -16,7 +18,7 @@ from newsloom.fetch.client import Fetcher
 from newsloom.news import ingest
 from newsloom.news.bulk import import_jsonl
 from newsloom.news.models import Article, Source
-from newsloom.news.runner import process_all_pending, refresh_sources
+from newsloom.news.runner import process_all_pending, refresh_and_process, refresh_sources
 from newsloom.news.sources import SourceError, SourceSpec, add_source, import_opml
 from tests.fixture_server import FixtureServer, redirect, respond
 
@@ -83,6 +85,32 @@ def test_demo_corpus_is_ingested_once_and_cleanly(demo: DemoServer) -> None:
     before = list(articles.order_by("pk").values_list("pk", "url", "text"))
     _ingest_all()
     assert list(Article.objects.order_by("pk").values_list("pk", "url", "text")) == before
+
+
+def test_a_quick_feeds_articles_are_read_while_a_slow_feed_loads(server: FixtureServer) -> None:
+    """`newsloom refresh --wait` reads a feed's articles as soon as that feed is stored,
+    as the worker's queue does, not after the slowest feed of the run (storing every feed
+    first kept the extraction processes idle); the slow feed's article is read too."""
+    server.routes["/quick.xml"] = respond(200, rss([(f"q{i}", server.url(f"/q{i}"), f"Quick {i}")
+                                                    for i in range(2)]), "application/rss+xml")
+    slow_feed = respond(200, rss([("s0", server.url("/s0"), "Slow 0")]), "application/rss+xml")
+
+    def slow(request: BaseHTTPRequestHandler) -> None:
+        time.sleep(2)
+        slow_feed(request)
+
+    server.routes["/slow.xml"] = slow
+    for name in ("q0", "q1", "s0"):
+        server.routes[f"/{name}"] = respond(200, article_page(f"Page {name}"))
+    quick = Source.objects.create(name="Quick", feed_url=server.url("/quick.xml"))
+    late = Source.objects.create(name="Slow", feed_url=server.url("/slow.xml"))
+    summary, stored = refresh_and_process([late.pk, quick.pk], workers=2)
+    assert (summary.sources_ok, summary.new_articles, stored) == (2, 3, 3)
+    slow_done = Source.objects.get(pk=late.pk).last_fetched_at
+    quick_articles = Article.objects.filter(source=quick)
+    assert {a.status for a in quick_articles} == {Article.Status.READY}
+    assert all(a.processed_at < slow_done for a in quick_articles)
+    assert Article.objects.get(source=late).status == Article.Status.READY
 
 
 def test_racing_workers_never_duplicate(server: FixtureServer) -> None:

@@ -53,8 +53,9 @@ class _Work:
             self.changed.notify()
 
     def run(self, workers: int) -> None:
+        workers = max(1, workers)
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            threads = [pool.submit(self._drain) for _ in range(max(1, workers))]
+            threads = [pool.submit(self._drain) for _ in range(workers)]
             for thread in threads:
                 thread.result()
 
@@ -158,7 +159,7 @@ def refresh_and_process(
 
     for source_id in source_ids:
         work.add(partial(feed, source_id))
-    work.run(min(workers, max(1, len(source_ids))) if source_ids else 0)
+    work.run(min(workers, len(source_ids)))
     rest = process_all_pending(workers, on_batch, tick)
     return _summarise(outcomes), sum(stored) + rest
 
