@@ -51,16 +51,39 @@ def _declared_language(raw: bytes) -> str:
     return match.group(1).decode("ascii").lower() if match else ""
 
 
+# Without page metadata, the body is first extracted without trafilatura's fallback
+# extractors (readability, jusText), which ran on every page for about a third of
+# extraction's CPU; a page where that finds under FALLBACK_BELOW characters is extracted
+# again with them. The limit was chosen on trafilatura's evaluation pages (the largest
+# set: 200 loses 0.5 points of F1, 500 loses 0.2, 1,000 none) and then measured on the
+# Zyte and Readability pages it was not chosen on (docs/benchmarks.md).
+FALLBACK_BELOW = 1000
+
+
 def extract_body(raw: bytes | str | HtmlElement, url: str = "",
                  with_metadata: bool = True) -> Document | None:
-    """Run trafilatura once, with metadata (the single expensive step). Inline images and
+    """Run trafilatura, with metadata when asked (the single expensive step; then in one
+    full pass, as the metadata's own date search depends on it), else the body alone in a
+    fast pass and, when that finds little, a full one (FALLBACK_BELOW). Inline images and
     links are left out on purpose: include_images cost 1.2 points of segment F1 on
     trafilatura's evaluation set and include_links 5.5 points of Zyte F1 (link-dense and
     caption blocks survive), measured in docs/benchmarks.md. The lead image comes from the
     page's metadata instead."""
+    if not with_metadata:
+        quick = _bare(raw, url, with_metadata=False, fast=True)
+        if quick is not None and len(quick.text or "") >= FALLBACK_BELOW:
+            return quick
+    return _bare(raw, url, with_metadata=with_metadata, fast=False)
+
+
+def _bare(raw: bytes | str | HtmlElement, url: str, with_metadata: bool,
+          fast: bool) -> Document | None:
+    """One trafilatura pass (it copies a tree it is given, so a second pass starts from
+    the same page)."""
     result = trafilatura.bare_extraction(
         raw,
         url=url or None,
+        fast=fast,
         with_metadata=with_metadata,
         include_comments=False,
         date_extraction_params=_FAST_DATE_SEARCH,
