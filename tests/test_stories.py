@@ -233,6 +233,41 @@ def test_re_enriching_keeps_story_counts_and_recluster_rebuilds_the_same_stories
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_batch_that_fails_to_finish_leaves_nothing_half_done(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch's stories, related lists and enrichment are written in one transaction: one
+    that fails at its last write leaves no story behind (nor an engine that remembers
+    one), and enriching the articles again puts them in stories counted right."""
+    from newsloom.news import enrich, stories
+    from newsloom.news.bulk import import_jsonl
+    from newsloom.news.models import Article, Story
+
+    import_jsonl([json.dumps({"url": f"https://paper{i}.example/q", "source": f"Paper {i}",
+                              "title": "Earthquake of magnitude 7.1 hits Miyagi, Japan",
+                              "text": "A magnitude 7.1 earthquake struck off Miyagi prefecture "
+                                      f"in Japan on Monday. Reporter {i} wrote this.",
+                              "published": (DAY1 + timedelta(minutes=i)).isoformat(),
+                              "language": "en"}) for i in range(3)], enrich=False)
+    ids = list(Article.objects.values_list("pk", flat=True))
+
+    class _Broken:
+        @staticmethod
+        def now() -> datetime:
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(enrich, "timezone", _Broken)
+    with pytest.raises(RuntimeError):
+        enrich.enrich_articles(ids)
+    assert not Story.objects.exists()
+    assert not Article.objects.filter(story__isnull=False).exists()
+    assert stories._Held.engine is None
+    monkeypatch.undo()
+    assert enrich.enrich_articles(ids) == 3
+    assert list(Story.objects.values_list("article_count", flat=True)) == [3]
+    assert not Article.objects.filter(enriched_at__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_enriching_an_old_archive_again_keeps_its_stories_and_related_lists() -> None:
     """`newsloom enrich --all` on an archive that has moved on: last week's articles were
     put in stories among last week's articles, which the engine's window no longer holds;

@@ -21,7 +21,7 @@ from newsloom.intel.summarize import summarize
 from newsloom.intel.topics import topic_labels
 from newsloom.news.models import Article
 from newsloom.news.related import relate
-from newsloom.news.stories import assign_story, lock_for_stories
+from newsloom.news.stories import assign_story, forget_engine, lock_for_stories
 from newsloom.news.topics import save_topics
 
 log = logging.getLogger("newsloom.enrich")
@@ -66,14 +66,18 @@ def enrich_articles(article_ids: list[int]) -> int:
     # the batch's writes in one transaction under the story lock, taken once: each
     # article's story and related list are still their own savepoints (assign_story,
     # relate), but the lock, the engine's catching up and the commit are paid per batch
-    with transaction.atomic():
-        lock_for_stories()
-        save_topics(articles, _ENRICHED_FIELDS)
-        done = [article.pk for article, feature in zip(articles, features, strict=True)
-                if _placed(article, feature, stored[article.pk])]
-        # marked enriched only once its story and related list are stored: an article
-        # left half-done is still found by `newsloom enrich` and the sweep
-        Article.objects.filter(pk__in=done).update(enriched_at=timezone.now())
+    try:
+        with transaction.atomic():
+            lock_for_stories()
+            save_topics(articles, _ENRICHED_FIELDS)
+            done = [article.pk for article, feature in zip(articles, features, strict=True)
+                    if _placed(article, feature, stored[article.pk])]
+            # marked enriched only once its story and related list are stored: an article
+            # left half-done is still found by `newsloom enrich` and the sweep
+            Article.objects.filter(pk__in=done).update(enriched_at=timezone.now())
+    except Exception:
+        forget_engine()  # it holds the batch's assignments, which were rolled back
+        raise
     return len(done)
 
 
