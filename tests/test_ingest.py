@@ -113,6 +113,33 @@ def test_a_quick_feeds_articles_are_read_while_a_slow_feed_loads(server: Fixture
     assert Article.objects.get(source=late).status == Article.Status.READY
 
 
+def test_an_article_whose_processing_breaks_does_not_stop_the_others(
+        server: FixtureServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A runner thread whose task raises (a lost database connection, say) goes on with the
+    others on a fresh connection; the error still reaches the caller once all were tried."""
+    from newsloom.news import runner
+
+    server.routes["/feed.xml"] = respond(200, rss([(f"p{i}", server.url(f"/p{i}"), f"Page {i}")
+                                                   for i in range(3)]), "application/rss+xml")
+    for i in range(3):
+        server.routes[f"/p{i}"] = respond(200, article_page(f"Page {i}"))
+    source = Source.objects.create(name="Feed", feed_url=server.url("/feed.xml"))
+    refresh_sources([source.pk])
+    first, *others = Article.objects.order_by("pk").values_list("pk", flat=True)
+    real = runner.process_article
+
+    def broken_once(article_id: int) -> bool:
+        if article_id == first:
+            raise OSError("connection lost")
+        return real(article_id)
+
+    monkeypatch.setattr(runner, "process_article", broken_once)
+    with pytest.raises(OSError, match="connection lost"):
+        process_all_pending(workers=1)
+    assert set(Article.objects.filter(status=Article.Status.READY)
+               .values_list("pk", flat=True)) == set(others)
+
+
 def test_racing_workers_never_duplicate(server: FixtureServer) -> None:
     items = [(f"g{i}", server.url(f"/a/{i}?utm_source=x"), f"Story {i}") for i in range(12)]
     server.routes["/feed"] = respond(200, rss(items), "application/rss+xml")
