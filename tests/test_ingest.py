@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler
@@ -122,6 +123,35 @@ def test_a_quick_feeds_articles_are_read_while_a_slow_feed_loads(server: Fixture
     assert overlapped == [True]
     assert (summary.sources_ok, summary.new_articles, stored) == (2, 3, 3)
     assert {a.status for a in Article.objects.all()} == {Article.Status.READY}
+
+
+def test_one_feeds_articles_are_read_on_every_thread(server: FixtureServer) -> None:
+    """A refresh of a single feed still reads its pages on all the threads it was given:
+    the articles a feed adds are tasks for every thread, not only for as many threads as
+    there were feeds."""
+    server.routes["/feed.xml"] = respond(200, rss([(f"p{i}", server.url(f"/p{i}"), f"Page {i}")
+                                                   for i in range(6)]), "application/rss+xml")
+    lock, in_flight, most = threading.Lock(), [0], [0]
+
+    def page(name: str) -> Callable[[BaseHTTPRequestHandler], None]:
+        body = respond(200, article_page(f"Page {name}"))
+
+        def handle(request: BaseHTTPRequestHandler) -> None:
+            with lock:
+                in_flight[0] += 1
+                most[0] = max(most[0], in_flight[0])
+            time.sleep(0.3)
+            with lock:
+                in_flight[0] -= 1
+            body(request)
+        return handle
+
+    for i in range(6):
+        server.routes[f"/p{i}"] = page(f"p{i}")
+    source = Source.objects.create(name="Feed", feed_url=server.url("/feed.xml"))
+    summary, stored = refresh_and_process([source.pk], workers=4)
+    assert (summary.sources_ok, stored) == (1, 6)
+    assert most[0] >= 2
 
 
 def test_an_article_whose_processing_breaks_does_not_stop_the_others(

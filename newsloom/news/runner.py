@@ -164,7 +164,7 @@ def refresh_and_process(
 
     for source_id in source_ids:
         work.add(partial(feed, source_id))
-    work.run(min(workers, len(source_ids)))
+    work.run(workers)  # (not fewer for few feeds: their articles are added as tasks)
     rest = process_all_pending(workers, on_batch, tick)
     return _summarise(outcomes), sum(stored) + rest
 
