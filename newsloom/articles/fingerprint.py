@@ -24,4 +24,4 @@ def content_fingerprint(text: str) -> str:
         _TOKENS.finditer(unicodedata.normalize("NFKC", text).casefold()), LEAD_TOKENS)]
     if len(tokens) < MIN_TOKENS:
         return ""
-    return hashlib.sha1(" ".join(tokens[:LEAD_TOKENS]).encode("utf-8")).hexdigest()
+    return hashlib.sha1(" ".join(tokens).encode("utf-8")).hexdigest()

@@ -85,14 +85,15 @@ def synced_engine() -> StoryEngine:
         forget_engine()
     if _Held.engine is None:
         engine = StoryEngine()
-        newest = Article.objects.filter(story__isnull=False).aggregate(
-            newest=Max("published_at"))["newest"]
-        if newest is not None:
+        latest = Article.objects.filter(story__isnull=False).aggregate(
+            latest=Max("published_at"))["latest"]
+        if latest is not None:
             _hold(engine, Article.objects.filter(story__isnull=False,
-                                                 published_at__gte=newest - engine.window))
-        # every assignment so far, in the window or not, is now accounted for
+                                                 published_at__gte=latest - engine.window))
+        # every assignment so far, in the window or not, is now accounted for (under the
+        # lock nobody assigned since `newest` was read)
         _Held.engine = engine
-        _Held.watermark = _newest_seq()
+        _Held.watermark = newest
         return engine
     if newest > _Held.watermark:  # other processes assigned since: take theirs in
         _Held.watermark = max(_Held.watermark, _hold(
