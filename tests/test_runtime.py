@@ -6,7 +6,9 @@ and the process pool for CPU-bound stages."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -268,6 +270,20 @@ def test_a_crashing_pool_process_is_replaced() -> None:
         assert cpu.run(os.getpid) != os.getpid()
     finally:
         cpu.configure(0)
+
+
+def test_stopping_the_pool_waits_for_its_processes() -> None:
+    """`configure(0)` returns once the processes have exited, a stage in flight finished:
+    nothing is left for the interpreter's exit to wait on (on CPython 3.11 a pool left to
+    stop in the background could hang it: `refresh --wait` printed its summary in CI and
+    never returned)."""
+    cpu.configure(2)
+    with ThreadPoolExecutor(1) as thread:
+        in_flight = thread.submit(cpu.run, time.sleep, 0.5)
+        cpu.run(os.getpid)  # the pool is up
+        cpu.configure(0)
+        assert multiprocessing.active_children() == []
+        in_flight.result()
 
 
 def _models_loaded() -> bool:

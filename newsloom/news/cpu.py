@@ -79,16 +79,19 @@ class _Lane:
                 self.pool = _new_pool(self.size, self.warm_up)
                 self.replaced += 1
             fresh = self.pool
-        broken.shutdown(wait=False, cancel_futures=True)
+        broken.shutdown(wait=True, cancel_futures=True)  # its processes are gone already
         return fresh
 
     def resize(self, size: int) -> None:
-        """Let the processes go (queued stages are cancelled, running ones finish in the
-        background, nothing waits here); later stages use `size` processes (0: inline)."""
+        """Let the processes go (queued stages are cancelled, running ones finish) and wait
+        until they have exited; later stages use `size` processes (0: inline). Waiting,
+        because on CPython 3.11 a pool shut down with `wait=False` can hang the
+        interpreter's exit (cpython #83386, #125451): `newsloom refresh --wait` once printed
+        its summary in CI and then never returned."""
         with self.lock:
             pool, self.pool, self.size = self.pool, None, max(0, size)
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _load_enrichment_models() -> None:
