@@ -273,10 +273,10 @@ def test_a_crashing_pool_process_is_replaced() -> None:
 
 
 def test_stopping_the_pool_waits_for_its_processes() -> None:
-    """`configure(0)` returns once the processes have exited, a stage in flight finished:
-    nothing is left for the interpreter's exit to wait on (on CPython 3.11 a pool left to
-    stop in the background could hang it: `refresh --wait` printed its summary in CI and
-    never returned)."""
+    """`configure(0)` returns once the processes have exited, a short stage in flight
+    finished: nothing is left for the interpreter's exit to wait on (on CPython 3.11 a
+    pool left to stop in the background could hang it: `refresh --wait` printed its
+    summary in CI and never returned)."""
     cpu.configure(2)
     with ThreadPoolExecutor(1) as thread:
         in_flight = thread.submit(cpu.run, time.sleep, 0.5)
@@ -284,6 +284,23 @@ def test_stopping_the_pool_waits_for_its_processes() -> None:
         cpu.configure(0)
         assert multiprocessing.active_children() == []
         in_flight.result()
+
+
+def test_stopping_the_pool_ends_a_stage_that_does_not_finish() -> None:
+    """A stopping worker waits STOP_GRACE for a running stage, not for as long as the
+    stage takes; the stage fails and no new pool is started for it."""
+    cpu.configure(1)
+    cpu.run(os.getpid)  # the pool is up
+    with ThreadPoolExecutor(1) as thread:
+        in_flight = thread.submit(cpu.run, time.sleep, 60)
+        time.sleep(1)  # the stage is running in the process
+        started = time.monotonic()
+        cpu.configure(0)
+        assert time.monotonic() - started < cpu.STOP_GRACE + 5
+        assert multiprocessing.active_children() == []
+        with pytest.raises(BrokenProcessPool):
+            in_flight.result()
+    assert multiprocessing.active_children() == []
 
 
 def _models_loaded() -> bool:

@@ -73,8 +73,12 @@ class _Lane:
             return self.pool
 
     def _replace(self, broken: ProcessPoolExecutor) -> ProcessPoolExecutor:
-        """A new pool in place of a broken one (once, however many threads saw it break)."""
+        """A new pool in place of a broken one (once, however many threads saw it break);
+        none once the lane has been stopped (its processes died because it was stopping:
+        a worker's SIGTERM reaches them too), so a stopping worker starts nothing new."""
         with self.lock:
+            if not self.size:
+                raise BrokenProcessPool(f"the {self.name} processes were stopped")
             if self.pool is broken or self.pool is None:
                 self.pool = _new_pool(self.size, self.warm_up)
                 self.replaced += 1
@@ -83,15 +87,35 @@ class _Lane:
         return fresh
 
     def resize(self, size: int) -> None:
-        """Let the processes go (queued stages are cancelled, running ones finish) and wait
-        until they have exited; later stages use `size` processes (0: inline). Waiting,
-        because on CPython 3.11 a pool shut down with `wait=False` can hang the
-        interpreter's exit (cpython #83386, #125451): `newsloom refresh --wait` once printed
-        its summary in CI and then never returned."""
+        """Let the processes go (`_stop`); later stages use `size` processes (0: inline)."""
         with self.lock:
             pool, self.pool, self.size = self.pool, None, max(0, size)
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            _stop(pool)
+
+
+STOP_GRACE = 2.0  # seconds a running stage is given to finish when its lane stops
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel the queued stages, give running ones STOP_GRACE seconds, end the processes
+    still busy after that, and return once every process has exited. A stage cut short
+    fails with BrokenProcessPool; its article's lease brings it back to a worker.
+    Not `shutdown(wait=False)`: on CPython 3.11 a pool left to stop in the background can
+    hang the interpreter's exit (cpython #83386, #125451): `newsloom refresh --wait` once
+    printed its summary in CI and never returned. Not an unbounded `shutdown(wait=True)`
+    either: a stopping worker waited over 10 s on a stage that was still loading its
+    models."""
+    stopping = threading.Thread(target=pool.shutdown, daemon=True,
+                                kwargs={"wait": True, "cancel_futures": True})
+    stopping.start()
+    stopping.join(STOP_GRACE)
+    if stopping.is_alive():
+        # no public way to end a pool's processes before Python 3.14; once one has died,
+        # the pool's own thread ends the others, fails their stages and lets shutdown return
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        stopping.join()
 
 
 def _load_enrichment_models() -> None:
