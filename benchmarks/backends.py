@@ -3,8 +3,10 @@ data folder and database, whatever the caller's own environment says."""
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
+from pathlib import Path
 
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
@@ -39,3 +41,18 @@ def isolated_env(prefix: str, **settings: str) -> dict[str, str]:
     env["NEWSLOOM_DATA_DIR"] = tempfile.mkdtemp(prefix=prefix)
     env.update(settings)
     return env
+
+
+def open_kept(folder: Path) -> dict[str, object]:
+    """Set Django up in this process on an archive kept by `benchmarks/web.py --keep` (or
+    built by `web.py --load N`): its data folder, and its PostgreSQL database when
+    archive.json names one. Returns archive.json's facts."""
+    info: dict[str, object] = json.loads((folder / "archive.json").read_text())
+    os.environ["NEWSLOOM_DATA_DIR"] = str(folder)
+    os.environ.pop("DATABASE_URL", None)
+    if info.get("database_url"):
+        os.environ["DATABASE_URL"] = str(info["database_url"])
+    from newsloom.startup import start_django
+
+    start_django()
+    return info

@@ -14,8 +14,6 @@ so its SET LOCAL settings hold; SQLite: EXPLAIN QUERY PLAN).
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 import time
 import urllib.parse
@@ -24,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.backends import open_kept  # noqa: E402
 
 
 def run(path: str) -> float:
@@ -63,13 +62,7 @@ def main() -> None:
                         help="print the query plans of the N slowest searches")
     args = parser.parse_args()
     folder = Path(args.folder).resolve()
-    os.environ["NEWSLOOM_DATA_DIR"] = str(folder)
-    os.environ.pop("DATABASE_URL", None)
-    if url := json.loads((folder / "archive.json").read_text()).get("database_url"):
-        os.environ["DATABASE_URL"] = url
-    from newsloom.startup import start_django
-
-    start_django()
+    open_kept(folder)
     from django.db import connection
 
     from benchmarks.web import search_paths

@@ -24,8 +24,6 @@ database:
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import statistics
 import sys
 import time
@@ -35,6 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.backends import open_kept  # noqa: E402
 
 PAGE = 31  # a listing page and the row that says whether there is a next one
 BATCH = 500
@@ -132,14 +131,7 @@ def main() -> None:
                         help="label the newest N (or all) original articles' topics first")
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    folder = Path(args.folder).resolve()
-    info = json.loads((folder / "archive.json").read_text())
-    os.environ["NEWSLOOM_DATA_DIR"] = str(folder)
-    if info.get("database_url"):
-        os.environ["DATABASE_URL"] = info["database_url"]
-    from newsloom.startup import start_django
-
-    start_django()
+    open_kept(Path(args.folder).resolve())
     from django.db import connection
     from django.db.models import Count, Q
 

@@ -176,3 +176,29 @@ def test_the_migration_fills_the_topic_rows_of_an_existing_archive() -> None:
                        .FILL[connection.vendor])
 
     assert set(ArticleTopic.objects.values_list("article_id", "topic", "published_at")) == written
+
+
+def test_an_edition_merges_its_publishers_newest_first() -> None:
+    """An edition's page, its feed and a follower's For-you list show the articles of the
+    edition's publishers merged newest first (each publisher read as its own range), a
+    copy once, and nothing of other editions; page 2 goes on where page 1 stopped."""
+    articles = _archive()
+    Source.objects.filter(name__in=["Paper 1", "Paper 2"]).update(region="tw")
+    Source.objects.filter(name="Paper 0").update(region="hk")
+    Article.objects.filter(pk=articles[113].pk).update(duplicate_of=articles[114])
+    edition = [i for i in range(119, -1, -1) if i % 4 in (1, 2) and i != 113]
+    client = Client(HTTP_HOST="localhost")
+
+    assert _titles(client.get("/edition/tw/").text) == [f"Report {i:03d}" for i in edition[:30]]
+    assert _titles(client.get("/edition/tw/?page=2").text) == [
+        f"Report {i:03d}" for i in edition[30:60]]
+    feed = client.get("/feeds/rss/region/tw/").text
+    assert re.findall(r"<title>(Report \d+)</title>", feed) == [
+        f"Report {i:03d}" for i in edition[:50]]
+
+    reader = User.objects.create_user("gus", password="x")
+    Follow.objects.create(user=reader, kind=Follow.Kind.REGION, value="tw")
+    ReadMark.objects.create(user=reader, article=articles[118])
+    client.force_login(reader)
+    assert _titles(client.get("/for-you/").text) == [
+        f"Report {i:03d}" for i in edition if i != 118][:30]

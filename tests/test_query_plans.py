@@ -99,3 +99,44 @@ def test_a_topic_is_a_range_of_its_own_rows() -> None:
             assert re.match(r"SEARCH news_articletopic USING COVERING INDEX "
                             r"article_topic_listing \(topic=\?\) SEARCH news_article USING "
                             r"INTEGER PRIMARY KEY \(rowid=\?\)", plan), (path, plan)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner without statistics")
+def test_a_publisher_and_an_edition_are_ranges_of_the_publisher_index() -> None:
+    """A publisher's page, its feed and a follower's For-you list read that publisher's
+    newest articles from its own index range, and an edition's the same for each of its
+    publishers; along the listing index a quiet publisher or edition meant walking every
+    newer article of all the others."""
+    from django.contrib.auth.models import User
+
+    from newsloom.news.models import Source
+    from newsloom.web.models import Follow
+
+    import_jsonl([json.dumps({"url": f"https://p.example/{i}", "title": f"Report {i}",
+                              "text": f"Report {i} of the day. " * 8,
+                              "source": "Quiet Paper" if i < 3 else "Busy Paper",
+                              "language": "en"}) for i in range(6)], enrich=False)
+    source_id = Article.objects.get(title="Report 2").source_id
+    Source.objects.filter(pk=source_id).update(region="tw")
+    reader = User.objects.create_user("ida", password="x")
+    Follow.objects.create(user=reader, kind=Follow.Kind.SOURCE, value=str(source_id))
+    region_reader = User.objects.create_user("ivo", password="x")
+    Follow.objects.create(user=region_reader, kind=Follow.Kind.REGION, value="tw")
+    signed_in, region_signed_in = Client(), Client()
+    signed_in.force_login(reader)
+    region_signed_in.force_login(region_reader)
+    for client, path in ((Client(), f"/source/{source_id}/"),
+                         (Client(), f"/feeds/rss/source/{source_id}/"),
+                         (signed_in, "/for-you/"), (Client(), "/edition/tw/"),
+                         (Client(), "/feeds/rss/region/tw/"), (region_signed_in, "/for-you/")):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(path)
+        assert page.status_code == 200 and "Report 2" in page.text, path
+        assert "Report 4" not in page.text, path
+        source_queries = [q["sql"] for q in queries.captured_queries
+                          if re.search(r'"news_article"\."source_id" = \d+', q["sql"])]
+        assert source_queries, path
+        for plan in _plans(source_queries):
+            assert re.search(r"SEARCH news_article USING (COVERING )?INDEX "
+                             r"article_source_listing \(source_id=\?\)", plan), (path, plan)
+            assert "TEMP B-TREE" not in plan, (path, plan)

@@ -21,7 +21,13 @@ from newsloom.intel.llm import ask as ask_llm
 from newsloom.news.models import Article, Source, Story
 from newsloom.news.stories import merged_into, publisher
 from newsloom.web.search import PER_PAGE, search
-from newsloom.web.visibility import REGIONS, require_listing, visible_articles
+from newsloom.web.visibility import (
+    REGIONS,
+    edition_listings,
+    merged_page,
+    require_listing,
+    visible_articles,
+)
 
 
 def _reader(request: HttpRequest, token: str) -> AbstractBaseUser | None:
@@ -229,5 +235,4 @@ def editions(request: HttpRequest) -> list[dict[str, str]]:
 def edition(request: HttpRequest, paging: Query[Paging],
             region: str = Path(..., max_length=16)) -> list[Article]:
     require_listing("region", region)
-    return list(_window(visible_articles().filter(source__region=region)
-                        .select_related("source").order_by("-published_at", "-pk"), paging))
+    return merged_page(edition_listings(region), paging.offset, paging.limit)

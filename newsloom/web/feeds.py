@@ -13,7 +13,13 @@ from django.utils.http import urlencode
 from newsloom.news.models import Article, Source
 from newsloom.web.params import clean_text, optional_id
 from newsloom.web.search import search
-from newsloom.web.visibility import require_listing, topic_articles, visible_articles
+from newsloom.web.visibility import (
+    edition_listings,
+    merged_page,
+    require_listing,
+    topic_articles,
+    visible_articles,
+)
 
 ITEMS = 50
 KINDS = ("home", "region", "language", "topic", "source", "search")
@@ -64,8 +70,8 @@ class LatestFeed(Feed):
         kind, value = obj
         query = _latest()
         if kind == "region":
-            query = query.filter(source__region=value)
-        elif kind == "language":
+            return merged_page(edition_listings(value), 0, ITEMS)
+        if kind == "language":
             query = query.filter(language=value)
         elif kind == "topic":
             query = topic_articles(value).select_related("source")  # its own order

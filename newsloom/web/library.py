@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
 from django.db.models import QuerySet
@@ -18,7 +16,13 @@ from newsloom.web.models import Follow, ReadMark, SavedArticle
 from newsloom.web.params import optional_id
 from newsloom.web.read_marks import note_read
 from newsloom.web.storage_errors import storage_problem
-from newsloom.web.visibility import listing_exists, topic_articles, visible_articles
+from newsloom.web.visibility import (
+    edition_listings,
+    listing_exists,
+    newest_ids,
+    topic_articles,
+    visible_articles,
+)
 
 PAGE_SIZE = 30
 
@@ -57,16 +61,18 @@ def toggle_follow(request: HttpRequest) -> HttpResponse:
     return redirect(safe_next(request, reverse("for-you")))
 
 
-def _followed(follow: Follow) -> QuerySet[Article] | None:
-    """The visible articles of one follow, newest first; None for one that names nothing."""
+def _followed(follow: Follow) -> list[QuerySet[Article]]:
+    """The visible articles of one follow as listings newest first, each read as one index
+    range (a publisher's, a topic's rows, an edition's publishers one by one); none for a
+    follow that names nothing."""
     source_id = optional_id(follow.value)
     if follow.kind == Follow.Kind.SOURCE and source_id is not None:
-        return visible_articles().filter(source_id=source_id)
+        return [visible_articles().filter(source_id=source_id)]
     if follow.kind == Follow.Kind.REGION:
-        return visible_articles().filter(source__region=follow.value)
+        return edition_listings(follow.value)
     if follow.kind == Follow.Kind.TOPIC:
-        return topic_articles(follow.value)
-    return None
+        return [topic_articles(follow.value)]
+    return []
 
 
 @login_required
@@ -82,15 +88,10 @@ def for_you(request: HttpRequest) -> HttpResponse:
 def newest_followed(follows: list[Follow], read: QuerySet[ReadMark]) -> list[int]:
     """The ids of the newest PAGE_SIZE visible articles of anything in `follows` that are
     not in `read` (article ids), newest first. Each follow's newest are read from its own
-    listing (a topic's from its rows), then merged: one walk over all articles testing
-    every follow at once read the whole archive for a reader following a rare topic."""
-    newest: set[tuple[datetime, int]] = set()
-    for follow in follows:
-        query = _followed(follow)  # never tested for truth: that would run it whole
-        if query is not None:
-            newest.update(query.exclude(pk__in=read)
-                          .values_list("published_at", "pk")[:PAGE_SIZE])
-    return [pk for _, pk in sorted(newest, reverse=True)[:PAGE_SIZE]]
+    listings, then merged (`newest_ids`): one walk over all articles testing every follow
+    at once read the whole archive for a reader following a rare topic."""
+    return newest_ids((listing.exclude(pk__in=read) for follow in follows
+                       for listing in _followed(follow)), PAGE_SIZE)
 
 
 @login_required

@@ -30,7 +30,14 @@ from newsloom.web.params import clean_text, optional_id, page_number
 from newsloom.web.remote_images import allowed as remote_images_allowed
 from newsloom.web.remote_images import without_remote_images
 from newsloom.web.search import PER_PAGE, Filters, search
-from newsloom.web.visibility import REGIONS, require_listing, topic_articles, visible_articles
+from newsloom.web.visibility import (
+    REGIONS,
+    edition_listings,
+    merged_page,
+    require_listing,
+    topic_articles,
+    visible_articles,
+)
 
 PAGE_SIZE = 30
 
@@ -39,10 +46,13 @@ class ListingPage:
     """One page of a listing without counting the whole table (a COUNT over 10^5 rows
     cost more than rendering the page): one extra row says whether there is a next page."""
 
-    def __init__(self, query: QuerySet[Article], number: str | None) -> None:
+    def __init__(self, query: QuerySet[Article] | list[QuerySet[Article]],
+                 number: str | None) -> None:
         self.number = page_number(number)
         start = (self.number - 1) * PAGE_SIZE
-        rows = list(query[start:start + PAGE_SIZE + 1])
+        # several listings (an edition's publishers) are merged, newest first
+        rows = (merged_page(query, start, PAGE_SIZE + 1) if isinstance(query, list)
+                else list(query.select_related("source")[start:start + PAGE_SIZE + 1]))
         self.object_list = rows[:PAGE_SIZE]
         self.has_next = len(rows) > PAGE_SIZE
         self.has_previous = self.number > 1
@@ -58,12 +68,13 @@ class ListingPage:
         return self.number - 1
 
 
-def _listing(request: HttpRequest, articles: QuerySet[Article], heading: str,
-             feed: str, follow: tuple[str, str] | None = None,
+def _listing(request: HttpRequest, articles: QuerySet[Article] | list[QuerySet[Article]],
+             heading: str, feed: str, follow: tuple[str, str] | None = None,
              stories: list[tuple[Story, Headline]] | None = None) -> HttpResponse:
     """One page of `articles`, in their own order: newest first (Article's default
-    ordering, or a topic's rows, `visibility.topic_articles`)."""
-    page = ListingPage(articles.select_related("source"), request.GET.get("page"))
+    ordering, or a topic's rows, `visibility.topic_articles`), or of several listings
+    merged newest first (`visibility.edition_listings`)."""
+    page = ListingPage(articles, request.GET.get("page"))
     following = bool(follow and request.user.is_authenticated and Follow.objects.filter(
         user=request.user, kind=follow[0], value=follow[1]).exists())
     read_ids = set(ReadMark.objects.filter(
@@ -87,7 +98,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def edition(request: HttpRequest, region: str) -> HttpResponse:
     require_listing("region", region)
     name = REGIONS.get(region, region.upper())
-    return _listing(request, visible_articles().filter(source__region=region), name,
+    return _listing(request, edition_listings(region), name,
                     f"/feeds/rss/region/{region}/", follow=("region", region))
 
 

@@ -1,7 +1,10 @@
 """What readers see of the articles: the one filter every page, feed, For-you list, search
-and sync API starts from, a topic's articles, and which listings exist."""
+and sync API starts from, a topic's and an edition's articles, and which listings exist."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -31,6 +34,37 @@ def topic_articles(name: str) -> QuerySet[Article]:
     docs/benchmarks.md)."""
     return (visible_articles().filter(topic_rows__topic=name)
             .order_by("-topic_rows__published_at", "-topic_rows__article_id"))
+
+
+def edition_listings(region: str) -> list[QuerySet[Article]]:
+    """An edition's visible articles as one listing per publisher in it, each newest first
+    and read as a range of the publisher index (`article_source_listing`); merge them with
+    `newest_ids` or `merged_page`. Walking the listing index newest first and testing each
+    article's publisher's region read every newer article of all other editions for a
+    quiet one (the whole archive at worst): this costs a range read per publisher of the
+    edition, whatever the archive's size."""
+    return [visible_articles().filter(source_id=pk)
+            for pk in Source.objects.filter(region=region).order_by("pk")
+            .values_list("pk", flat=True)]
+
+
+def newest_ids(listings: Iterable[QuerySet[Article]], stop: int) -> list[int]:
+    """The ids of the `stop` newest articles of several listings (each newest first, each
+    read up to `stop` rows), newest first; among articles of one date the newest stored
+    first."""
+    newest: set[tuple[datetime, int]] = set()
+    for listing in listings:
+        newest.update(listing.values_list("published_at", "pk")[:stop])
+    return [pk for _, pk in sorted(newest, reverse=True)[:stop]]
+
+
+def merged_page(listings: Iterable[QuerySet[Article]], start: int,
+                count: int) -> list[Article]:
+    """Articles `start` to `start + count` of several listings merged newest first
+    (`newest_ids`), with their publishers."""
+    ids = newest_ids(listings, start + count)[start:]
+    found = Article.objects.select_related("source").in_bulk(ids)
+    return [found[pk] for pk in ids]
 
 
 def listing_exists(kind: str, value: str) -> bool:
