@@ -102,11 +102,11 @@ def test_a_topic_is_a_range_of_its_own_rows() -> None:
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner without statistics")
-def test_a_publisher_and_an_edition_are_ranges_of_the_publisher_index() -> None:
+def test_a_publisher_an_edition_and_a_language_are_index_ranges() -> None:
     """A publisher's page, its feed and a follower's For-you list read that publisher's
-    newest articles from its own index range, and an edition's the same for each of its
-    publishers; along the listing index a quiet publisher or edition meant walking every
-    newer article of all the others."""
+    newest articles from its own index range, an edition's the same for each of its
+    publishers, a language's from its own; along the listing index a quiet publisher,
+    edition or language meant walking every newer article of all the others."""
     from django.contrib.auth.models import User
 
     from newsloom.news.models import Source
@@ -117,7 +117,8 @@ def test_a_publisher_and_an_edition_are_ranges_of_the_publisher_index() -> None:
                               "source": "Quiet Paper" if i < 3 else "Busy Paper",
                               "language": "en"}) for i in range(6)], enrich=False)
     source_id = Article.objects.get(title="Report 2").source_id
-    Source.objects.filter(pk=source_id).update(region="tw")
+    Source.objects.filter(pk=source_id).update(region="tw", language="ja")
+    Article.objects.filter(source_id=source_id).update(language="ja")
     reader = User.objects.create_user("ida", password="x")
     Follow.objects.create(user=reader, kind=Follow.Kind.SOURCE, value=str(source_id))
     region_reader = User.objects.create_user("ivo", password="x")
@@ -139,4 +140,16 @@ def test_a_publisher_and_an_edition_are_ranges_of_the_publisher_index() -> None:
         for plan in _plans(source_queries):
             assert re.search(r"SEARCH news_article USING (COVERING )?INDEX "
                              r"article_source_listing \(source_id=\?\)", plan), (path, plan)
+            assert "TEMP B-TREE" not in plan, (path, plan)
+    for path in ("/lang/ja/", "/feeds/rss/language/ja/"):
+        with CaptureQueriesContext(connection) as queries:
+            page = Client().get(path)
+        assert page.status_code == 200 and "Report 2" in page.text, path
+        assert "Report 4" not in page.text, path
+        language_queries = [q["sql"] for q in queries.captured_queries
+                            if '"news_article"."language" =' in q["sql"]]
+        assert language_queries, path
+        for plan in _plans(language_queries):
+            assert re.search(r"SEARCH news_article USING (COVERING )?INDEX "
+                             r"article_language_listing \(language=\?\)", plan), (path, plan)
             assert "TEMP B-TREE" not in plan, (path, plan)

@@ -172,6 +172,11 @@ class Article(models.Model):
             models.Index(fields=["source", "published_at", "status", "duplicate_of"],
                          name="article_source_listing",
                          condition=models.Q(status="ready", duplicate_of__isnull=True)),
+            # A language's articles (its page and feed), for the same reason: a language
+            # few articles are written in is a range, not a walk past all the others.
+            models.Index(fields=["language", "published_at", "status", "duplicate_of"],
+                         name="article_language_listing",
+                         condition=models.Q(status="ready", duplicate_of__isnull=True)),
             # Search (SQLite) asks whether each of a batch of index matches is listed and
             # passes the filters, by id: from this index alone, without following the
             # rows' text columns (626 matches: 2-8 ms against 60-90 ms at 10^5 articles).
