@@ -69,11 +69,10 @@ def merged_page(listings: Iterable[QuerySet[Article]], start: int,
 
 def listing_exists(kind: str, value: str) -> bool:
     """Whether a listing of `kind` ("topic", "language", "region" or "source") named
-    `value` can hold articles. A made-up one would only ever be empty, yet finding that out
-    walks the whole listing index newest first for a language or edition (0.1-0.25 s at
-    10^6 articles for a topic nobody had, before topics had rows of their own,
-    docs/benchmarks.md), for any name typed into an address and on every For-you visit of
-    a reader who followed it: pages, feeds, follows and the API refuse it instead."""
+    `value` can hold articles. A made-up one would only ever be empty (and, before topics,
+    publishers, languages and editions were index ranges, finding that out walked the whole
+    listing index: 0.1-0.25 s at 10^6 articles, docs/benchmarks.md): pages, feeds, follows
+    and the API refuse it as a 404 instead, so a typed name is never a page of its own."""
     if kind == "topic":
         return value in TOPIC_WORDS
     if kind == "language":
