@@ -4,8 +4,8 @@ and sync API starts from, a topic's and an edition's articles, and which listing
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -48,21 +48,34 @@ def edition_listings(region: str) -> list[QuerySet[Article]]:
             .values_list("pk", flat=True)]
 
 
-def newest_ids(listings: Iterable[QuerySet[Article]], stop: int) -> list[int]:
-    """The ids of the `stop` newest articles of several listings (each newest first, each
-    read up to `stop` rows), newest first; among articles of one date the newest stored
-    first."""
-    newest: set[tuple[datetime, int]] = set()
-    for listing in listings:
-        newest.update(listing.values_list("published_at", "pk")[:stop])
-    return [pk for _, pk in sorted(newest, reverse=True)[:stop]]
+def newest_ids(listings: Iterable[QuerySet[Article]], stop: int, start: int = 0) -> list[int]:
+    """The ids of articles `start` to `stop` of several listings merged newest first (among
+    articles of one date the newest stored first), in one statement: each listing's newest
+    `stop` rows a subquery, each read as its own index range, merged by the database.
+    Merging in Python instead turned deep pages of a busy edition slow (page 1,000 of five
+    publishers at 10^5: 186 ms against 42 ms so); Django cannot write the statement for
+    SQLite (no LIMIT in a compound's parts), so it is put together from the listings' own
+    SQL, their parameters passed on."""
+    parts, params = [], []
+    for number, listing in enumerate(listings):
+        sql, values = listing.values_list("published_at", "pk")[:stop].query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS part{number}")
+        params += values
+    if not parts or stop <= start:
+        return []
+    with connection.cursor() as cursor:
+        # UNION, not UNION ALL: an article may be in two listings (a followed publisher's
+        # and a followed topic's)
+        cursor.execute(" UNION ".join(parts) + " ORDER BY 1 DESC, 2 DESC LIMIT %s OFFSET %s",
+                       [*params, stop - start, start])
+        return [pk for _, pk in cursor.fetchall()]
 
 
 def merged_page(listings: Iterable[QuerySet[Article]], start: int,
                 count: int) -> list[Article]:
     """Articles `start` to `start + count` of several listings merged newest first
     (`newest_ids`), with their publishers."""
-    ids = newest_ids(listings, start + count)[start:]
+    ids = newest_ids(listings, start + count, start)
     found = Article.objects.select_related("source").in_bulk(ids)
     return [found[pk] for pk in ids]
 
