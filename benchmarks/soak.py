@@ -19,7 +19,9 @@ per run:
 
 Per run: whether it crashed (killed by a signal), articles stored and enriched, articles/s,
 CPU seconds of the run and all its processes (sampled from /proc every 0.2 s, so Linux
-only), cores used, and the peak memory of the main process and of each pool process.
+only), cores used, CPU ms an article in all and in the main process alone (fetching,
+feeds, storing, the search index, handing stages over, and the run's own page server),
+and the peak memory of the main process and of each pool process.
 Prints one table and writes benchmarks/results/soak.json.
 """
 
@@ -126,8 +128,9 @@ def child(processes: int, count: int, threads: int, warm: int = 0) -> None:
     cpu.configure(processes)
     if warm:
         warm_pool(processes, pages[0])
-    # CPU spent before the clock (warming the pool): taken off the run's CPU seconds
-    before = sum(sample[0] for pid in descendants(os.getpid()) if (sample := _sample(pid)))
+    # CPU spent before the clock (warming the pool), per process: taken off the run's
+    before = {str(pid): sample[0] for pid in descendants(os.getpid())
+              if (sample := _sample(pid))}
     started = time.perf_counter()
     refresh_and_process(list(Source.objects.values_list("pk", flat=True)), workers=threads)
     elapsed = time.perf_counter() - started
@@ -197,12 +200,18 @@ def run(processes: int, count: int, threads: int, warm: bool = False) -> dict[st
         row["crash"] = err.strip().splitlines()[-1:] if err.strip() else []
         return row
     result = json.loads(out.strip().splitlines()[-1])
-    cpu_seconds = sum(cpu_seen.values()) - result.pop("cpu_before_clock")
+    before: dict[str, float] = result.pop("cpu_before_clock")
+    cpu_seconds = sum(cpu_seen.values()) - sum(before.values())
+    # the main process: fetching, parsing feeds, storing articles and the search index,
+    # handing stages to the pool (and the page server the run stands up for itself)
+    main_cpu = cpu_seen.get(proc.pid, 0.0) - before.get(str(proc.pid), 0.0)
     # pool processes only: multiprocessing's resource tracker is a child too, at ~20 MB
     pool = sorted((rss for pid, rss in rss_seen.items() if pid != proc.pid and rss > 50),
                   reverse=True)
     row.update(result, per_second=result["articles"] / result["seconds"],
                cpu_seconds=cpu_seconds, cores=cpu_seconds / result["seconds"],
+               cpu_ms_per_article=1000 * cpu_seconds / max(1, result["articles"]),
+               main_cpu_ms_per_article=1000 * main_cpu / max(1, result["articles"]),
                main_rss_mb=rss_seen.get(proc.pid, 0.0), pool_rss_mb=pool)
     return row
 
@@ -223,7 +232,8 @@ def main() -> None:
     print(f"{args.pages} real pages, fetch -> extract -> store -> enrich, SQLite, "
           f"{os.cpu_count()} cores")
     print(f"{'path':<15} {'exit':>5} {'stored':>6} {'enriched':>8} {'art/s':>6} {'CPU s':>6} "
-          f"{'cores':>5} {'main MB':>7} {'pool restarts':>13}  pool processes MB")
+          f"{'cores':>5} {'CPU ms/art (main)':>17} {'main MB':>7} {'pool restarts':>13}  "
+          "pool processes MB")
     pages = load_pages(args.pages)
     for _ in range(args.rounds):
         for processes, warm in ((0, False), (args.processes, False), (args.processes, True)):
@@ -239,6 +249,7 @@ def main() -> None:
                 continue
             print(f"{row['path']:<15} {row['exit']:>5} {row['articles']:>6} {row['enriched']:>8} "
                   f"{row['per_second']:>6.2f} {row['cpu_seconds']:>6.0f} {row['cores']:>5.2f} "
+                  f"{row['cpu_ms_per_article']:>9.1f} ({row['main_cpu_ms_per_article']:>4.1f}) "
                   f"{row['main_rss_mb']:>7.0f} {row['pool_replaced']:>13}  "
                   + " ".join(f"{mb:.0f}" for mb in row["pool_rss_mb"]))  # type: ignore[attr-defined]
     anchors = {1: plain_trafilatura(pages, 1), 2: plain_trafilatura(pages, 2)}
