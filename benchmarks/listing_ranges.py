@@ -18,7 +18,7 @@ others are edition "busy". Each page as the reader's page runs it, p50 / max ms 
   (`visibility.edition_listings`);
 
 "after" is the code as it is; "before" is the same code with the publisher and language
-indexes dropped (migrations 0017-0018), and for editions main's one walk along the
+indexes dropped (migration 0017), and for editions main's one walk along the
 listing index testing each article's region. The same listings are checked (same dates in
 the same order; "ties": places where another article of the same date stands, an order
 neither query fixes), and the plans of the quiet publisher's page are printed.
