@@ -53,7 +53,7 @@ def newest_ids(listings: Iterable[QuerySet[Article]], stop: int, start: int = 0)
     articles of one date the newest stored first), in one statement: each listing's newest
     `stop` rows a subquery, each read as its own index range, merged by the database.
     Merging in Python instead turned deep pages of a busy edition slow (page 1,000 of five
-    publishers at 10^5: 186 ms against 42 ms so); Django cannot write the statement for
+    publishers at 10^5 on SQLite: 186 ms, 24-50 ms so); Django cannot write the statement for
     SQLite (no LIMIT in a compound's parts), so it is put together from the listings' own
     SQL, their parameters passed on."""
     parts, params = [], []
