@@ -202,3 +202,18 @@ def test_an_edition_merges_its_publishers_newest_first() -> None:
     client.force_login(reader)
     assert _titles(client.get("/for-you/").text) == [
         f"Report {i:03d}" for i in edition if i != 118][:30]
+
+
+def test_an_edition_of_more_publishers_than_one_statement_merges() -> None:
+    """SQLite takes at most 500 parts in one compound statement: an edition of 600
+    publishers is merged a group at a time, and still lists its newest first."""
+    _archive(40)
+    Source.objects.bulk_create([Source(name=f"Quiet {i}", feed_url=f"https://q{i}.example/f",
+                                       region="xx") for i in range(597)])
+    Source.objects.filter(name__in=["Paper 1", "Paper 2", "Paper 3"]).update(region="xx")
+    listed = [i for i in range(39, -1, -1) if i % 4 != 0]
+    client = Client(HTTP_HOST="localhost")
+    assert Source.objects.filter(region="xx").count() == 600
+    assert _titles(client.get("/edition/xx/").text) == [f"Report {i:03d}" for i in listed[:30]]
+    assert _titles(client.get("/edition/xx/?page=2").text) == [
+        f"Report {i:03d}" for i in listed[30:]]
