@@ -61,8 +61,7 @@ def main() -> None:
     parser.add_argument("--explain", type=int, default=0, metavar="N",
                         help="print the query plans of the N slowest searches")
     args = parser.parse_args()
-    folder = Path(args.folder).resolve()
-    open_kept(folder)
+    open_kept(Path(args.folder).resolve())
     from django.db import connection
 
     from benchmarks.web import search_paths
