@@ -7,11 +7,11 @@ rest of the archive is synthetic copies made by the database itself: one INSERT 
 per copy, each copy with its own URL, GUID and fingerprint and with changed text (a
 "（副本 N）" prefix), same dates. On SQLite the search tables are filled once all of
 these are in (benchmarks/search_index_bulk.py: the triggers' contents, in one pass on
-both cores); on PostgreSQL the generated search columns and their GIN indexes follow each
-insert. So searches, pages and listings see 10^6 distinct, indexed articles. Then the
-newest 500 are enriched by the production function (stories, related lists, topics) and
-readers are created with follows and a reading history, so the signed-in "For you" page
-has something to show.
+both cores); on PostgreSQL the search rows (kept by a trigger) follow each insert and
+their GIN index is built once they are in. So searches, pages and listings see 10^6
+distinct, indexed articles. Then the newest 500 are enriched by the production function
+(stories, related lists, topics) and readers are created with follows and a reading
+history, so the signed-in "For you" page has something to show.
 """
 
 from __future__ import annotations

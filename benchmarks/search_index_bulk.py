@@ -11,8 +11,8 @@ time on the second core, the bigram table in a second process writing a scratch 
 whose FTS5 shadow tables (the whole index: segments, their term index, document sizes,
 configuration) are then copied in as they are. The triggers go back as they were. The
 index holds what the triggers would have written (tests/test_search_index_bulk.py
-compares the two term by term, position by position). On PostgreSQL the generated search
-columns are still computed per row; only their GIN index is built after the load.
+compares the two term by term, position by position). On PostgreSQL the search rows are
+still written per article by their trigger; only their GIN index is built after the load.
 """
 
 from __future__ import annotations
@@ -138,12 +138,14 @@ def search_index_after() -> Iterator[None]:
 
 @contextmanager
 def _gin_indexes_after() -> Iterator[None]:
-    """PostgreSQL: the article table's GIN indexes (search) dropped while articles load and
-    created again, as defined, once they are in: one sorted build instead of a pending
-    list merged into the index every few megabytes."""
+    """PostgreSQL: the search GIN indexes (on the search rows, migration 0018, or on the
+    article table before it) dropped while articles load and created again, as defined,
+    once they are in: one sorted build instead of a pending list merged into the index
+    every few megabytes."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = "
-                       "'news_article' AND indexdef LIKE %s", ["% USING gin %"])
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+                       "AND indexdef LIKE %s",
+                       [["news_article", "news_article_search"], "% USING gin %"])
         indexes = cursor.fetchall()
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')

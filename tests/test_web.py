@@ -280,6 +280,44 @@ def test_postgres_search_finds_the_same_newest_matches_whichever_way_it_reads(
 
 
 @pytest.mark.ingest
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search rows")
+def test_postgres_search_rows_follow_their_articles() -> None:
+    """PostgreSQL searches its own table of search rows (migration 0018), which a trigger
+    keeps in step with the articles: a new text is found by its new words only, a copy
+    and a deleted article are gone from the results, a moved date and a changed language
+    are what the date and language filters see, and emptying the articles empties it."""
+    from newsloom.news.models import ArticleSearch
+
+    import_jsonl([json.dumps({"url": f"https://f.example/{n}", "title": f"Ferry pier {n}",
+                              "text": f"The ferry pier reopened, notice {n}. " + BODY,
+                              "source": "Bay Daily", "language": "en",
+                              "published": f"2026-10-0{n + 1}T08:00:00Z"}) for n in range(4)])
+    c = client()
+
+    def titles(query: str, **params: str) -> list[str]:
+        cache.clear()
+        page = c.get("/search", {"q": query, **params}).content.decode()
+        return re.findall(r'class="headline"[^>]*>([^<]+)<', page)
+
+    assert titles("ferry") == ["Ferry pier 3", "Ferry pier 2", "Ferry pier 1", "Ferry pier 0"]
+    first, second, third, fourth = Article.objects.order_by("published_at")
+    Article.objects.filter(pk=first.pk).update(text="The hovercraft terminal closed. " + BODY)
+    Article.objects.filter(pk=second.pk).update(duplicate_of=third)
+    fourth.delete()
+    assert titles("reopened") == ["Ferry pier 2"]  # 0's new text, 1 a copy, 3 deleted
+    assert titles("hovercraft") == ["Ferry pier 0"]
+    Article.objects.filter(pk=first.pk).update(published_at=third.published_at + timedelta(days=1),
+                                               language="zh")
+    assert titles("pier") == ["Ferry pier 0", "Ferry pier 2"]
+    assert titles("pier", since="2026-10-04") == ["Ferry pier 0"]
+    assert titles("pier", lang="zh") == ["Ferry pier 0"]
+    assert ArticleSearch.objects.count() == 3  # the copy's row stays, filtered out
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE news_article CASCADE")
+    assert ArticleSearch.objects.count() == 0
+
+
+@pytest.mark.ingest
 def test_two_letter_words_match_whole_words_only_longer_ones_also_inflected() -> None:
     rows = [{"url": "https://d.example/ai", "title": "Regulators weigh AI rules",
              "text": "Brussels said the AI act, 5G auctions and COVID-19 vaccines come first. "

@@ -189,6 +189,33 @@ class Article(models.Model):
         return self.title or self.url
 
 
+class ArticleSearch(models.Model):
+    """PostgreSQL's search rows (migration 0018): an article's search tokens (Han bigrams
+    and words of title and text) with the columns search filters on, copied from the
+    article by a trigger on every change. Not a table on SQLite, whose search tables are
+    FTS5 (migration 0013), so not managed by Django.
+
+    Why a table of its own: at 10^6 articles the GIN index's matches were read from the
+    article table's heap (1.3 GB) to be sorted by date and filtered, and under 100 readers
+    searches waited on the disk for those pages (docs/benchmarks.md, eleventh session).
+    These rows are about a tenth of an article row (the tokens themselves are kept out of
+    line), so a search's matches are read from pages that stay in memory."""
+
+    id = models.BigIntegerField(primary_key=True, help_text="the article's id")
+    published_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Article.Status.choices)
+    duplicate_of = models.ForeignKey(Article, null=True, on_delete=models.DO_NOTHING,
+                                     db_constraint=False, related_name="+")
+    source = models.ForeignKey(Source, on_delete=models.DO_NOTHING, db_constraint=False,
+                               related_name="+")
+    language = models.CharField(max_length=16)
+
+    class Meta:
+        managed = False
+        db_table = "news_article_search"
+        ordering = ["-published_at"]
+
+
 TOPIC_LABEL_LENGTH = 50  # a longer label is no topic (intel/topics.py: a few short words)
 
 

@@ -2,11 +2,12 @@
 highlighted snippets and pagination. SQLite: Chinese words and two-character Latin words
 use a bigram index, other terms of three or more characters the FTS5 trigram index
 (substrings), single characters a substring test; both indexes are keyed by publication
-order, so they hand out the newest matches first (migration 0013). PostgreSQL: a
-frequent word is tested on the newest articles in publication order, others go through
-one GIN index over Han bigrams and words (words match by prefix), recent windows first
-(_postgres_newest). Matches are counted only up to CAP, so a word found in most of the
-archive costs about what a rare one does."""
+order, so they hand out the newest matches first (migration 0013). PostgreSQL searches
+its own narrow table of search rows (ArticleSearch, migration 0018: tokens and the
+filtered columns, kept by a trigger): a frequent word is tested on the newest rows in
+publication order, others go through one GIN index over Han bigrams and words (words
+match by prefix), recent windows first (_postgres_newest). Matches are counted only up
+to CAP, so a word found in most of the archive costs about what a rare one does."""
 
 from __future__ import annotations
 
@@ -16,14 +17,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
+from typing import TypeVar
 
 from django.db import connection, transaction
 from django.db.models import Max, Min, Q, QuerySet
 
 from newsloom.han import HAN
-from newsloom.news.models import Article
+from newsloom.news.models import Article, ArticleSearch
 from newsloom.news.sqlite_functions import ID_MASK, order_floor, whole_word
-from newsloom.web.visibility import visible_articles
+from newsloom.web.visibility import LISTED, visible_articles
 
 PER_PAGE = 20
 SNIPPET_CHARS = 90
@@ -98,7 +100,10 @@ def _in_bigram_index(term: str) -> bool:
     return bool(_HAN.match(term) or _SHORT_WORD.match(term))
 
 
-def _apply_filters(query: QuerySet[Article], filters: Filters) -> QuerySet[Article]:
+_Rows = TypeVar("_Rows", Article, ArticleSearch)  # both have the filtered columns
+
+
+def _apply_filters(query: QuerySet[_Rows], filters: Filters) -> QuerySet[_Rows]:
     if filters.source:
         query = query.filter(source_id=filters.source)
     if filters.region:
@@ -232,7 +237,7 @@ def _listed_among(found: QuerySet[Article], ids: list[int]) -> set[int]:
 
 def _tsquery(term: str) -> tuple[str, str] | None:
     """A term as (tsquery for the GIN index, tsquery that confirms it) over the
-    search_tokens column (migration 0008), or None when the index cannot serve it. Han
+    search rows' tokens (migration 0018), or None when the index cannot serve it. Han
     words are their bigrams: all of them, then adjacent (國安 <-> 安法). Other terms are
     split into words by PostgreSQL's own parser, as the articles were (COVID-19 is covid
     and -19), and match words that start with them (vaccine: vaccines), two-character
@@ -255,7 +260,7 @@ def _tsquery(term: str) -> tuple[str, str] | None:
 
 @dataclass
 class _PostgresQuery:
-    """A search's terms as SQL tests on news_article (_tsquery): `index` for the GIN
+    """A search's terms as SQL tests on the search rows (_tsquery): `index` for the GIN
     index (a Chinese phrase as its bigrams), `exact` testing each row (phrases whole),
     `words` the single tsquery words the planner can estimate (None: a term it cannot,
     a lone Han character tested by ILIKE)."""
@@ -265,7 +270,8 @@ class _PostgresQuery:
     words: list[str] | None = field(default_factory=list)
 
 
-_TOKENS_MATCH = "news_article.search_tokens @@ to_tsquery('simple', %s)"
+_TOKENS_MATCH = "news_article_search.search_tokens @@ to_tsquery('simple', %s)"
+# (the articles' own text, joined to the search rows only for such a term: _with_text)
 _SUBSTRING = "(news_article.title ILIKE %s OR news_article.text ILIKE %s)"
 
 
@@ -304,16 +310,24 @@ def _word_shares(words: list[str] | None) -> list[float]:
         return [1.0]
     shares = []
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'news_article'::regclass")
+        cursor.execute("SELECT reltuples FROM pg_class "
+                       "WHERE oid = 'news_article_search'::regclass")
         (articles,) = cursor.fetchone()
         for word in words:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM news_article WHERE "
+            cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM news_article_search WHERE "
                            f"{_TOKENS_MATCH}", [word])
             shares.append(cursor.fetchone()[0][0]["Plan"]["Plan Rows"] / max(articles, 1))
     return shares
 
 
-def _postgres_newest(found: QuerySet[Article], terms: list[str], limit: int) -> list[int]:
+def _with_text(rows: QuerySet[ArticleSearch]) -> QuerySet[ArticleSearch]:
+    """Search rows joined to their articles, for a term only the text can test (a lone
+    Han character, _SUBSTRING)."""
+    return rows.extra(tables=["news_article"], where=["news_article.id = news_article_search.id"])
+
+
+def _postgres_newest(found: QuerySet[ArticleSearch], terms: list[str],
+                     limit: int) -> list[int]:
     """The newest `limit` matches, read one of two ways, whichever reads fewer rows
     (both were measured at 10^6 articles, benchmarks/search_cost.py).
 
@@ -332,21 +346,24 @@ def _postgres_newest(found: QuerySet[Article], terms: list[str], limit: int) -> 
     shares = _word_shares(query.words)
     if limit / min(shares) <= WALK_ROWS / 2:
         where, params = _sql(query.exact)
-        newest = (found.extra(select={"search_tokens": "news_article.search_tokens"})
+        newest = (found.extra(select={"search_tokens": "news_article_search.search_tokens"})
                   .order_by("-published_at")
-                  .values("pk", "published_at", "search_tokens", "title", "text")[:WALK_ROWS])
+                  .values("pk", "published_at", "search_tokens")[:WALK_ROWS])
         inner, inner_params = newest.query.sql_with_params()
+        text = ("" if query.words is not None else
+                " JOIN news_article ON news_article.id = news_article_search.pk")
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT news_article.pk FROM ({inner}) AS news_article WHERE "
-                           f"{' AND '.join(where)} ORDER BY news_article.published_at DESC "
-                           "LIMIT %s", [*inner_params, *params, limit])
+            cursor.execute(f"SELECT news_article_search.pk FROM ({inner}) AS news_article_search"
+                           f"{text} WHERE {' AND '.join(where)} "
+                           "ORDER BY news_article_search.published_at DESC LIMIT %s",
+                           [*inner_params, *params, limit])
             ids = [row[0] for row in cursor.fetchall()]
         if len(ids) == limit or not found[WALK_ROWS - 1:WALK_ROWS].exists():
             return ids  # enough, or every listed article was read
     return _postgres_indexed(found, query, limit, expected=math.prod(shares))
 
 
-def _postgres_indexed(found: QuerySet[Article], query: _PostgresQuery, limit: int,
+def _postgres_indexed(found: QuerySet[ArticleSearch], query: _PostgresQuery, limit: int,
                       expected: float) -> list[int]:
     """Every term through the search_tokens GIN index where it can (_tsquery); the rest
     (a lone Han character) by ILIKE on each candidate.
@@ -358,9 +375,10 @@ def _postgres_indexed(found: QuerySet[Article], query: _PostgresQuery, limit: in
     exactly; index and sequential scans are switched off
     for this transaction to keep that plan, and its bitmaps get the memory to stay exact
     (SEARCH_WORK_MEM). Its matches are then read from the heap to sort them by date, one
-    heap page each: at 10^6 articles the heap does not stay in memory, and these reads
-    were most of a search's cost (1,700 pages a search, waiting on the disk under load).
-    So recent windows come first, each older one asked only for what the newer ones
+    heap page each: at 10^6 articles the article table's heap did not stay in memory, and
+    these reads were most of a search's cost (1,700 pages a search, waiting on the disk
+    under load), hence the narrow search rows (migration 0018) and the windows.
+    Recent windows come first, each older one asked only for what the newer ones
     lacked, and the first windows holding enough matches hold the newest of all; each
     window after the first is sized from the rate at which the earlier ones found matches,
     so it reads about WINDOW_SLACK times the matches still wanted, not every match of a
@@ -380,7 +398,8 @@ def _postgres_indexed(found: QuerySet[Article], query: _PostgresQuery, limit: in
     where, params = _sql(query.index)
     confirm = [value for (sql, value), (_, index) in zip(query.exact, query.index, strict=True)
                if sql == _TOKENS_MATCH and value != index]
-    matching = found.extra(where=where, params=params).order_by("-published_at")
+    matching = (found if query.words is not None else _with_text(found)).extra(
+        where=where, params=params).order_by("-published_at")
     wanted = limit + limit // 2 if confirm else limit
     ids: list[int] = []
     with transaction.atomic(), connection.cursor() as cursor:
@@ -430,7 +449,7 @@ def _confirmed(candidates: list[int], phrases: list[str], limit: int) -> list[in
         for batch in (candidates[:limit], candidates[limit:]):
             if batch and len(kept) < limit:
                 cursor.execute("WITH candidate AS MATERIALIZED (SELECT id, search_tokens FROM "
-                               f"news_article WHERE id = ANY(%s)) SELECT id FROM candidate "
+                               f"news_article_search WHERE id = ANY(%s)) SELECT id FROM candidate "
                                f"WHERE {test}", [batch, *phrases])
                 kept.update(row[0] for row in cursor.fetchall())
     return [pk for pk in candidates if pk in kept][:limit]
@@ -446,11 +465,12 @@ def search(query: str, filters: Filters | None = None, page: int = 1,
     if not terms:
         return Results([], 0, capped=False)
     filters = filters or Filters()
-    found = _apply_filters(visible_articles(), filters)
     if connection.vendor == "sqlite":
-        ids, partial = _sqlite_newest(found, terms, filters, CAP + 1)
+        ids, partial = _sqlite_newest(_apply_filters(visible_articles(), filters), terms,
+                                      filters, CAP + 1)
     else:
-        ids, partial = _postgres_newest(found, terms, CAP + 1), False
+        rows = _apply_filters(ArticleSearch.objects.filter(LISTED), filters)
+        ids, partial = _postgres_newest(rows, terms, CAP + 1), False
     looked_through = SCAN_LIMIT if partial else 0
     capped, ids = len(ids) > CAP, ids[:CAP]
     if order == "relevance":

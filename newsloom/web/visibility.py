@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import get_language_info
 
@@ -34,10 +34,15 @@ def language_name(code: str) -> str:
         return code
 
 
+# What readers see anywhere (pages, feeds, For you, search, the sync APIs): processed
+# articles that are not copies of another one. A Q, so that PostgreSQL's search rows
+# (ArticleSearch, which copy these columns) are filtered by the same rule.
+LISTED = Q(status=Article.Status.READY, duplicate_of__isnull=True)
+
+
 def visible_articles() -> QuerySet[Article]:
-    """Processed articles that are not copies of another one: what readers see anywhere
-    (pages, feeds, For you, search, the sync APIs)."""
-    return Article.objects.filter(status=Article.Status.READY, duplicate_of__isnull=True)
+    """The articles readers see (LISTED)."""
+    return Article.objects.filter(LISTED)
 
 
 def topic_articles(name: str) -> QuerySet[Article]:
