@@ -61,6 +61,8 @@ POSTGRES = [
     SYNC,
     f"INSERT INTO news_article_search (id, {COPIED}, search_tokens) "
     f"SELECT id, {COPIED}, search_tokens FROM news_article",
+    # one sorted build of the index in memory rather than many passes (at 10^6: minutes)
+    "SET LOCAL maintenance_work_mem = '256MB'",
     "CREATE INDEX news_article_search_tokens_gin ON news_article_search USING gin "
     "(search_tokens)",
     "CREATE INDEX news_article_search_published ON news_article_search (published_at)",
