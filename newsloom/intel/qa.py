@@ -52,7 +52,7 @@ from newsloom.intel.text import (
 # moving these thresholds
 MIN_COVERAGE = 0.5             # share of the question's (rarity-weighted) terms in the sentence
 MIN_ANY_COVERAGE = 0.6         # the same for questions that ask for no particular kind
-MIN_CROSS_COVERAGE = 0.35      # the same for a question translated word by word
+MIN_CROSS_COVERAGE = 0.375     # the same for a question translated word by word
 MIN_WORD_SIMILARITY = 0.6      # embedding similarity of a question word and its translation
 MIN_SYNONYM_SIMILARITY = 0.8   # the same for another form or word in the article's language
 SEMANTIC_WEIGHT = 0.3          # how much meaning adds to term coverage when ranking candidates
