@@ -13,17 +13,20 @@ are turned into English keys (lower-cased words): "to die" → "die", "Lee Teng-
 (1923-2020), Taiwanese politician" → "lee teng hui", a parenthesised name or acronym
 ("Industrial and Commercial Bank of China", "(WHO)") as a key of its own. Glosses that
 translate nothing (surnames, classifiers, variants, "abbr. for ...", literal, archaic or
-old senses) are skipped. A key's Chinese words are kept best first: a word whose *first*
-sense the key is before one where it is a later sense.
+old senses) are skipped. A key's Chinese words are kept best first: the whole gloss
+before a name found inside one, an earlier sense of a word before a later one, a longer
+name before its abbreviation (中国 before 中), a common word before a rare one (jieba's
+counts: 病毒 before 毒感).
 
 The lookup serves one purpose: finding which of an article's own words translate a
 question word, so a common English word mapping to many Chinese words does no harm: the
 article's words choose among them (`question_terms`).
 
-Memory: the AI box runs inside the web processes, so the table is held compactly: one
-sorted UTF-8 byte string of `key\\twords\\n` lines and an array of line offsets (about
-6 MB all told, see docs/benchmarks.md), built lazily, once per process, on the first
-English question on a Chinese article.
+Memory and time: the AI box runs inside the web processes, so the table is one sorted
+UTF-8 file of `key\\twords` lines (3 MB), built once per data folder (1-2 s of CPU) into
+its models folder and mapped read-only by every process (its pages shared, read only as
+looked up), with an array of line offsets (0.4 MB) per process, loaded lazily on the first
+English question on a Chinese article (docs/benchmarks.md gives the figures).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ import threading
 from contextlib import suppress
 from functools import lru_cache
 from importlib import resources
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
@@ -126,8 +129,12 @@ def gloss_keys(gloss: str) -> list[tuple[str, int]]:
 
 
 def _build() -> bytes:
-    """Parse the dictionary into its sorted `key\twords\n` lines, as one byte string."""
-    path = resources.files(_DATA[0]).joinpath(*_DATA[1:])
+    """Parse the dictionary into its sorted `key\twords\n` lines, as one byte string
+    (empty, so that nothing is translated by it, should the package be missing)."""
+    try:
+        path = resources.files(_DATA[0]).joinpath(*_DATA[1:])
+    except ModuleNotFoundError:
+        return b""
     senses: dict[str, list[tuple[int, int, int, str]]] = {}
     with path.open(encoding="utf-8") as handle:
         for order, line in enumerate(handle):
@@ -178,9 +185,11 @@ def _table_bytes(cache: Path | None) -> bytes | mmap.mmap:
     stale one (as the encoder's table: intel.encoder)."""
     if cache is None:
         return _build()
-    path = cache / f"cedict-en-zh-{version(_DATA[0])}-{FORMAT}.txt"
     try:
+        path = cache / f"cedict-en-zh-{version(_DATA[0])}-{FORMAT}.txt"
         return _mapped(path)
+    except PackageNotFoundError:
+        return b""
     except (OSError, ValueError):
         pass  # missing or damaged: write it again
     blob = _build()
@@ -203,7 +212,7 @@ def _loaded() -> tuple[bytes | mmap.mmap, np.ndarray]:
         if _table is None:
             blob = _table_bytes(config.current().data_dir / "models")
             ends = np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == ord("\n"))
-            offsets = np.concatenate(([0], ends[:-1] + 1)).astype(np.uint32)
+            offsets = np.concatenate(([0], ends[:-1] + 1)).astype(np.uint32)[: len(ends)]
             _table = (blob, offsets)
         return _table
 
