@@ -73,6 +73,14 @@ def test_a_topic_page_lists_that_topic_newest_first() -> None:
     assert shown == [f"Report {i:03d}" for i in range(115, -1, -5)][:30]
 
 
+def test_a_language_page_is_headed_with_the_language_s_own_name() -> None:
+    """Not its code: the header's 中文 link leads to a page called 中文."""
+    _archive(8)
+    anonymous = Client(HTTP_HOST="localhost")
+    assert "<h1>中文</h1>" in anonymous.get("/lang/zh/").text
+    assert "<h1>English</h1>" in anonymous.get("/lang/en/").text
+
+
 def test_made_up_listings_are_refused_and_real_empty_ones_shown() -> None:
     """A topic, language or edition nobody can have would list nothing, yet finding that
     out walks the whole listing index (0.1-0.25 s at 10^6 articles) for any name typed

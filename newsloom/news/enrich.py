@@ -69,6 +69,11 @@ def enrich_articles(article_ids: list[int]) -> int:
     try:
         with transaction.atomic():
             lock_for_stories()
+            # their stories as the last writer left them (they were read before the lock)
+            current = dict(Article.objects.filter(pk__in=[a.pk for a in articles])
+                           .values_list("pk", "story_id"))
+            for article in articles:
+                article.story_id = current.get(article.pk)
             save_topics(articles, _ENRICHED_FIELDS)
             done = [article.pk for article, feature in zip(articles, features, strict=True)
                     if _placed(article, feature, stored[article.pk])]

@@ -424,6 +424,7 @@ def process_article(article_id: int, fetcher: Fetcher | None = None) -> bool:
 
 def _process_claimed(article_id: int, fetcher: Fetcher) -> None:
     article = Article.objects.select_related("source").get(pk=article_id)
+    published = article.published_at
     page, final_url, error = _fetch_page(article, fetcher)
     if page is not None:
         _apply_page(article, page)
@@ -440,4 +441,5 @@ def _process_claimed(article_id: int, fetcher: Fetcher) -> None:
     with transaction.atomic():
         _finalize(article)
         article.save()
-        follow_publication_time(article)  # a page's date may have moved it
+        if article.published_at != published:  # the page's date moved it
+            follow_publication_time(article)

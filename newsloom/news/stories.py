@@ -141,12 +141,14 @@ def _decide(feature: ArticleFeatures) -> tuple[StoryEngine, Story | None, list[i
 def assign_story(article: Article, feature: ArticleFeatures) -> Story:
     """Put the article in the story the engine chooses, or a new one (serialised,
     deterministic). An article assigned before is decided afresh: it moves, never counts
-    twice."""
+    twice. `article.story_id` must have been read under the story lock: an article in no
+    story then is in none now; one in a story is asked again (an earlier merge of its
+    batch may have moved it)."""
     try:
         with transaction.atomic():
             lock_for_stories()
-            previous = Article.objects.filter(pk=article.pk).values_list(
-                "story_id", flat=True).first()
+            previous = article.story_id and Article.objects.filter(
+                pk=article.pk).values_list("story_id", flat=True).first()
             engine, story, merge = _decide(feature)
             if story is None:
                 story = Story.objects.create(first_seen=article.published_at,

@@ -33,6 +33,7 @@ from newsloom.web.search import PER_PAGE, Filters, search
 from newsloom.web.visibility import (
     REGIONS,
     edition_listings,
+    language_name,
     merged_page,
     require_listing,
     topic_articles,
@@ -105,7 +106,7 @@ def edition(request: HttpRequest, region: str) -> HttpResponse:
 @cache_for_anonymous
 def language(request: HttpRequest, code: str) -> HttpResponse:
     require_listing("language", code)
-    return _listing(request, visible_articles().filter(language=code), code,
+    return _listing(request, visible_articles().filter(language=code), language_name(code),
                     f"/feeds/rss/language/{code}/")
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import get_language_info
 
 from newsloom.config import current
 from newsloom.intel.topics import TOPIC_WORDS
@@ -17,6 +18,20 @@ from newsloom.web.params import optional_id
 # editions always offered, whether or not a source is in them yet (others come from the
 # sources' own regions)
 REGIONS = {"hk": "Hong Kong", "cn": "China", "tw": "Taiwan", "world": "World"}
+# a language listing's heading, in that language (as the header's link names it); the
+# rest from Django's table of languages, whose Chinese entries are per script only
+_LANGUAGE_NAMES = {"zh": "中文"}
+
+
+def language_name(code: str) -> str:
+    """What a language listing is called: the language's own name ("English", "中文"),
+    the code itself for one Django does not know."""
+    if code in _LANGUAGE_NAMES:
+        return _LANGUAGE_NAMES[code]
+    try:
+        return str(get_language_info(code)["name_local"])
+    except KeyError:
+        return code
 
 
 def visible_articles() -> QuerySet[Article]:
