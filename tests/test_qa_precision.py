@@ -4,8 +4,11 @@ say" instead. Each case pairs a look-alike with a question the same text does an
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 
+from newsloom.intel import question_terms
 from newsloom.intel.answer_types import Kind, wanted_kind
 from newsloom.intel.contrasts import chinese_words
 from newsloom.intel.relations import counts_asked
@@ -530,3 +533,33 @@ def test_only_a_named_owner_is_told_from_another() -> None:
     # "the company's" names no owner to tell apart: the firm's chief executive may be it
     text = "The company has grown. The firm's chief executive, Jo Reed, said sales rose."
     assert_quotes(text, "Who is the company's chief executive?", "Jo Reed")
+
+
+# English questions on Chinese articles: names and words the embedding alone does not
+# translate (Nikkei, Hong Kong, NATO), translated by the CC-CEDICT dictionary (lexicon)
+NIKKEI = "日经平均指数周四下跌4.5%，收报18,000点。澳洲股市下跌2.1%。美元兑日圆下跌0.3%。"
+HK_CASES = "香港今日新增15宗确诊个案，累计1,009宗。澳门累计46宗确诊个案。台湾新增3宗。"
+NATO = "北约秘书长斯托尔滕贝格周三表示，北约30个成员国将增加国防开支。俄罗斯对此表示不满。"
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), [
+    pytest.param(NIKKEI, "How much did the Nikkei fall?", "4.5%", id="nikkei"),
+    pytest.param(HK_CASES, "How many confirmed cases has Hong Kong reported in total?",
+                 "1,009", id="hong-kong"),
+    pytest.param(NATO, "How many members does NATO have?", "30个成员国", id="nato"),
+])
+def test_a_dictionary_translates_what_the_embedding_misses(
+        text: str, question: str, expected: str) -> None:
+    assert_quotes(text, question, expected)
+    # the embedding alone leaves the name untranslated, and the question refused
+    with mock.patch.object(question_terms, "dictionary_words", lambda *_: {}):
+        assert_quotes(text, question, NOT_SAID)
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    (HK_CASES, "How many people have died in Hong Kong?"),
+    (NIKKEI, "How much did the Hang Seng Index rise?"),
+])
+def test_a_translated_name_does_not_answer_what_the_article_never_says(
+        text: str, question: str) -> None:
+    assert_quotes(text, question, NOT_SAID)

@@ -10,13 +10,24 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
 
+from newsloom.han import HAN
+from newsloom.intel import lexicon
 from newsloom.intel.contrasts import chinese_words
 from newsloom.intel.embed import embed
-from newsloom.intel.text import HAN_RUN_SPLIT, WEEKDAYS, to_simplified, words, zh_weekday
+from newsloom.intel.text import (
+    EN_STOPWORDS,
+    HAN_RUN_SPLIT,
+    WEEKDAYS,
+    to_simplified,
+    words,
+    zh_cut,
+    zh_weekday,
+)
 
 K1 = 1.2
 B = 0.75
@@ -125,6 +136,13 @@ def _en_terms(text: str, asking: bool = False) -> set[str]:
     return {stem(w) for w in _en_words(text, asking)}
 
 
+# embedding similarity of a question word and its dictionary translation below which the
+# translation is not taken: the word's sense in the question may be another ("states" is no
+# 表示 in "How many states ..."). Chosen on the development splits (docs/benchmarks.md):
+# without it the dictionary adds about as many wrong answers as right ones
+MIN_DICTIONARY_AGREEMENT = 0.45
+
+
 @dataclass(frozen=True)
 class InArticle:
     """A question's words as the article writes them (see `in_article_words`)."""
@@ -136,14 +154,18 @@ class InArticle:
 
 
 def in_article_words(question: str, text: str, min_similarity: float,
-                     optional: str | None = None) -> InArticle:
+                     optional: str | None = None,
+                     min_agreement: float = MIN_DICTIONARY_AGREEMENT) -> InArticle:
     """A question's terms as the article writes them, and the words it has no counterpart
     for. A word the article also has as it is (MSCI, Dowden, 6.4 in a Chinese article)
     stays; any other becomes the article word closest to it in the multilingual
     embedding, when close enough (`min_similarity`) to say the same: a translation across
     scripts (governor → 知事, silver → 白银), a form or synonym within one (died → death,
     arrested → detained, but not killed → injured). A word with no counterpart (HKEX where
-    the article writes 港交所) stays as it is, and so matches no sentence. The word by
+    the article writes 港交所) stays as it is, and so matches no sentence. In a Chinese
+    article a word or name the bilingual dictionary (lexicon, CC-CEDICT) translates into a
+    word the article writes is taken before the embedding's guess (Hong Kong → 香港, Nikkei
+    → 日经), unless the embedding finds the two unrelated (`min_agreement`). The word by
     word translation is kept so that relation checks can find the asked role in the
     article's own words (commissioner → 执委). The `optional` word (the noun a question
     names its answer's kind by: "Which *company* was granted ...") is left out when the
@@ -173,15 +195,26 @@ def in_article_words(question: str, text: str, min_similarity: float,
             else:
                 terms.add(word)
                 unmatched.append(word)
+    # a word or name a bilingual dictionary translates into a word the article writes
+    # (Hong Kong → 香港, Nikkei → 日经, died → 去世) is taken before the embedding's guess,
+    # when the embedding does not call the two unrelated (min_agreement)
+    found = dictionary_words(question, foreign, article) if chinese and foreign else {}
     # two-letter words are left out: "die" is German for "the", and so close to "le"
     vocabulary = sorted({w for w in words(article) if bool(HAN_RUN_SPLIT.fullmatch(w)) == chinese
                          and (chinese or (_EN_TOKEN.fullmatch(w) and len(w) > 2))})
     if not foreign or not vocabulary:
         return InArticle(terms | {_term(w) for w in foreign}, unmatched + foreign, translation,
                          unwritten)
-    vectors = embed([*foreign, *vocabulary])
-    similarity = vectors[: len(foreign)] @ vectors[len(foreign):].T
-    for word, row in zip(foreign, similarity, strict=True):
+    offered = list(dict.fromkeys(found.values()))
+    vectors = embed([*foreign, *offered, *vocabulary])
+    asked, rest = vectors[: len(foreign)], vectors[len(foreign):]
+    agreement = asked @ rest[: len(offered)].T
+    similarity = asked @ rest[len(offered):].T
+    for i, (word, row) in enumerate(zip(foreign, similarity, strict=True)):
+        if word in found and agreement[i, offered.index(found[word])] >= min_agreement:
+            terms.add(found[word])
+            translation[word] = found[word]
+            continue
         best = int(np.argmax(row))
         if row[best] >= min_similarity:
             terms.add(_term(vocabulary[best]))
@@ -190,6 +223,113 @@ def in_article_words(question: str, text: str, min_similarity: float,
             terms.add(_term(word))
             unmatched.append(word)
     return InArticle(terms, unmatched, translation, unwritten)
+
+
+_QUESTION_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_HAN_RUN = re.compile(f"[{HAN}]+")
+MAX_NAME_WORDS = 6  # the longest run of question words looked up as one dictionary key
+MIN_DICTIONARY_CHARS = 2  # a common word's translation of one character (金, 头) is too vague
+
+
+def _base_forms(word: str) -> list[str]:
+    """The word and the dictionary forms it may be inflected from: "deaths" → death,
+    "died" → die, "sank" → sink, "companies" → company, "planning" → plan."""
+    forms = [word, _IRREGULAR.get(word, word)]
+    if word.endswith("ies"):
+        forms.append(f"{word[:-3]}y")
+    if word.endswith("ied"):
+        forms.append(f"{word[:-3]}y")
+    for suffix in ("es", "s", "ed", "d", "ing"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            base = word[: -len(suffix)]
+            forms.append(base)
+            if suffix in ("ed", "ing"):
+                forms.append(f"{base}e")
+                if len(base) > 3 and base[-1] == base[-2]:
+                    forms.append(base[:-1])
+    return list(dict.fromkeys(forms))
+
+
+def dictionary_words(question: str, foreign: list[str], article: str) -> dict[str, str]:
+    """Question words (of `foreign`, lower-cased) that CC-CEDICT (see lexicon) translates
+    into a word the (Simplified) article writes, each with that word. Runs of up to
+    MAX_NAME_WORDS question words are looked up whole first, so a name is translated as
+    one (Hong Kong → 香港, Lee Teng-hui → 李登辉, World Health Organization → 世界卫生组织),
+    then single words in their dictionary forms (deaths → death → 死亡). A name's
+    translation is taken only for words the question writes with a capital (or a question
+    written all in lower case), so "bill" is not read as Bill, and a word written in
+    capitals only as a name (US is 美国, not 我们). Of a key's Chinese words, the best one
+    the article writes as a word wins (see lexicon for the order); a common word of one
+    character (金 for gold, 头 for head) is too vague to be taken, a name's (港) is not."""
+    pending = set(foreign)
+    tokens = [m.group() for m in _QUESTION_TOKEN.finditer(question)]
+    lowered = [t.lower() for t in tokens]
+    cased = question != question.lower()
+    found: dict[str, str] = {}
+    for size in range(min(MAX_NAME_WORDS, len(tokens)), 0, -1):
+        for start in range(len(tokens) - size + 1):
+            run = lowered[start:start + size]
+            if not pending.intersection(run) or (
+                    size > 1 and (run[0] in EN_STOPWORDS or run[-1] in EN_STOPWORDS)):
+                continue
+            written_as = tokens[start:start + size]
+            if not any(t.isalpha() for t in written_as):
+                continue
+            capital = not cased or all(t[:1].isupper() or t.lower() in EN_STOPWORDS
+                                       or t[:1].isdigit() for t in written_as)
+            # an acronym is a name (US, not "us"; WHO, not "who")
+            only_names = cased and all(t.isupper() or t.isdigit() for t in written_as)
+            keys = [" ".join([*run[:-1], form]) for form in _base_forms(run[-1])]
+            written = _written(keys, article, capital, only_names)
+            if written:
+                for word in run:
+                    if word in pending:
+                        pending.discard(word)
+                        found[word] = written
+    return found
+
+
+def _written(keys: list[str], article: str, names: bool, only_names: bool) -> str | None:
+    """The best Chinese word the dictionary gives for the first of `keys` it knows that
+    the article writes as a word (as is, or with its numerals as digits: 十月 → 10月; see
+    `_written_as_word`)."""
+    for phrase in keys:
+        for chinese, is_name in lexicon.chinese(phrase):
+            if ((is_name and not names) or (only_names and not is_name)
+                    or (len(chinese) < MIN_DICTIONARY_CHARS and not is_name)):
+                continue
+            for form in (chinese, lexicon.with_digits(chinese)):
+                if form and _written_as_word(form, article):
+                    return form
+    return None
+
+
+def _written_as_word(chinese: str, article: str) -> bool:
+    """Whether the article writes the word where one of its own words (as jieba cuts
+    it) begins or ends: 香港 in 香港人 and 林郑 in 林郑月娥, but not 毒感 ("virus") across
+    病毒 and 感染."""
+    start = article.find(chinese)
+    if start < 0:
+        return False
+    edges = _word_edges(article)
+    while start >= 0:
+        if start in edges or start + len(chinese) in edges:
+            return True
+        start = article.find(chinese, start + 1)
+    return False
+
+
+@lru_cache(maxsize=8)
+def _word_edges(article: str) -> frozenset[int]:
+    """The offsets in the article where a word begins or ends (jieba, over its Chinese)."""
+    edges = set()
+    for match in _HAN_RUN.finditer(article):
+        position = match.start()
+        edges.add(position)
+        for word in zh_cut(match.group()):
+            position += len(word)
+            edges.add(position)
+    return frozenset(edges)
 
 
 def _miscut(word: str, question: str, article: str) -> bool:

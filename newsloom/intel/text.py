@@ -603,6 +603,16 @@ def _zh_words(text: str) -> tuple[str, ...]:
     return tuple(w for w, _ in _whole_names([(w, tags.get(w)) for w in jieba.lcut(text)]))
 
 
+def zh_cut(text: str) -> tuple[str, ...]:
+    """A run of Chinese as jieba cuts it, every piece kept (names whole)."""
+    return _zh_words(text)
+
+
+def jieba_frequency() -> dict[str, int]:
+    """jieba's dictionary counts by word (the dictionary loaded to cut Chinese)."""
+    return _jieba().dt.FREQ  # type: ignore[no-any-return]
+
+
 def words(text: str) -> list[str]:
     """Content words, lower-cased, stopwords and punctuation removed (jieba for Chinese)."""
     result: list[str] = []
