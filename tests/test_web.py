@@ -312,6 +312,12 @@ def test_postgres_search_rows_follow_their_articles() -> None:
     assert titles("pier", since="2026-10-04") == ["Ferry pier 0"]
     assert titles("pier", lang="zh") == ["Ferry pier 0"]
     assert ArticleSearch.objects.count() == 3  # the copy's row stays, filtered out
+    # how common a word is, as search asks the planner (_word_shares), comes from these
+    # rows' statistics, refreshed after bulk imports and hourly
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'news_article_search' "
+                       "AND attname = 'search_tokens' AND most_common_elems IS NOT NULL")
+        assert cursor.fetchone()[0] == 1
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE news_article CASCADE")
     assert ArticleSearch.objects.count() == 0

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from django.db import connection
 
-TABLES = ("news_article", "news_articletopic", "news_source", "news_story", "news_relatedarticle")
+# (news_article_search: its tokens' statistics are how search judges a word's frequency)
+TABLES = ("news_article", "news_article_search", "news_articletopic", "news_source",
+          "news_story", "news_relatedarticle")
 
 
 def refresh_statistics() -> bool:
