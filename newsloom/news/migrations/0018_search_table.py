@@ -30,7 +30,16 @@ _TOKENS_OF = (r"to_tsvector('simple', newsloom_cjk_bigrams({title} || ' ' || {bo
 TOKENS = ("CREATE FUNCTION newsloom_search_tokens(title text, body text) RETURNS tsvector "
           "IMMUTABLE LANGUAGE sql AS $$ SELECT "
           + _TOKENS_OF.format(title="title", body="body") + " $$")
-COPIED = "published_at, status, duplicate_of_id, source_id, language"
+# the article's columns the search rows copy, written once for every statement below
+_COLUMNS = ("published_at", "status", "duplicate_of_id", "source_id", "language")
+COPIED = ", ".join(_COLUMNS)
+
+
+def _of(row: str) -> str:
+    """The copied columns of a trigger's row (NEW) or of the row a conflict proposed."""
+    return ", ".join(f"{row}.{column}" for column in _COLUMNS)
+
+
 SYNC = f"""CREATE FUNCTION newsloom_article_search() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE' THEN
@@ -39,21 +48,17 @@ BEGIN
   END IF;
   IF TG_OP = 'UPDATE' AND NEW.title IS NOT DISTINCT FROM OLD.title
      AND NEW.text IS NOT DISTINCT FROM OLD.text THEN
-    UPDATE news_article_search SET ({COPIED}) =
-      (NEW.published_at, NEW.status, NEW.duplicate_of_id, NEW.source_id, NEW.language)
-    WHERE id = NEW.id;
+    UPDATE news_article_search SET ({COPIED}) = ({_of("NEW")}) WHERE id = NEW.id;
     RETURN NEW;
   END IF;
   INSERT INTO news_article_search (id, {COPIED}, search_tokens)
-  VALUES (NEW.id, NEW.published_at, NEW.status, NEW.duplicate_of_id, NEW.source_id,
-          NEW.language, newsloom_search_tokens(NEW.title, NEW.text))
+  VALUES (NEW.id, {_of("NEW")}, newsloom_search_tokens(NEW.title, NEW.text))
   ON CONFLICT (id) DO UPDATE SET ({COPIED}, search_tokens) =
-    (EXCLUDED.published_at, EXCLUDED.status, EXCLUDED.duplicate_of_id, EXCLUDED.source_id,
-     EXCLUDED.language, EXCLUDED.search_tokens);
+    ({_of("EXCLUDED")}, EXCLUDED.search_tokens);
   RETURN NEW;
 END $$"""
 _CHANGED = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}"
-                       for column in ("title", "text", *COPIED.split(", ")))
+                       for column in ("title", "text", *_COLUMNS))
 
 POSTGRES = [
     "CREATE TABLE news_article_search (id bigint PRIMARY KEY, "
